@@ -1,0 +1,17 @@
+/* kernel.h: the cooperative main loop's hooks, shared by the VMX run loop and the kernel. */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+/* One turn of everything that is not the VMX guest: serial input (shell), devices, network timers,
+ * one slice of each MIPS VM. The VMX run loop calls it after every exit that returns to Tally
+ * because of the preemption timer or an external event; it never blocks. */
+void kernel_poll(void);
+
+/* The VMX part of Tally (vmx/). vmx_report_caps() prints the capability line of the banner;
+ * vmx_run_guests() runs every "guest" module to its end and returns. */
+void vmx_report_caps(void);
+void vmx_run_guests(void);
+
+extern const char tally_version[];
+
+#endif

@@ -1,0 +1,160 @@
+/* x86.h: one small inline function per special x86 instruction (xv6's x86.h). */
+#ifndef KERNEL_X86_H
+#define KERNEL_X86_H
+
+#include <stdint.h>
+
+/* Intel SDM Vol. 3A, 2.5: control register bits used by Tally. */
+#define CR0_PE (1ull << 0)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_VMXE (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
+
+#define RFLAGS_IF (1ull << 9)
+
+/* Intel SDM Vol. 4, MSR index. */
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_EFER 0xc0000080
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			 : "a"(leaf), "c"(subleaf));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* rdtscp-free serialised read: lfence orders the read after earlier loads. */
+static inline uint64_t rdtsc_ordered(void)
+{
+	__asm__ volatile("lfence" ::: "memory");
+	return rdtsc();
+}
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                                  \
+	static inline uint64_t read_cr##n(void)                                  \
+	{                                                                        \
+		uint64_t v;                                                      \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                \
+		return v;                                                        \
+	}                                                                        \
+	static inline void write_cr##n(uint64_t v)                               \
+	{                                                                        \
+		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");         \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t index, uint64_t v)
+{
+	__asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline void invlpg(const void *va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+
+struct __attribute__((packed)) descriptor_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void lidt(const struct descriptor_ptr *p) { __asm__ volatile("lidt %0" ::"m"(*p)); }
+static inline void sidt(struct descriptor_ptr *p) { __asm__ volatile("sidt %0" : "=m"(*p)); }
+static inline void sgdt(struct descriptor_ptr *p) { __asm__ volatile("sgdt %0" : "=m"(*p)); }
+
+static inline uint16_t read_tr(void)
+{
+	uint16_t v;
+	__asm__ volatile("str %0" : "=r"(v));
+	return v;
+}
+
+#define DEFINE_SEG_READ(name)                                                   \
+	static inline uint16_t read_##name(void)                                \
+	{                                                                        \
+		uint16_t v;                                                      \
+		__asm__ volatile("mov %%" #name ", %0" : "=r"(v));               \
+		return v;                                                        \
+	}
+DEFINE_SEG_READ(cs)
+DEFINE_SEG_READ(ds)
+DEFINE_SEG_READ(es)
+DEFINE_SEG_READ(ss)
+DEFINE_SEG_READ(fs)
+DEFINE_SEG_READ(gs)
+#undef DEFINE_SEG_READ
+
+#endif
