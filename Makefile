@@ -50,42 +50,51 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C_SRCS)) \
 
 $(BUILD)/k/mips/%.o: mips/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MIPS_KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(MIPS_KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
 
 # Hosted objects: $(BUILD)/host (sanitizers, for tests) and $(BUILD)/tool (optimised, for tools).
 $(BUILD)/host/mips/%.o: mips/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Imips -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(CC) $(HOST_CFLAGS) -Imips -c $< -o $@
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -I. -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(CC) $(HOST_CFLAGS) -I. -c $< -o $@
 
 $(BUILD)/tool/mips/%.o: mips/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_TOOL_CFLAGS) -Imips -c $< -o $@
+	@echo "  TOOLCC  $<"
+	@$(CC) $(HOST_TOOL_CFLAGS) -Imips -c $< -o $@
 
 $(BUILD)/tool/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_TOOL_CFLAGS) -I. -c $< -o $@
+	@echo "  TOOLCC  $<"
+	@$(CC) $(HOST_TOOL_CFLAGS) -I. -c $< -o $@
 
 # The version string changes with every commit: keep it in its own object.
 $(BUILD)/k/kernel/version.o: FORCE
 FORCE:
 
 $(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
-	$(LD) -n -T linker.ld -z max-page-size=0x1000 -o $@ $(KERNEL_OBJS)
+	@echo "  LD      $@"
+	@$(LD) -n -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -o $@ $(KERNEL_OBJS)
 
 $(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh boot/grub.cfg.in $(BOOT_TEST_DEPS)
-	tools/mkiso.sh -o $@ -k $(KERNEL_ELF) -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
+	@echo "  ISO     $@"
+	@tools/mkiso.sh -o $@ -k $(KERNEL_ELF) -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
 
 iso: $(KERNEL_ISO)
 

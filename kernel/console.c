@@ -1,0 +1,132 @@
+/* console.c: COM1 16550 UART, polled, 115200 8N1; the kernel's printf and log levels. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/console.h"
+#include "kernel/format.h"
+#include "kernel/x86.h"
+
+/* 16550 registers, offsets from the base port (PC16550D datasheet, table 2). */
+#define COM1_BASE 0x3f8
+#define UART_DATA 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_SCR 7
+#define LCR_DLAB 0x80
+#define LCR_8N1 0x03
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+#define LSR_TX_IDLE 0x40 /* transmitter holding and shift registers both empty */
+#define UART_CLOCK_DIVISOR 1 /* 1.8432 MHz / 16 / 1 = 115200 baud */
+
+static bool uart_present;
+static enum log_level current_level = LOG_INFO;
+
+void console_init(void)
+{
+	outb(COM1_BASE + UART_SCR, 0x5a);
+	uart_present = inb(COM1_BASE + UART_SCR) == 0x5a;
+	outb(COM1_BASE + UART_IER, 0);
+	outb(COM1_BASE + UART_LCR, LCR_DLAB);
+	outb(COM1_BASE + UART_DATA, UART_CLOCK_DIVISOR & 0xff);
+	outb(COM1_BASE + UART_IER, UART_CLOCK_DIVISOR >> 8);
+	outb(COM1_BASE + UART_LCR, LCR_8N1);
+	outb(COM1_BASE + UART_FCR, 0xc7);
+	outb(COM1_BASE + UART_MCR, 0x03);
+}
+
+static void uart_put(char c)
+{
+	/* Bounded wait: a missing or wedged UART must not hang the hypervisor. */
+	for (int spins = 0; spins < 1000000; spins++) {
+		if (inb(COM1_BASE + UART_LSR) & LSR_THR_EMPTY)
+			break;
+		cpu_relax();
+	}
+	outb(COM1_BASE + UART_DATA, (uint8_t)c);
+}
+
+void console_putc(char c)
+{
+	if (!uart_present)
+		return;
+	if (c == '\n')
+		uart_put('\r');
+	uart_put(c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_putc(s[i]);
+}
+
+int console_getc(void)
+{
+	if (!uart_present || !(inb(COM1_BASE + UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return inb(COM1_BASE + UART_DATA);
+}
+
+void console_flush(void)
+{
+	for (int spins = 0; uart_present && spins < 10000000; spins++) {
+		if (inb(COM1_BASE + UART_LSR) & LSR_TX_IDLE)
+			return;
+		cpu_relax();
+	}
+}
+
+static void console_sink(void *ctx, char c)
+{
+	(void)ctx;
+	console_putc(c);
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	return format_v(console_sink, NULL, fmt, ap);
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return format_vsnprintf(buf, size, fmt, ap);
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = format_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void log_set_level(enum log_level level)
+{
+	current_level = level;
+}
+
+void klog(enum log_level level, const char *fmt, ...)
+{
+	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: " };
+	if (level > current_level)
+		return;
+	kprintf("%s", prefix[level]);
+	va_list ap;
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}

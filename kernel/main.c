@@ -1,0 +1,154 @@
+/* main.c: kmain: bring the machine up, print the banner, run the VMs, end in order. */
+#include <stdint.h>
+#include <string.h>
+
+#include "kernel/bootinfo.h"
+#include "kernel/console.h"
+#include "kernel/gdt.h"
+#include "kernel/kernel.h"
+#include "kernel/mm.h"
+#include "kernel/options.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/power.h"
+#include "kernel/tsc.h"
+#include "kernel/x86.h"
+
+static void cpu_describe(void)
+{
+	struct cpuid_regs r;
+	char vendor[13], brand[49];
+	cpuid(0, 0, &r);
+	memcpy(vendor, &r.ebx, 4);
+	memcpy(vendor + 4, &r.edx, 4);
+	memcpy(vendor + 8, &r.ecx, 4);
+	vendor[12] = 0;
+	cpuid(1, 0, &r);
+	unsigned family = (r.eax >> 8) & 0xf, model = (r.eax >> 4) & 0xf, stepping = r.eax & 0xf;
+	if (family == 0xf)
+		family += (r.eax >> 20) & 0xff;
+	if (family == 0x6 || family >= 0xf)
+		model |= ((r.eax >> 16) & 0xf) << 4;
+	brand[0] = 0;
+	cpuid(0x80000000, 0, &r);
+	if (r.eax >= 0x80000004) {
+		for (uint32_t i = 0; i < 3; i++) {
+			cpuid(0x80000002 + i, 0, &r);
+			memcpy(brand + 16 * i, &r, 16);
+		}
+		brand[48] = 0;
+	}
+	const char *b = brand;
+	while (*b == ' ')
+		b++;
+	kprintf("CPU: %s family 0x%x model 0x%x stepping %u, \"%s\"\n", vendor, family, model, stepping,
+		*b ? b : "no brand string");
+}
+
+static void memory_describe(void)
+{
+	uint64_t usable = 0;
+	for (size_t i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+		if (e->type == MMAP_AVAILABLE)
+			usable += e->length;
+		log_debug("  mmap %016llx-%016llx type %u\n", (unsigned long long)e->base,
+			  (unsigned long long)(e->base + e->length), e->type);
+	}
+	kprintf("Memory: %llu MiB usable in %zu map entries, RAM top 0x%llx, %zu frames free\n",
+		(unsigned long long)(usable >> 20), boot_info.mmap_count, (unsigned long long)bootinfo_ram_top(),
+		pmm_free_count());
+}
+
+static void modules_describe(void)
+{
+	kprintf("Modules: %zu\n", boot_info.module_count);
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		const struct boot_module *m = &boot_info.modules[i];
+		kprintf("  module %zu: %llu bytes at 0x%llx: %s\n", i, (unsigned long long)(m->end - m->start),
+			(unsigned long long)m->start, m->cmdline);
+	}
+}
+
+static void banner(void)
+{
+	kprintf("\nTally %s: a type-1 hypervisor for measuring virtualization\n", tally_version);
+	kprintf("Boot loader: %s; command line: \"%s\"\n", boot_info.loader_name, boot_info.cmdline);
+	cpu_describe();
+	kprintf("TSC: %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_hz() / 1000000),
+		(unsigned long long)(tsc_hz() / 1000 % 1000), tsc_source());
+	memory_describe();
+	modules_describe();
+	vmx_report_caps();
+}
+
+static void apply_log_level(void)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	const char *v = option_get("loglevel");
+	if (!v)
+		return;
+	for (int i = 0; i <= LOG_DEBUG; i++)
+		if (!strcmp(v, names[i])) {
+			log_set_level((enum log_level)i);
+			return;
+		}
+	log_warn("command line: loglevel=%s is not one of error, warn, info, debug\n", v);
+}
+
+/* selftest=...: failures provoked on purpose so tests can check the reports. */
+static void run_selftest(void)
+{
+	const char *t = option_get("selftest");
+	if (!t)
+		return;
+	kprintf("selftest: %s\n", t);
+	if (!strcmp(t, "pagefault")) {
+		uintptr_t null_page = 8; /* page 0 is never mapped */
+		__asm__ volatile("" : "+r"(null_page)); /* hide the constant from the compiler */
+		*(volatile uint64_t *)null_page = 0x7a11;
+	} else if (!strcmp(t, "divide")) {
+		volatile unsigned zero = 0;
+		kprintf("%u\n", 1 / zero);
+	} else if (!strcmp(t, "panic")) {
+		panic("selftest: panic on request");
+	} else if (!strcmp(t, "heap-double-free")) {
+		void *p = kmalloc(64);
+		kfree(p);
+		kfree(p);
+	} else {
+		log_warn("selftest: unknown test '%s' (pagefault, divide, panic, heap-double-free)\n", t);
+		return;
+	}
+	panic("selftest: '%s' did not fault", t);
+}
+
+void kernel_poll(void)
+{
+	/* Later issues add serial shell input, device polling and MIPS slices here. */
+}
+
+void kmain(uint32_t magic, uint64_t info)
+{
+	console_init();
+	gdt_init();
+	idt_init();
+	if (bootinfo_parse(magic, info) < 0)
+		panic("kmain: no usable multiboot2 information");
+	options_parse(boot_info.cmdline);
+	apply_log_level();
+	pmm_init();
+	tsc_init();
+	banner();
+	run_selftest();
+	vmx_run_guests();
+	kprintf("Tally: all VMs have ended\n");
+	const char *e = option_get("exit");
+	if (e && !strcmp(e, "halt")) {
+		kprintf("Tally: halted (exit=halt)\n");
+		console_flush();
+		for (;;)
+			hlt();
+	}
+	machine_exit(0);
+}

@@ -1,0 +1,69 @@
+/* caps.c: VT-x availability and the features Tally needs, said in words for the boot banner. */
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/x86.h"
+#include "vmx/caps.h"
+
+static uint32_t allowed1(uint32_t msr)
+{
+	return (uint32_t)(rdmsr(msr) >> 32);
+}
+
+void vmx_caps_probe(struct vmx_caps *c)
+{
+	struct cpuid_regs r;
+	*c = (struct vmx_caps){ 0 };
+	cpuid(1, 0, &r);
+	c->cpu_has_vmx = r.ecx & CPUID_1_ECX_VMX;
+	if (!c->cpu_has_vmx) {
+		c->why_not = "CPUID.1:ECX.VMX is 0 (no VT-x on this CPU, or the hypervisor below hides it)";
+		return;
+	}
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+	c->feature_control_locked = fc & FEATURE_CONTROL_LOCK;
+	c->feature_control_vmxon = fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
+	c->basic = rdmsr(MSR_IA32_VMX_BASIC);
+	bool true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
+	uint32_t pin = allowed1(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
+	uint32_t proc = allowed1(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
+	uint32_t proc2 = proc & PROC_ACTIVATE_SECONDARY ? allowed1(MSR_IA32_VMX_PROCBASED_CTLS2) : 0;
+	c->preemption_timer = pin & PIN_PREEMPTION_TIMER;
+	c->ept = proc2 & PROC2_ENABLE_EPT;
+	c->vpid = proc2 & PROC2_ENABLE_VPID;
+	c->unrestricted_guest = proc2 & PROC2_UNRESTRICTED_GUEST;
+	if (c->ept) {
+		c->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+		if (!(c->ept_vpid_cap & EPT_CAP_WALK_4) || !(c->ept_vpid_cap & EPT_CAP_WB))
+			c->ept = false;
+	}
+
+	if (c->feature_control_locked && !c->feature_control_vmxon)
+		c->why_not = "IA32_FEATURE_CONTROL is locked with VMXON disabled: enable VT-x in the firmware setup";
+	else if (!c->ept)
+		c->why_not = "missing required feature: EPT (4-level, write-back)";
+	else if (!c->unrestricted_guest)
+		c->why_not = "missing required feature: unrestricted guest";
+	else if (!c->preemption_timer)
+		c->why_not = "missing required feature: VMX preemption timer";
+	else if (!c->vpid)
+		c->why_not = "missing required feature: VPID";
+	c->usable = !c->why_not;
+}
+
+void vmx_report_caps(void)
+{
+	struct vmx_caps c;
+	vmx_caps_probe(&c);
+	if (!c.usable) {
+		kprintf("VMX: unusable: %s\n", c.why_not);
+		if (!c.cpu_has_vmx)
+			return;
+	} else {
+		kprintf("VMX: usable\n");
+	}
+	kprintf("VMX: IA32_FEATURE_CONTROL lock=%d vmxon-outside-smx=%d; EPT %s, VPID %s, unrestricted guest %s, "
+		"preemption timer %s; VMCS revision 0x%x\n",
+		c.feature_control_locked, c.feature_control_vmxon, c.ept ? "yes" : "no", c.vpid ? "yes" : "no",
+		c.unrestricted_guest ? "yes" : "no", c.preemption_timer ? "yes" : "no",
+		(unsigned)(c.basic & 0x7fffffff));
+}
