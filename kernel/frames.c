@@ -12,6 +12,19 @@ static bool frame_used(const struct frames *f, size_t i)
 	return f->bitmap[i / 64] & (1ull << (i % 64));
 }
 
+static bool frame_reserved(const struct frames *f, size_t i)
+{
+	return f->reserved[i / 64] & (1ull << (i % 64));
+}
+
+static void set_reserved(struct frames *f, size_t i, bool reserved)
+{
+	if (reserved)
+		f->reserved[i / 64] |= 1ull << (i % 64);
+	else
+		f->reserved[i / 64] &= ~(1ull << (i % 64));
+}
+
 static void set_used(struct frames *f, size_t i, bool used)
 {
 	if (used)
@@ -22,12 +35,13 @@ static void set_used(struct frames *f, size_t i, bool used)
 
 size_t frames_bitmap_bytes(size_t nframes)
 {
-	return (nframes + 63) / 64 * sizeof(uint64_t);
+	return 2 * ((nframes + 63) / 64 * sizeof(uint64_t));
 }
 
 void frames_init(struct frames *f, uint64_t *bitmap, uint64_t base, size_t nframes)
 {
 	f->bitmap = bitmap;
+	f->reserved = bitmap + (nframes + 63) / 64;
 	f->base = base;
 	f->nframes = nframes;
 	f->free_count = 0;
@@ -62,6 +76,7 @@ void frames_release(struct frames *f, uint64_t addr, uint64_t len)
 			set_used(f, i, false);
 			f->free_count++;
 		}
+		set_reserved(f, i, false);
 	}
 	if (first < last && first < f->lowest_free)
 		f->lowest_free = first;
@@ -76,6 +91,7 @@ void frames_reserve(struct frames *f, uint64_t addr, uint64_t len)
 			set_used(f, i, true);
 			f->free_count--;
 		}
+		set_reserved(f, i, true);
 	}
 }
 
@@ -131,7 +147,7 @@ int frames_free(struct frames *f, uint64_t addr, size_t count)
 	if (first + count > f->nframes || first + count < first)
 		return -1;
 	for (size_t i = first; i < first + count; i++)
-		if (!frame_used(f, i))
+		if (!frame_used(f, i) || frame_reserved(f, i))
 			return -1;
 	for (size_t i = first; i < first + count; i++)
 		set_used(f, i, false);

@@ -7,15 +7,17 @@
 
 struct frames {
 	uint64_t *bitmap;    /* bit set = frame in use or not RAM */
+	uint64_t *reserved;  /* bit set = never allocatable (not RAM, kernel, modules...) */
 	uint64_t base;       /* physical address of frame 0 */
 	size_t nframes;
 	size_t free_count;
 	size_t lowest_free;  /* no free frame below this index */
 };
 
-/* Size in bytes of the bitmap for nframes frames. */
+/* Size in bytes of the bitmaps (in use, reserved) for nframes frames. */
 size_t frames_bitmap_bytes(size_t nframes);
-/* All frames start reserved; release the usable ones with frames_release. */
+/* All frames start reserved; release the usable ones with frames_release. bitmap holds
+ * frames_bitmap_bytes(nframes) bytes. */
 void frames_init(struct frames *f, uint64_t *bitmap, uint64_t base, size_t nframes);
 /* Marks [addr, addr+len) free / in use, clipped to whole frames inside the range. */
 void frames_release(struct frames *f, uint64_t addr, uint64_t len);

@@ -96,6 +96,31 @@ static void apply_log_level(void)
 	log_warn("command line: loglevel=%s is not one of error, warn, info, debug\n", v);
 }
 
+/* Writes and reads back a pattern every 64 MiB of RAM above 4 GiB: paging_init must map it all. */
+static void selftest_highmem(void)
+{
+	const uint64_t four_gib = 4ull << 30, step = 64ull << 20;
+	uint64_t checked = 0, top = 0;
+	for (size_t i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+		if (e->type != MMAP_AVAILABLE || e->base + e->length <= four_gib)
+			continue;
+		uint64_t start = e->base > four_gib ? e->base : four_gib;
+		for (uint64_t a = start; a + 8 <= e->base + e->length; a += step) {
+			volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)a;
+			uint64_t saved = *p;
+			*p = a ^ 0x5a5a5a5a5a5a5a5aull;
+			if (*p != (a ^ 0x5a5a5a5a5a5a5a5aull))
+				panic("selftest: highmem: 0x%llx does not keep what was written", (unsigned long long)a);
+			*p = saved;
+			checked++;
+			top = a;
+		}
+	}
+	kprintf("selftest: highmem: %llu addresses above 4 GiB written and read back, top 0x%llx\n",
+		(unsigned long long)checked, (unsigned long long)top);
+}
+
 /* selftest=...: failures provoked on purpose so tests can check the reports. */
 static void run_selftest(void)
 {
@@ -108,16 +133,20 @@ static void run_selftest(void)
 		__asm__ volatile("" : "+r"(null_page)); /* hide the constant from the compiler */
 		*(volatile uint64_t *)null_page = 0x7a11;
 	} else if (!strcmp(t, "divide")) {
-		volatile unsigned zero = 0;
-		kprintf("%u\n", 1 / zero);
+		uint32_t zero = 0, quotient, remainder;
+		__asm__ volatile("divl %2" : "=a"(quotient), "=d"(remainder) : "r"(zero), "a"(1), "d"(0));
+		kprintf("%u %u\n", quotient, remainder);
 	} else if (!strcmp(t, "panic")) {
 		panic("selftest: panic on request");
+	} else if (!strcmp(t, "highmem")) {
+		selftest_highmem();
+		return;
 	} else if (!strcmp(t, "heap-double-free")) {
 		void *p = kmalloc(64);
 		kfree(p);
 		kfree(p);
 	} else {
-		log_warn("selftest: unknown test '%s' (pagefault, divide, panic, heap-double-free)\n", t);
+		log_warn("selftest: unknown test '%s' (pagefault, divide, panic, heap-double-free, highmem)\n", t);
 		return;
 	}
 	panic("selftest: '%s' did not fault", t);

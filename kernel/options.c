@@ -81,37 +81,6 @@ const char *option_get(const char *key)
 	return o && o->given ? o->value : NULL;
 }
 
-int parse_size(const char *s, uint64_t *out)
-{
-	if (!s || !isdigit((unsigned char)*s))
-		return -1;
-	uint64_t v = 0;
-	int base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!isxdigit((unsigned char)*s))
-			return -1;
-	}
-	for (; isxdigit((unsigned char)*s) && (base == 16 || isdigit((unsigned char)*s)); s++) {
-		unsigned d = isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10);
-		if (v > (UINT64_MAX - d) / base)
-			return -1;
-		v = v * base + d;
-	}
-	unsigned shift = 0;
-	switch (toupper((unsigned char)*s)) {
-	case 'K': shift = 10; s++; break;
-	case 'M': shift = 20; s++; break;
-	case 'G': shift = 30; s++; break;
-	default: break;
-	}
-	if (*s || (shift && v > (UINT64_MAX >> shift)))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
 uint64_t option_get_u64(const char *key, uint64_t def)
 {
 	const char *v = option_get(key);
@@ -123,42 +92,4 @@ uint64_t option_get_u64(const char *key, uint64_t def)
 		return def;
 	}
 	return n;
-}
-
-const char *kv_find(const char *words, const char *key, char *buf, int size)
-{
-	size_t klen = strlen(key);
-	const char *s = words;
-	while (*s) {
-		while (isspace((unsigned char)*s))
-			s++;
-		const char *w = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		if ((size_t)(s - w) > klen && !strncmp(w, key, klen) && w[klen] == '=') {
-			int n = (int)(s - w - klen - 1);
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, w + klen + 1, n);
-			buf[n] = 0;
-			return buf;
-		}
-	}
-	return NULL;
-}
-
-bool kv_has_word(const char *words, const char *word)
-{
-	size_t len = strlen(word);
-	const char *s = words;
-	while (*s) {
-		while (isspace((unsigned char)*s))
-			s++;
-		const char *w = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		if ((size_t)(s - w) == len && !strncmp(w, word, len))
-			return true;
-	}
-	return false;
 }

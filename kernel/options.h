@@ -8,7 +8,7 @@
 /* X(name, help) */
 #define KERNEL_OPTIONS(X)                                                                   \
 	X(loglevel, "error|warn|info|debug: console verbosity (default info)")             \
-	X(selftest, "pagefault|divide|panic|heap-double-free: provoke a failure on purpose") \
+	X(selftest, "pagefault|divide|panic|heap-double-free|highmem: boot-time self-tests") \
 	X(exit, "poweroff after boot and all VMs end (default) or halt")                    \
 	X(cpuid_abi, "4leaf|spring21|fall22: layout of the exit-statistics CPUID leaves")   \
 	X(ip, "static IPv4 address a.b.c.d/len (default: DHCP)")                           \

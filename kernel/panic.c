@@ -81,7 +81,9 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\nRFLAGS=%016llx\n", (unsigned long long)read_rflags());
 	dump_control_registers();
-	backtrace((uintptr_t)__builtin_frame_address(0), (uintptr_t)__builtin_return_address(0));
+	/* #0 is panic's caller; the walk continues from the caller's saved frame. */
+	const uint64_t *own_frame = __builtin_frame_address(0);
+	backtrace(own_frame[0], (uintptr_t)__builtin_return_address(0));
 	kprintf("Tally stopped.\n");
 	machine_exit(PANIC_EXIT_CODE);
 }

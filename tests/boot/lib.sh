@@ -1,0 +1,78 @@
+# lib.sh: helpers for boot tests (source it). A boot test builds an ISO, boots it under QEMU TCG
+# or Bochs with a hard timeout, and judges the serial log by exact expected lines.
+# Output contract: PASS:/FAIL: lines, then "N passed, N failed"; exit status 1 on any failure.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=build/tests/$TEST_NAME
+mkdir -p "$TEST_DIR"
+KERNEL_ELF=${KERNEL_ELF:-build/tally.elf}
+passed=0
+failed=0
+last_log=
+
+# make_iso NAME "kernel cmdline" [FILE "module cmdline"]...  -> $TEST_DIR/NAME.iso
+make_iso() {
+	local name=$1 cmdline=$2
+	shift 2
+	local mods=()
+	while [ $# -ge 2 ]; do
+		mods+=(-m "$1" "$2")
+		shift 2
+	done
+	tools/mkiso.sh -o "$TEST_DIR/$name.iso" -k "$KERNEL_ELF" -c "$cmdline" "${mods[@]}"
+}
+
+# boot_qemu NAME TIMEOUT_S [extra QEMU args...]: serial log in $TEST_DIR/NAME.log; sets QEMU_STATUS.
+boot_qemu() {
+	local name=$1 t=$2
+	shift 2
+	last_log=$TEST_DIR/$name.log
+	QEMU_STATUS=0
+	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" "$TEST_DIR/$name.iso" -- "$@" || QEMU_STATUS=$?
+}
+
+# boot_bochs NAME TIMEOUT_S [run-bochs.sh args...]: serial log in $TEST_DIR/NAME.log.
+boot_bochs() {
+	local name=$1 t=$2
+	shift 2
+	last_log=$TEST_DIR/$name.log
+	BOCHS_LOG_COPY=$TEST_DIR/$name.bochs.log tools/run-bochs.sh -i "$TEST_DIR/$name.iso" -s "$last_log" -t "$t" "$@"
+}
+
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect DESCRIPTION EXTENDED-REGEX [LOG]: some line of the log matches.
+expect() {
+	local log=${3:-$last_log}
+	if tr -d '\r' <"$log" | grep -Eq -- "$2"; then pass "$1"; else fail "$1 (no line matches /$2/ in $log)"; fi
+}
+
+# expect_not DESCRIPTION EXTENDED-REGEX [LOG]: no line matches.
+expect_not() {
+	local log=${3:-$last_log}
+	if tr -d '\r' <"$log" | grep -Eq -- "$2"; then fail "$1 (unexpected /$2/ in $log)"; else pass "$1"; fi
+}
+
+# expect_count DESCRIPTION N EXTENDED-REGEX [LOG]: exactly N lines match.
+expect_count() {
+	local log=${4:-$last_log} n
+	n=$(tr -d '\r' <"$log" | grep -Ec -- "$3" || true)
+	if [ "$n" -eq "$2" ]; then pass "$1"; else fail "$1 (expected $2 lines matching /$3/, found $n in $log)"; fi
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected '$2', got '$3')"; fi
+}
+
+# finish: summary line; on failure the tail of the last serial log.
+finish() {
+	if [ "$failed" -ne 0 ] && [ -n "$last_log" ] && [ -f "$last_log" ]; then
+		echo "--- last 30 lines of $last_log ---"
+		tail -n 30 "$last_log" | tr -d '\r'
+	fi
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
