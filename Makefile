@@ -39,7 +39,7 @@ BOOT_TEST_DEPS := # files boot tests need built first (guests, mipsvm...)
 ISO_MODULES :=	# default ISO: pairs of words: <file> "<module command line>"
 BENCHES     :=
 
-.PHONY: all iso run run-bochs debug test test-unit test-boot deps clean help
+.PHONY: all iso run run-bochs debug test test-unit test-boot deps clean help disk
 all: $(KERNEL_ELF) $(KERNEL_ISO)
 
 include $(sort $(wildcard */*.mk))
@@ -102,9 +102,19 @@ iso: $(KERNEL_ISO)
 deps:
 	@tools/deps.sh
 
+# The snapshot disk: a FAT32 image kept between runs (make disk recreates it).
+DISK_IMG := $(BUILD)/disk.img
+$(DISK_IMG):
+	@mkdir -p $(BUILD)
+	@tools/mkdisk.sh $@
+
+disk:
+	@rm -f $(DISK_IMG)
+	@tools/mkdisk.sh $(DISK_IMG)
+
 run: deps
-	@$(MAKE) --no-print-directory all
-	tools/run-qemu.sh $(KERNEL_ISO)
+	@$(MAKE) --no-print-directory all $(DISK_IMG)
+	tools/run-qemu.sh --disk $(DISK_IMG) $(KERNEL_ISO)
 
 run-bochs: deps
 	@$(MAKE) --no-print-directory all
@@ -134,6 +144,7 @@ help:
 	@echo "make run        boot in QEMU (KVM with nested VT-x if available, else TCG)"
 	@echo "make run-bochs  boot under Bochs (emulated VT-x), serial on this terminal"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"
+	@echo "make disk       recreate build/disk.img, the 64 MiB FAT32 snapshot disk"
 	@echo "make test       hosted unit tests, then boot tests under QEMU TCG and Bochs"
 	@echo "make bench-*    benchmarks: $(BENCHES)"
 	@echo "CMDLINE='k=v'   kernel command line for the ISO"

@@ -4,11 +4,13 @@
 
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
+#include "kernel/disk.h"
 #include "kernel/gdt.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
+#include "kernel/pci.h"
 #include "kernel/pmm.h"
 #include "kernel/power.h"
 #include "kernel/tsc.h"
@@ -80,6 +82,9 @@ static void banner(void)
 	memory_describe();
 	modules_describe();
 	vmx_report_caps();
+	kprintf("PCI: %d functions\n", pci_count());
+	pci_list();
+	disk_init();
 }
 
 static void apply_log_level(void)
@@ -168,6 +173,7 @@ void kmain(uint32_t magic, uint64_t info)
 	apply_log_level();
 	pmm_init();
 	tsc_init();
+	pci_init();
 	banner();
 	run_selftest();
 	vmx_run_guests();

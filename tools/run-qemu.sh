@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # run-qemu.sh: boots a Tally ISO in QEMU with the serial console on this terminal (or in a file).
-# usage: run-qemu.sh [--gdb] [--tcg] [-s SERIAL_LOG] [-t TIMEOUT_S] [-m MEM] ISO [-- EXTRA QEMU ARGS]
+# usage: run-qemu.sh [--gdb] [--tcg] [-s SERIAL_LOG] [-t TIMEOUT_S] [-m MEM] [--disk IMG] ISO [-- EXTRA QEMU ARGS]
 #   --gdb   wait for gdb on localhost:1234 (gdb -x build/gdbinit)
 #   --tcg   never use KVM (tests)
 #   -s      serial output to this file instead of the terminal (tests)
 #   -t      kill QEMU after this many seconds
+#   --disk  attach this raw image as a virtio-blk disk (modern virtio only)
 set -euo pipefail
-gdb=0 tcg=0 serial= timeout_s= mem=512M iso=
+gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk=
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -15,6 +16,7 @@ while [ $# -gt 0 ]; do
 	-s) serial=$2; shift 2 ;;
 	-t) timeout_s=$2; shift 2 ;;
 	-m) mem=$2; shift 2 ;;
+	--disk) disk=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) echo "run-qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) iso=$1; shift ;;
@@ -34,6 +36,9 @@ fi
 
 args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display none -vga none
 	-cdrom "$iso" -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot)
+if [ -n "$disk" ]; then
+	args+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0,disable-legacy=on)
+fi
 if [ -n "$serial" ]; then
 	args+=(-serial "file:$serial" -monitor none)
 else
