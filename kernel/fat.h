@@ -19,6 +19,7 @@
 	X(FAT_ERR_CORRUPT, "corrupt volume")                                   \
 	X(FAT_ERR_IS_DIR, "is a directory")                                    \
 	X(FAT_ERR_NOT_DIR, "not a directory")                                  \
+	X(FAT_ERR_EXISTS, "file exists")                                       \
 	X(FAT_ERR_NO_MEMORY, "out of memory")                                  \
 	X(FAT_ERR_TOO_BIG, "file too large for FAT")                           \
 	X(FAT_ERR_INVALID, "invalid argument")
@@ -80,7 +81,7 @@ struct fat_volume {
 	uint32_t fat_buf_sector;	/* FAT-relative; UINT32_MAX = empty */
 	bool fat_buf_dirty;
 	uint8_t *sec_buf;		/* one sector for directory entries and partial data sectors */
-	uint64_t sec_buf_lba;		/* device lba; UINT64_MAX = empty */
+	uint64_t sec_buf_lba;		/* filesystem sector held; UINT64_MAX = empty */
 	fat_clock_fn clock;
 	void *clock_ctx;
 	char detail[FAT_DETAIL_MAX];	/* why the last call failed */

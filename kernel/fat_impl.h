@@ -140,7 +140,7 @@ void fat_sfn_to_str(const uint8_t sfn[11], uint8_t nt_res, char out[13]);
 uint32_t fat_tail_number(const uint8_t sfn[11], const uint8_t basis[11]);
 bool fat_names_equal(const char *a, const char *b);
 
-/* fat_dir.c: directories */
+/* fat_dir.c: walking and looking up directories; fat_dirent.c: adding and removing entries */
 struct fat_slot {
 	uint32_t sector;	/* filesystem sector */
 	uint32_t offset;	/* byte offset of the entry in that sector */
@@ -155,6 +155,17 @@ struct fat_found {
 	struct fat_slot slots[FAT_LFN_MAX_ENTRIES + 1];	/* the short entry is last */
 };
 
+/* A position in a directory: a cluster chain, or the FAT12/16 fixed root when dir is 0. */
+struct fat_cursor {
+	uint32_t dir, cluster, sector, entry, clusters;
+	bool end;
+};
+
+enum fat_err fat_cursor_init(struct fat_volume *vol, struct fat_cursor *cur, uint32_t dir);
+enum fat_err fat_cursor_next(struct fat_volume *vol, struct fat_cursor *cur);
+struct fat_slot fat_cursor_slot(const struct fat_volume *vol, const struct fat_cursor *cur);
+enum fat_err fat_slot_load(struct fat_volume *vol, struct fat_slot s, uint8_t **ent);
+enum fat_err fat_slot_store(struct fat_volume *vol, struct fat_slot s);
 uint32_t fat_root_dir(const struct fat_volume *vol);
 enum fat_err fat_lookup(struct fat_volume *vol, uint32_t dir, const char *name,
 			struct fat_found *found);

@@ -25,7 +25,7 @@ enum fat_err fat_dev_write(struct fat_volume *vol, uint32_t sector, uint32_t cou
 
 	if ((uint64_t)sector + count > vol->total_sectors)
 		return fat_fail(vol, FAT_ERR_CORRUPT, "write beyond the volume at sector", sector);
-	if (vol->sec_buf_lba >= lba && vol->sec_buf_lba < lba + (uint64_t)count * vol->dev_per_sector &&
+	if (vol->sec_buf_lba >= sector && vol->sec_buf_lba < (uint64_t)sector + count &&
 	    buf != vol->sec_buf)
 		vol->sec_buf_lba = UINT64_MAX;
 	if (dev->write(dev->ctx, lba, count * vol->dev_per_sector, buf))
