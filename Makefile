@@ -32,7 +32,7 @@ KERNEL_ISO := $(BUILD)/tally.iso
 # Fragments append to these.
 KERNEL_C_SRCS   := $(wildcard kernel/*.c)
 KERNEL_ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
-KERNEL_MIPS_SRCS :=
+KERNEL_MIPS_SRCS := $(wildcard mips/*.c)
 UNIT_TESTS  :=	# hosted test binaries; each prints PASS:/FAIL: lines and "N passed, N failed"
 BOOT_TESTS  :=	# boot test scripts in tests/boot; same output contract
 BOOT_TEST_DEPS := # files boot tests need built first (guests, mipsvm...)

@@ -7,12 +7,14 @@
 #include "kernel/disk.h"
 #include "kernel/gdt.h"
 #include "kernel/kernel.h"
+#include "kernel/mipsvms.h"
 #include "kernel/mm.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/pci.h"
 #include "kernel/pmm.h"
 #include "kernel/power.h"
+#include "kernel/shell.h"
 #include "kernel/tsc.h"
 #include "kernel/x86.h"
 
@@ -157,9 +159,34 @@ static void run_selftest(void)
 	panic("selftest: '%s' did not fault", t);
 }
 
+static bool shell_on;
+
 void kernel_poll(void)
 {
-	/* Later issues add serial shell input, device polling and MIPS slices here. */
+	if (shell_on)
+		shell_poll();
+	mipsvms_round();
+}
+
+/* What happens once every VM has ended: exit=poweroff (default), halt, or shell (stay in the
+ * serial shell until 'halt'). */
+static void the_end(void)
+{
+	const char *e = option_get("exit");
+	if (e && !strcmp(e, "shell") && shell_on) {
+		kprintf("Tally: the shell stays up (exit=shell); 'halt' powers off\n");
+		for (;;)
+			kernel_poll();
+	}
+	if (e && !strcmp(e, "halt")) {
+		kprintf("Tally: halted (exit=halt)\n");
+		console_flush();
+		for (;;)
+			hlt();
+	}
+	if (e && strcmp(e, "poweroff") && strcmp(e, "halt") && strcmp(e, "shell"))
+		log_warn("command line: exit=%s is not poweroff, halt or shell; powering off\n", e);
+	machine_exit(0);
 }
 
 void kmain(uint32_t magic, uint64_t info)
@@ -176,14 +203,14 @@ void kmain(uint32_t magic, uint64_t info)
 	pci_init();
 	banner();
 	run_selftest();
-	vmx_run_guests();
+	const char *sh = option_get("shell");
+	shell_on = !sh || strcmp(sh, "off");
+	mipsvms_start_modules();
+	if (shell_on)
+		shell_start();
+	vmx_run_guests(); /* calls kernel_poll() between guest runs */
+	while (mipsvms_live())
+		kernel_poll();
 	kprintf("Tally: all VMs have ended\n");
-	const char *e = option_get("exit");
-	if (e && !strcmp(e, "halt")) {
-		kprintf("Tally: halted (exit=halt)\n");
-		console_flush();
-		for (;;)
-			hlt();
-	}
-	machine_exit(0);
+	the_end();
 }

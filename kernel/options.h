@@ -9,7 +9,7 @@
 #define KERNEL_OPTIONS(X)                                                                   \
 	X(loglevel, "error|warn|info|debug: console verbosity (default info)")             \
 	X(selftest, "pagefault|divide|panic|heap-double-free|highmem: boot-time self-tests") \
-	X(exit, "poweroff after boot and all VMs end (default) or halt")                    \
+	X(exit, "poweroff|halt|shell: what Tally does once all VMs have ended (default poweroff)")                    \
 	X(cpuid_abi, "4leaf|spring21|fall22: layout of the exit-statistics CPUID leaves")   \
 	X(ip, "static IPv4 address a.b.c.d/len (default: DHCP)")                           \
 	X(gw, "IPv4 gateway a.b.c.d")                                                       \

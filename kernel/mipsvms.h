@@ -1,0 +1,24 @@
+/* mipsvms.h: MIPS VMs inside Tally: started from GRUB modules or the disk, run in the main loop. */
+#ifndef KERNEL_MIPSVMS_H
+#define KERNEL_MIPSVMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MIPSVMS_DEFAULT_SLICE 10000
+
+/* Starts every "mips" module (and "mipsconfig" module); prints what it started. */
+void mipsvms_start_modules(void);
+/* One slice for every runnable VM; returns how many VMs are still live. */
+size_t mipsvms_round(void);
+size_t mipsvms_live(void);
+
+/* Shell commands; each prints its result or a one-line error. */
+void mipsvms_list(void);
+void mipsvms_dump(const char *name);
+void mipsvms_snapshot(const char *name, const char *file);
+void mipsvms_kill(const char *name);
+/* Starts a VM from an assembly file on the disk, optionally resumed from a snapshot file. */
+void mipsvms_run_file(const char *source_file, const char *snapshot_file);
+
+#endif

@@ -1,0 +1,136 @@
+/* shell.c: a line-oriented shell on COM1, polled from the main loop; one table lists its commands. */
+#include <ctype.h>
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/disk.h"
+#include "kernel/kernel.h"
+#include "kernel/mipsvms.h"
+#include "kernel/mm.h"
+#include "kernel/pci.h"
+#include "kernel/power.h"
+#include "kernel/shell.h"
+
+#define SHELL_LINE_MAX 160
+#define SHELL_MAX_ARGS 4
+#define PROMPT "tally> "
+
+/* X(name, min args, max args, usage, help) */
+#define SHELL_COMMANDS(X)                                                                      \
+	X(help, 0, 0, "help", "list the commands")                                             \
+	X(vms, 0, 0, "vms", "every VM with its state and progress")                            \
+	X(dump, 1, 1, "dump <vm>", "DUMP_PROCESSOR_STATE of a MIPS VM")                        \
+	X(snapshot, 2, 2, "snapshot <vm> <file>", "save a MIPS VM to a file on the disk")      \
+	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from files on the disk")      \
+	X(kill, 1, 1, "kill <vm>", "stop a MIPS VM")                                           \
+	X(ls, 0, 0, "ls", "files on the disk")                                                 \
+	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
+	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
+	X(halt, 0, 0, "halt", "power off")
+
+static char line[SHELL_LINE_MAX];
+static size_t line_len;
+
+static void cmd_help(char **argv);
+static void cmd_vms(char **argv) { (void)argv; mipsvms_list(); }
+static void cmd_dump(char **argv) { mipsvms_dump(argv[1]); }
+static void cmd_snapshot(char **argv) { mipsvms_snapshot(argv[1], argv[2]); }
+static void cmd_run(char **argv) { mipsvms_run_file(argv[1], argv[2]); }
+static void cmd_kill(char **argv) { mipsvms_kill(argv[1]); }
+static void cmd_ls(char **argv) { (void)argv; disk_list(); }
+static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
+static void cmd_halt(char **argv)
+{
+	(void)argv;
+	kprintf("Tally: powering off (halt)\n");
+	machine_exit(0);
+}
+
+static void cmd_mem(char **argv)
+{
+	(void)argv;
+	struct heap_stats st;
+	heap_get_stats(&st);
+	kprintf("  frames: %zu free of %zu (4 KiB)\n", pmm_free_count(), pmm_total_count());
+	kprintf("  heap: %zu KiB arena, %zu KiB in %zu allocations\n", st.arena_bytes >> 10, st.used_bytes >> 10,
+		st.allocations);
+}
+
+struct shell_command {
+	const char *name;
+	int min_args, max_args;
+	const char *usage, *help;
+	void (*run)(char **argv);
+};
+
+#define X(name, lo, hi, usage, help) { #name, lo, hi, usage, help, cmd_##name },
+static const struct shell_command commands[] = { SHELL_COMMANDS(X) };
+#undef X
+
+static void cmd_help(char **argv)
+{
+	(void)argv;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		kprintf("  %-26s %s\n", commands[i].usage, commands[i].help);
+}
+
+/* Splits in place at whitespace; returns the word count, or -1 when there are too many. */
+static int split(char *s, char **argv)
+{
+	int argc = 0;
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			*s++ = 0;
+		if (!*s)
+			return argc;
+		if (argc == SHELL_MAX_ARGS + 1)
+			return -1;
+		argv[argc++] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+	}
+}
+
+void shell_execute(char *text)
+{
+	char *argv[SHELL_MAX_ARGS + 2] = { 0 };
+	int argc = split(text, argv);
+	if (argc == 0)
+		return;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const struct shell_command *c = &commands[i];
+		if (strcmp(argv[0], c->name))
+			continue;
+		if (argc < 0 || argc - 1 < c->min_args || argc - 1 > c->max_args) {
+			kprintf("usage: %s\n", c->usage);
+			return;
+		}
+		c->run(argv);
+		return;
+	}
+	kprintf("unknown command '%s' (try 'help')\n", argc > 0 ? argv[0] : "?");
+}
+
+void shell_start(void)
+{
+	kprintf("Shell: type 'help' on the serial console\n%s", PROMPT);
+}
+
+void shell_poll(void)
+{
+	for (int c; (c = console_getc()) >= 0;) {
+		if (c == '\r' || c == '\n') {
+			kprintf("\n");
+			line[line_len] = 0;
+			line_len = 0;
+			shell_execute(line);
+			kprintf("%s", PROMPT);
+		} else if ((c == 0x7f || c == '\b') && line_len) {
+			line_len--;
+			kprintf("\b \b");
+		} else if (isprint(c) && line_len + 1 < SHELL_LINE_MAX) {
+			line[line_len++] = (char)c;
+			console_putc((char)c);
+		}
+	}
+}
