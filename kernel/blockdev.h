@@ -1,4 +1,4 @@
-/* blockdev.h: a block device as the filesystem sees it: 512-byte sectors behind three callbacks. */
+/* blockdev.h: a block device as the filesystem sees it: 512-byte sectors behind 3 callbacks. */
 #ifndef KERNEL_BLOCKDEV_H
 #define KERNEL_BLOCKDEV_H
 

@@ -32,8 +32,8 @@ enum fat_err {
 
 enum fat_type { FAT_TYPE_12 = 12, FAT_TYPE_16 = 16, FAT_TYPE_32 = 32 };
 
-/* A long name is at most 255 UTF-16 units (fatgen103, "FAT Long Directory Entries"); as UTF-8 that is
- * at most 3 bytes each. */
+/* A long name is at most 255 UTF-16 units (fatgen103, "FAT Long Directory Entries"); as UTF-8
+ * that is at most 3 bytes each. */
 #define FAT_NAME_MAX 765
 #define FAT_DETAIL_MAX 128
 #define FAT_MOUNT_READ_ONLY 0x1u
@@ -49,7 +49,7 @@ struct fat_stat {
 	uint16_t write_date, write_time;	/* DOS format */
 };
 
-/* Called once per entry ("." and ".." and the volume label are skipped); nonzero stops the walk. */
+/* Called once per entry (".", ".." and the volume label are skipped); nonzero stops the walk. */
 typedef int (*fat_list_fn)(void *ctx, const struct fat_stat *entry);
 
 /* The DOS date (high 16 bits) and time (low 16 bits) stamped on files written; see fat_set_clock(). */

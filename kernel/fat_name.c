@@ -1,4 +1,4 @@
-/* fat_name.c: long names (UTF-8 <-> UTF-16, validity) and 8.3 short names (basis, ~N tail, checksum). */
+/* fat_name.c: long names (UTF-8 <-> UTF-16, validity) and 8.3 aliases (basis, ~N, checksum). */
 #include <string.h>
 
 #include "kernel/fat_impl.h"

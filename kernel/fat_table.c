@@ -243,7 +243,8 @@ enum fat_err fat_find_free(struct fat_volume *vol, uint32_t from, uint32_t *clus
 static enum fat_err write_run(struct fat_volume *vol, uint32_t first, const uint8_t *data,
 			      uint32_t len)
 {
-	uint32_t bps = vol->bytes_per_sector, whole = len / bps, sector = fat_cluster_sector(vol, first);
+	uint32_t bps = vol->bytes_per_sector, whole = len / bps;
+	uint32_t sector = fat_cluster_sector(vol, first);
 	enum fat_err err;
 
 	if (whole && (err = fat_dev_write(vol, sector, whole, data)))
