@@ -55,9 +55,7 @@ int disk_write(const char *name, const void *data, size_t len, char err[DISK_ERR
 		return no_disk(err);
 	if (len > UINT32_MAX)
 		return set_err(err, name, FAT_ERR_TOO_BIG);
-	enum fat_err e = fat_write_file(&volume, name, data, (uint32_t)len);
-	if (e == FAT_OK)
-		e = fat_flush(&volume);
+	enum fat_err e = fat_write_file(&volume, name, data, (uint32_t)len); /* flushes the device */
 	return e == FAT_OK ? 0 : set_err(err, name, e);
 }
 
@@ -76,8 +74,6 @@ int disk_delete(const char *name, char err[DISK_ERR_MAX])
 	if (!mounted)
 		return no_disk(err);
 	enum fat_err e = fat_delete(&volume, name);
-	if (e == FAT_OK)
-		e = fat_flush(&volume);
 	return e == FAT_OK ? 0 : set_err(err, name, e);
 }
 

@@ -113,7 +113,8 @@ void shell_execute(char *text)
 
 void shell_start(void)
 {
-	kprintf("Shell: type 'help' on the serial console\n%s", PROMPT);
+	/* No prompt yet: VM output would run on after it. Enter shows one. */
+	kprintf("Shell: type 'help' and Enter on the serial console\n");
 }
 
 void shell_poll(void)
