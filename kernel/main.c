@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mipsvms.h"
 #include "kernel/mm.h"
+#include "kernel/net.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/pci.h"
@@ -87,6 +88,7 @@ static void banner(void)
 	kprintf("PCI: %d functions\n", pci_count());
 	pci_list();
 	disk_init();
+	net_init();
 }
 
 static void apply_log_level(void)
@@ -148,6 +150,8 @@ static void run_selftest(void)
 	} else if (!strcmp(t, "highmem")) {
 		selftest_highmem();
 		return;
+	} else if (net_selftest(t)) {
+		return;
 	} else if (!strcmp(t, "heap-double-free")) {
 		void *p = kmalloc(64);
 		kfree(p);
@@ -165,6 +169,7 @@ void kernel_poll(void)
 {
 	if (shell_on)
 		shell_poll();
+	net_poll();
 	mipsvms_round();
 }
 

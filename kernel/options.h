@@ -8,11 +8,12 @@
 /* X(name, help) */
 #define KERNEL_OPTIONS(X)                                                                   \
 	X(loglevel, "error|warn|info|debug: console verbosity (default info)")             \
-	X(selftest, "pagefault|divide|panic|heap-double-free|highmem: boot-time self-tests") \
+	X(selftest, "pagefault|divide|panic|heap-double-free|highmem|ping|tcp-send|tcp-recv: self-tests") \
 	X(exit, "poweroff|halt|shell: what Tally does once all VMs have ended (default poweroff)")                    \
 	X(cpuid_abi, "4leaf|spring21|fall22: layout of the exit-statistics CPUID leaves")   \
 	X(ip, "static IPv4 address a.b.c.d/len (default: DHCP)")                           \
 	X(gw, "IPv4 gateway a.b.c.d")                                                       \
+	X(peer, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")                \
 	X(migrate_key, "shared key that authenticates migration streams")                  \
 	X(migrate_port, "TCP port for incoming migrations (default 7283)")                 \
 	X(slice, "default MIPS slice in instructions")                                      \
