@@ -1,3 +1,14 @@
-# vmx.mk: vmx/ is linked into the kernel.
+# vmx.mk: vmx/ is linked into the kernel; its boot tests run the guests of guest/ under Bochs.
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
+BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh
+
+# make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
+BENCHES += bench-vmx
+.PHONY: bench-vmx
+bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
+	@mkdir -p $(BUILD)/bench
+	@tools/mkiso.sh -o $(BUILD)/bench/vmx.iso -k $(KERNEL_ELF) -c "" -m $(BUILD)/guest/bench.elf "guest name=bench mem=16M"
+	@tools/run-bochs.sh -i $(BUILD)/bench/vmx.iso -s $(BUILD)/bench/vmx.log -t 300
+	@grep -a "bench-vmx:" $(BUILD)/bench/vmx.log || { echo "bench-vmx: no result; see $(BUILD)/bench/vmx.log"; tail -n 20 $(BUILD)/bench/vmx.log; exit 1; }
+	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx.log

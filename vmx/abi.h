@@ -1,0 +1,58 @@
+/* abi.h: what a guest sees of Tally: the exit-statistics CPUID leaves and the exit reason numbers. */
+#ifndef VMX_ABI_H
+#define VMX_ABI_H
+
+/* Freestanding on purpose: 32-bit guests (guest/) include this header as it is. */
+#include "vmx/exit_reasons.h"
+
+/* Leaf 0x40000000: EAX = highest Tally leaf, EBX:ECX:EDX = signature (as KVM's "KVMKVMKVM").
+ * 0x40000000-0x4FFFFFFF is the range Intel leaves to hypervisors (SDM Vol. 2A, CPUID). */
+#define TALLY_LEAF_SIGNATURE 0x40000000u
+#define TALLY_SIGNATURE_EBX 0x6c6c6154u /* "Tall" */
+#define TALLY_SIGNATURE_ECX 0x33383279u /* "y283" */
+#define TALLY_SIGNATURE_EDX 0x74617453u /* "Stat" */
+#define TALLY_LEAF_HIGHEST 0x40000004u
+
+/* What a statistics leaf answers. "Reason" queries take the basic exit reason in ECX. Counts in one
+ * register are the low 32 bits; 64-bit values are split EBX = high 32, ECX = low 32. */
+enum tally_query {
+	TALLY_Q_TOTAL_EXITS,           /* EAX = exits, all reasons */
+	TALLY_Q_TOTAL_CYCLES,          /* EBX:ECX = cycles spent in exits, all reasons */
+	TALLY_Q_TOTAL_EXITS_CYCLES,    /* EAX = exits; EBX:ECX = cycles (spring21's one leaf) */
+	TALLY_Q_REASON_EXITS,          /* EAX = exits for reason ECX */
+	TALLY_Q_REASON_CYCLES,         /* EBX:ECX = cycles for reason ECX */
+	TALLY_Q_TOTAL_EXITS64,         /* EBX:ECX = exits, all reasons, 64 bits */
+	TALLY_Q_REASON_EXITS64,        /* EBX:ECX = exits for reason ECX, 64 bits */
+	TALLY_Q_REASON_MIN_CYCLES,     /* EBX:ECX = fewest cycles one exit of reason ECX took */
+	TALLY_Q_REASON_MAX_CYCLES,     /* EBX:ECX = most cycles one exit of reason ECX took */
+};
+
+/* The leaf layouts of the CMPE 283 assignments; the kernel option cpuid_abi= picks one. */
+enum tally_abi { TALLY_ABI_4LEAF, TALLY_ABI_SPRING21, TALLY_ABI_FALL22, TALLY_ABI_ALL };
+
+/* X(abi, leaf, query): every statistics leaf, once. TALLY_ABI_ALL leaves are Tally's extensions,
+ * answered whatever cpuid_abi says. For a reason query, a reason the SDM does not define answers
+ * EAX=EBX=ECX=0, EDX=0xFFFFFFFF; a defined reason Tally never enables answers all 0. */
+#define TALLY_STAT_LEAVES(X)                                                   \
+	X(TALLY_ABI_4LEAF, 0x4FFFFFFFu, TALLY_Q_TOTAL_EXITS)                   \
+	X(TALLY_ABI_4LEAF, 0x4FFFFFFEu, TALLY_Q_TOTAL_CYCLES)                  \
+	X(TALLY_ABI_4LEAF, 0x4FFFFFFDu, TALLY_Q_REASON_EXITS)                  \
+	X(TALLY_ABI_4LEAF, 0x4FFFFFFCu, TALLY_Q_REASON_CYCLES)                 \
+	X(TALLY_ABI_SPRING21, 0x4FFFFFFFu, TALLY_Q_TOTAL_EXITS_CYCLES)         \
+	X(TALLY_ABI_SPRING21, 0x4FFFFFFEu, TALLY_Q_REASON_EXITS)               \
+	X(TALLY_ABI_FALL22, 0x4FFFFFFCu, TALLY_Q_TOTAL_EXITS)                  \
+	X(TALLY_ABI_FALL22, 0x4FFFFFFDu, TALLY_Q_TOTAL_CYCLES)                 \
+	X(TALLY_ABI_FALL22, 0x4FFFFFFEu, TALLY_Q_REASON_EXITS)                 \
+	X(TALLY_ABI_FALL22, 0x4FFFFFFFu, TALLY_Q_REASON_CYCLES)                \
+	X(TALLY_ABI_ALL, 0x40000001u, TALLY_Q_TOTAL_EXITS64)                   \
+	X(TALLY_ABI_ALL, 0x40000002u, TALLY_Q_REASON_EXITS64)                  \
+	X(TALLY_ABI_ALL, 0x40000003u, TALLY_Q_REASON_MIN_CYCLES)               \
+	X(TALLY_ABI_ALL, 0x40000004u, TALLY_Q_REASON_MAX_CYCLES)
+
+/* EDX of a reason query for a number the SDM does not define. */
+#define TALLY_UNDEFINED_REASON_EDX 0xFFFFFFFFu
+
+/* isa-debug-exit compatible port: a write of V ends the guest with exit code V. */
+#define TALLY_EXIT_PORT 0xf4
+
+#endif

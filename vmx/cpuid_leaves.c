@@ -1,0 +1,139 @@
+/* cpuid_leaves.c: the CPUID exit: host leaves with VT-x hidden, and the CMPE 283 statistics leaves. */
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/options.h"
+#include "vmx/caps.h"
+#include "vmx/cpuid_leaves.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs.h"
+
+/* Intel SDM Vol. 2A, CPUID. */
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors: "running under one" */
+#define CPUID_LEAF_TSC_RATIO 0x15u
+#define CPUID_LEAF_FREQUENCY 0x16u
+#define HV_LEAF_FIRST 0x40000000u
+#define HV_LEAF_LAST 0x4fffffffu
+
+struct stat_leaf {
+	enum tally_abi abi;
+	uint32_t leaf;
+	enum tally_query query;
+};
+#define STAT_LEAF_ENTRY(abi, leaf, query) { abi, leaf, query },
+static const struct stat_leaf stat_leaves[] = { TALLY_STAT_LEAVES(STAT_LEAF_ENTRY) };
+#undef STAT_LEAF_ENTRY
+
+static const char *const abi_names[] = { [TALLY_ABI_4LEAF] = "4leaf", [TALLY_ABI_SPRING21] = "spring21",
+					 [TALLY_ABI_FALL22] = "fall22" };
+static enum tally_abi abi = TALLY_ABI_4LEAF;
+
+void cpuid_leaves_init(void)
+{
+	const char *v = option_get("cpuid_abi");
+	abi = TALLY_ABI_4LEAF;
+	if (!v)
+		return;
+	for (enum tally_abi a = TALLY_ABI_4LEAF; a <= TALLY_ABI_FALL22; a++)
+		if (!strcmp(v, abi_names[a])) {
+			abi = a;
+			return;
+		}
+	log_err("command line: cpuid_abi=%s is not one of 4leaf, spring21, fall22: using 4leaf\n", v);
+}
+
+enum tally_abi cpuid_leaves_abi(void)
+{
+	return abi;
+}
+
+static void split64(uint64_t v, struct cpuid_regs *r)
+{
+	r->ebx = (uint32_t)(v >> 32);
+	r->ecx = (uint32_t)v;
+}
+
+static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs *r)
+{
+	enum exit_reason_kind kind = exit_reason_kind(reason);
+	if (kind == REASON_UNDEFINED || kind == REASON_RESERVED) {
+		r->edx = TALLY_UNDEFINED_REASON_EDX;
+		return;
+	}
+	if (kind == REASON_NEVER_ENABLED)
+		return;
+	const struct exit_stat *e = &exit_stats_global()->reason[reason];
+	switch (q) {
+	case TALLY_Q_REASON_EXITS: r->eax = (uint32_t)e->count; break;
+	case TALLY_Q_REASON_CYCLES: split64(e->cycles, r); break;
+	case TALLY_Q_REASON_EXITS64: split64(e->count, r); break;
+	case TALLY_Q_REASON_MIN_CYCLES: split64(e->min == UINT64_MAX ? 0 : e->min, r); break;
+	case TALLY_Q_REASON_MAX_CYCLES: split64(e->max, r); break;
+	default: break; /* the totals are answered by answer() */
+	}
+}
+
+static void answer(enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
+{
+	const struct exit_stats *s = exit_stats_global();
+	switch (q) {
+	case TALLY_Q_TOTAL_EXITS: r->eax = (uint32_t)s->count; return;
+	case TALLY_Q_TOTAL_CYCLES: split64(s->cycles, r); return;
+	case TALLY_Q_TOTAL_EXITS_CYCLES: r->eax = (uint32_t)s->count; split64(s->cycles, r); return;
+	case TALLY_Q_TOTAL_EXITS64: split64(s->count, r); return;
+	case TALLY_Q_REASON_EXITS:
+	case TALLY_Q_REASON_CYCLES:
+	case TALLY_Q_REASON_EXITS64:
+	case TALLY_Q_REASON_MIN_CYCLES:
+	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(q, ecx, r); return;
+	}
+}
+
+void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ 0 };
+	if (leaf == TALLY_LEAF_SIGNATURE) {
+		*r = (struct cpuid_regs){ TALLY_LEAF_HIGHEST, TALLY_SIGNATURE_EBX, TALLY_SIGNATURE_ECX,
+					  TALLY_SIGNATURE_EDX };
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(stat_leaves) / sizeof(stat_leaves[0]); i++)
+		if (stat_leaves[i].leaf == leaf && (stat_leaves[i].abi == abi || stat_leaves[i].abi == TALLY_ABI_ALL)) {
+			answer(stat_leaves[i].query, ecx, r);
+			return;
+		}
+	/* Any other hypervisor leaf answers all zeros. */
+}
+
+/* The host's answer, minus what a guest must not see or would misread. */
+static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	cpuid(leaf, sub, r);
+	if (leaf == 1) {
+		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE);
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
+		if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
+			r->ecx |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == CPUID_LEAF_TSC_RATIO || leaf == CPUID_LEAF_FREQUENCY) {
+		/* Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate (MACHINES.md):
+		 * without these leaves a guest calibrates its TSC against a timer. */
+		*r = (struct cpuid_regs){ 0 };
+	}
+}
+
+void handle_cpuid(struct vcpu *v, uint32_t reason)
+{
+	(void)reason;
+	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX), sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
+	struct cpuid_regs r;
+	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST)
+		cpuid_hypervisor_leaf(leaf, sub, &r);
+	else
+		host_leaf(leaf, sub, &r);
+	vcpu_set_gpr(v, GPR_RAX, r.eax);
+	vcpu_set_gpr(v, GPR_RBX, r.ebx);
+	vcpu_set_gpr(v, GPR_RCX, r.ecx);
+	vcpu_set_gpr(v, GPR_RDX, r.edx);
+	vmcs_skip_instruction();
+}

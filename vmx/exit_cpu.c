@@ -1,0 +1,152 @@
+/* exit_cpu.c: exits for CPU instructions: HLT, INVD, WBINVD, VMCALL, XSETBV, CR accesses. */
+#include "kernel/console.h"
+#include "kernel/x86.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
+
+/* Intel SDM Vol. 3C, 28.2.1, Table 28-3: control-register access qualification. */
+#define CRQ_NUMBER(q) ((q) & 0xf)
+#define CRQ_TYPE(q) (((q) >> 4) & 3)
+#define CRQ_GPR(q) (((q) >> 8) & 0xf)
+#define CRQ_LMSW_SOURCE(q) (((q) >> 16) & 0xffff)
+enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
+/* SDM Vol. 3A, 2.5 */
+#define CR0_TS (1ull << 3)
+#define CR0_LMSW_BITS 0xfull
+/* SDM Vol. 2B, XSETBV: XCR0 bits and their rules. */
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_AVX (1ull << 2)
+#define XCR0_AVX512 (7ull << 5)
+#define CPUID_LEAF_XSAVE 0xd
+
+void handle_hlt(struct vcpu *v, uint32_t reason)
+{
+	(void)reason;
+	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		vcpu_stop(v, "HLT with interrupts disabled at RIP 0x%llx: the guest has halted for good",
+			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+		return;
+	}
+	/* Tally delivers no virtual interrupts yet, so there is nothing to wait for. */
+	vmcs_skip_instruction();
+}
+
+/* INVD would throw away Tally's own dirty cache lines too: write them back instead. */
+void handle_invd(struct vcpu *v, uint32_t reason)
+{
+	(void)v;
+	(void)reason;
+	__asm__ volatile("wbinvd" ::: "memory");
+	vmcs_skip_instruction();
+}
+
+void handle_wbinvd(struct vcpu *v, uint32_t reason)
+{
+	(void)v;
+	(void)reason;
+	__asm__ volatile("wbinvd" ::: "memory");
+	vmcs_skip_instruction();
+}
+
+/* Tally defines no hypercalls (statistics are CPUID leaves): every VMCALL answers RAX = ~0. */
+void handle_vmcall(struct vcpu *v, uint32_t reason)
+{
+	(void)reason;
+	vcpu_set_gpr(v, GPR_RAX, ~0ull);
+	vmcs_skip_instruction();
+}
+
+static bool xcr0_valid(uint64_t val)
+{
+	struct cpuid_regs r;
+	cpuid(CPUID_LEAF_XSAVE, 0, &r);
+	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+	if (!(val & XCR0_X87) || (val & ~supported))
+		return false;
+	if ((val & XCR0_AVX) && !(val & XCR0_SSE))
+		return false;
+	if ((val & XCR0_AVX512) && ((val & XCR0_AVX512) != XCR0_AVX512 || !(val & XCR0_AVX)))
+		return false;
+	return true;
+}
+
+/* The host never uses FPU/SSE state (-mgeneral-regs-only), so XCR0 can simply hold the guest's. */
+void handle_xsetbv(struct vcpu *v, uint32_t reason)
+{
+	(void)reason;
+	uint32_t index = (uint32_t)vcpu_gpr(v, GPR_RCX);
+	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
+	if (index != 0 || !xcr0_valid(val)) {
+		vmcs_inject_exception(VECTOR_GP, true, 0);
+		return;
+	}
+	xsetbv(0, val);
+	vmcs_skip_instruction();
+}
+
+/* SDM Vol. 3A, 2.5: MOV to CR0 with PG=1 and PE=0 raises #GP; so does any bit above 31. */
+static void guest_write_cr0(struct vcpu *v, uint64_t val)
+{
+	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE))) {
+		vmcs_inject_exception(VECTOR_GP, true, 0);
+		return;
+	}
+	vmcs_set_guest_cr0(v, val | (1ull << 4)); /* CR0.ET reads as 1 */
+	vmcs_skip_instruction();
+}
+
+/* CR4.VMXE stays clear in the guest's view: VT-x is hidden, as on a CPU without it. */
+static void guest_write_cr4(struct vcpu *v, uint64_t val)
+{
+	if ((val & CR4_VMXE) || (val & ~v->ctl->cr4_fixed1)) {
+		vmcs_inject_exception(VECTOR_GP, true, 0);
+		return;
+	}
+	vmcs_set_guest_cr4(v, val);
+	vmcs_skip_instruction();
+}
+
+static void mov_to_cr(struct vcpu *v, uint64_t q)
+{
+	uint64_t val = vcpu_gpr(v, CRQ_GPR(q));
+	if (!vcpu_long_mode())
+		val = (uint32_t)val;
+	switch (CRQ_NUMBER(q)) {
+	case 0: guest_write_cr0(v, val); return;
+	case 3: vmcs_write(VMCS_GUEST_CR3, val); vmcs_skip_instruction(); return;
+	case 4: guest_write_cr4(v, val); return;
+	}
+	vcpu_stop(v, "MOV to CR%llu is not emulated (qualification 0x%llx)", (unsigned long long)CRQ_NUMBER(q),
+		  (unsigned long long)q);
+}
+
+void handle_cr_access(struct vcpu *v, uint32_t reason)
+{
+	(void)reason;
+	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW);
+	switch (CRQ_TYPE(q)) {
+	case CR_MOV_TO:
+		mov_to_cr(v, q);
+		return;
+	case CR_MOV_FROM:
+		if (CRQ_NUMBER(q) == 3) {
+			vcpu_set_gpr(v, CRQ_GPR(q), vmcs_read(VMCS_GUEST_CR3));
+			vmcs_skip_instruction();
+			return;
+		}
+		break;
+	case CR_CLTS:
+		vmcs_set_guest_cr0(v, cr0 & ~CR0_TS);
+		vmcs_skip_instruction();
+		return;
+	case CR_LMSW: /* LMSW sets PE but never clears it (SDM Vol. 2A, LMSW) */
+		vmcs_set_guest_cr0(v, (cr0 & ~CR0_LMSW_BITS) | (CRQ_LMSW_SOURCE(q) & CR0_LMSW_BITS) | (cr0 & CR0_PE));
+		vmcs_skip_instruction();
+		return;
+	}
+	vcpu_stop(v, "control-register access not emulated: CR%llu, access type %llu (qualification 0x%llx)",
+		  (unsigned long long)CRQ_NUMBER(q), (unsigned long long)CRQ_TYPE(q), (unsigned long long)q);
+}

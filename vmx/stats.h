@@ -1,0 +1,34 @@
+/* stats.h: per-reason exit counts and TSC cycles, per guest and over all guests. */
+#ifndef VMX_STATS_H
+#define VMX_STATS_H
+
+#include <stdint.h>
+
+#include "vmx/exit_reasons.h"
+
+struct exit_stat {
+	uint64_t count, cycles, min, max; /* min is UINT64_MAX until the first timed exit */
+};
+
+struct exit_stats {
+	struct exit_stat reason[VMX_EXIT_REASON_COUNT];
+	uint64_t count, cycles;
+};
+
+void exit_stats_init(struct exit_stats *s);
+/* An exit of this reason happened (counted before it is handled, so a CPUID that asks sees itself). */
+void exit_stats_count(struct exit_stats *s, unsigned reason);
+/* The exit of this reason took cycles from its first to its last instruction in Tally. */
+void exit_stats_time(struct exit_stats *s, unsigned reason, uint64_t cycles);
+/* The table of the issue: reason, SDM name, exits, share, cycles, average cycles and ns, min, max. */
+void exit_stats_print(const struct exit_stats *s, const char *title);
+
+/* Over all guests since boot; what the CPUID statistics leaves report. */
+struct exit_stats *exit_stats_global(void);
+/* Prints the global table (for the console, e.g. a shell command). */
+void vmx_print_statistics(void);
+
+/* The SDM name of a basic exit reason, or "UNDEFINED" past the table. */
+const char *exit_reason_name(uint32_t reason);
+
+#endif

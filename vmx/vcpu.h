@@ -1,0 +1,74 @@
+/* vcpu.h: one VMX guest: its registers as the exit stub saves them, memory, devices, statistics. */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmx/controls.h"
+#include "vmx/ept.h"
+#include "vmx/stats.h"
+
+/* General-purpose registers in the numbering of exit qualifications (SDM Vol. 3C, Table 28-3):
+ * RSP's slot is unused, the CPU keeps guest RSP in the VMCS. */
+enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI, GPR_COUNT = 16 };
+
+/* Shared with vmx/entry.asm: keep the offsets there (REGS_*) equal to these. */
+struct guest_regs {
+	uint64_t gpr[GPR_COUNT];
+	uint64_t exit_tsc;   /* rdtsc, first thing on the exit path */
+	uint64_t entry_tsc;  /* rdtsc, last thing before VMLAUNCH/VMRESUME */
+	uint64_t kernel_rsp; /* Tally's stack pointer inside vmx_enter() */
+	uint64_t launched;   /* 0: VMLAUNCH next, else VMRESUME */
+};
+_Static_assert(offsetof(struct guest_regs, gpr) == 0, "entry.asm: REGS_GPR");
+_Static_assert(offsetof(struct guest_regs, exit_tsc) == 128, "entry.asm: REGS_EXIT_TSC");
+_Static_assert(offsetof(struct guest_regs, entry_tsc) == 136, "entry.asm: REGS_ENTRY_TSC");
+_Static_assert(offsetof(struct guest_regs, kernel_rsp) == 144, "entry.asm: REGS_KERNEL_RSP");
+_Static_assert(offsetof(struct guest_regs, launched) == 152, "entry.asm: REGS_LAUNCHED");
+
+/* Enters the guest of the current VMCS; returns 0 after a VM exit, or the VMfail status of
+ * VMLAUNCH/VMRESUME (VMX_FAIL_INVALID / VMX_FAIL_VALID). vmx/entry.asm. */
+int vmx_enter(struct guest_regs *regs);
+/* The host RIP of every VM exit (vmx/entry.asm). */
+void vmx_exit_stub(void);
+
+#define COM1_LINE_MAX 160
+
+/* The guest's emulated 16550 at 0x3f8: registers, divisor latch, and the line being printed. */
+struct com1 {
+	uint8_t reg[8];
+	uint8_t dll, dlm;
+	char line[COM1_LINE_MAX];
+	size_t len;
+};
+
+struct vcpu {
+	struct guest_regs regs;
+	char name[32];
+	uint16_t vpid;
+	const struct vmx_controls *ctl;
+	void *vmcs;
+	void *msr_bitmap;
+	struct guest_memory mem;
+	struct exit_stats stats;
+	struct com1 com1;
+	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
+	uint64_t pending_exit_tsc;
+	bool timing_pending;
+	uint64_t start_ms, timeout_ms, last_poll_ms;
+	bool stopped;
+	bool exited;              /* through port 0xf4 */
+	uint32_t exit_code;
+};
+
+/* Ends the guest with a report: "guest NAME: stopped: <why>". */
+void vcpu_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Guest GPR by qualification number (RSP comes from the VMCS). */
+uint64_t vcpu_gpr(const struct vcpu *v, unsigned n);
+void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val);
+/* True when the guest runs in IA-32e mode (64-bit registers), else register values are 32-bit. */
+bool vcpu_long_mode(void);
+
+#endif

@@ -1,0 +1,112 @@
+/* vmcs.c: checked VMREAD/VMWRITE, VM-instruction error names, guest-state dump, event injection. */
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "vmx/vmcs.h"
+
+/* Intel SDM Vol. 3C, 31.4 "VM Instruction Error Numbers", Table 31-1. */
+static const char *const instruction_errors[] = {
+	[1] = "VMCALL executed in VMX root operation",
+	[2] = "VMCLEAR with invalid physical address",
+	[3] = "VMCLEAR with VMXON pointer",
+	[4] = "VMLAUNCH with non-clear VMCS",
+	[5] = "VMRESUME with non-launched VMCS",
+	[6] = "VMRESUME after VMXOFF",
+	[7] = "VM entry with invalid control field(s)",
+	[8] = "VM entry with invalid host-state field(s)",
+	[9] = "VMPTRLD with invalid physical address",
+	[10] = "VMPTRLD with VMXON pointer",
+	[11] = "VMPTRLD with incorrect VMCS revision identifier",
+	[12] = "VMREAD/VMWRITE from/to unsupported VMCS component",
+	[13] = "VMWRITE to read-only VMCS component",
+	[15] = "VMXON executed in VMX root operation",
+	[16] = "VM entry with invalid executive-VMCS pointer",
+	[17] = "VM entry with non-launched executive VMCS",
+	[18] = "VM entry with executive-VMCS pointer not VMXON pointer",
+	[19] = "VMCALL with non-clear VMCS",
+	[20] = "VMCALL with invalid VM-exit control fields",
+	[22] = "VMCALL with incorrect MSEG revision identifier",
+	[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
+	[24] = "VMCALL with invalid SMM-monitor features",
+	[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
+	[26] = "VM entry with events blocked by MOV SS",
+	[28] = "invalid operand to INVEPT/INVVPID",
+};
+
+const char *vmcs_instruction_error_name(uint64_t n)
+{
+	if (n < sizeof(instruction_errors) / sizeof(instruction_errors[0]) && instruction_errors[n])
+		return instruction_errors[n];
+	return "unknown VM-instruction error";
+}
+
+static void vmfail_panic(const char *insn, uint64_t field, enum vmx_status st)
+{
+	uint64_t err = 0;
+	if (st == VMX_FAIL_VALID && vmread(VMCS_VM_INSTRUCTION_ERROR, &err) == VMX_OK)
+		panic("%s of VMCS field 0x%llx failed: VM-instruction error %llu (%s)", insn,
+		      (unsigned long long)field, (unsigned long long)err, vmcs_instruction_error_name(err));
+	panic("%s of VMCS field 0x%llx failed: VMfailInvalid (no current VMCS)", insn, (unsigned long long)field);
+}
+
+uint64_t vmcs_read(uint64_t field)
+{
+	uint64_t v;
+	enum vmx_status st = vmread(field, &v);
+	if (st != VMX_OK)
+		vmfail_panic("VMREAD", field, st);
+	return v;
+}
+
+void vmcs_write(uint64_t field, uint64_t val)
+{
+	enum vmx_status st = vmwrite(field, val);
+	if (st != VMX_OK)
+		vmfail_panic("VMWRITE", field, st);
+}
+
+void vmcs_skip_instruction(void)
+{
+	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+}
+
+void vmcs_inject_exception(unsigned vector, bool has_error, uint32_t error)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_ERROR;
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, error);
+	}
+	vmcs_write(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static void dump_segments(const char *who)
+{
+	static const char *const names[SEG_COUNT] = { "ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR" };
+	for (int s = 0; s < SEG_COUNT; s++)
+		kprintf("guest %s:   %-4s sel 0x%04llx base 0x%016llx limit 0x%08llx access 0x%05llx\n", who, names[s],
+			(unsigned long long)vmcs_read(VMCS_GUEST_SEL(s)), (unsigned long long)vmcs_read(VMCS_GUEST_BASE(s)),
+			(unsigned long long)vmcs_read(VMCS_GUEST_LIMIT(s)),
+			(unsigned long long)vmcs_read(VMCS_GUEST_ACCESS(s)));
+}
+
+void vmcs_dump_guest_state(const char *who)
+{
+	kprintf("guest %s: guest state: RIP 0x%llx RSP 0x%llx RFLAGS 0x%llx\n", who,
+		(unsigned long long)vmcs_read(VMCS_GUEST_RIP), (unsigned long long)vmcs_read(VMCS_GUEST_RSP),
+		(unsigned long long)vmcs_read(VMCS_GUEST_RFLAGS));
+	kprintf("guest %s:   CR0 0x%llx (shadow 0x%llx) CR3 0x%llx CR4 0x%llx (shadow 0x%llx) EFER 0x%llx DR7 0x%llx\n", who,
+		(unsigned long long)vmcs_read(VMCS_GUEST_CR0), (unsigned long long)vmcs_read(VMCS_CR0_READ_SHADOW),
+		(unsigned long long)vmcs_read(VMCS_GUEST_CR3), (unsigned long long)vmcs_read(VMCS_GUEST_CR4),
+		(unsigned long long)vmcs_read(VMCS_CR4_READ_SHADOW), (unsigned long long)vmcs_read(VMCS_GUEST_IA32_EFER),
+		(unsigned long long)vmcs_read(VMCS_GUEST_DR7));
+	dump_segments(who);
+	kprintf("guest %s:   GDTR 0x%llx/0x%llx IDTR 0x%llx/0x%llx activity %llu interruptibility 0x%llx link 0x%llx\n", who,
+		(unsigned long long)vmcs_read(VMCS_GUEST_GDTR_BASE), (unsigned long long)vmcs_read(VMCS_GUEST_GDTR_LIMIT),
+		(unsigned long long)vmcs_read(VMCS_GUEST_IDTR_BASE), (unsigned long long)vmcs_read(VMCS_GUEST_IDTR_LIMIT),
+		(unsigned long long)vmcs_read(VMCS_GUEST_ACTIVITY_STATE),
+		(unsigned long long)vmcs_read(VMCS_GUEST_INTERRUPTIBILITY), (unsigned long long)vmcs_read(VMCS_LINK_POINTER));
+	kprintf("guest %s:   controls: pin 0x%llx proc 0x%llx proc2 0x%llx exit 0x%llx entry 0x%llx EPTP 0x%llx\n", who,
+		(unsigned long long)vmcs_read(VMCS_PIN_CONTROLS), (unsigned long long)vmcs_read(VMCS_PROC_CONTROLS),
+		(unsigned long long)vmcs_read(VMCS_PROC2_CONTROLS), (unsigned long long)vmcs_read(VMCS_EXIT_CONTROLS),
+		(unsigned long long)vmcs_read(VMCS_ENTRY_CONTROLS), (unsigned long long)vmcs_read(VMCS_EPT_POINTER));
+}

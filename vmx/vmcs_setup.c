@@ -1,0 +1,202 @@
+/* vmcs_setup.c: a guest's VMCS: host state from the real GDT/TSS/IDT, controls, start state. */
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/gdt.h"
+#include "kernel/mm.h"
+#include "kernel/tsc.h"
+#include "kernel/x86.h"
+#include "vmx/caps.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmxon.h"
+
+/* Intel SDM Vol. 4: MSRs. */
+#define MSR_IA32_PAT 0x277
+#define MSR_IA32_FS_BASE 0xc0000100
+#define MSR_IA32_GS_BASE 0xc0000101
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+/* SDM Vol. 3A, 11.12.4: the power-on PAT value. */
+#define PAT_POWER_ON 0x0007040600070406ull
+/* SDM Vol. 3A, 2.5: CR0.ET is hard-wired to 1. */
+#define CR0_ET (1ull << 4)
+/* SDM Vol. 3C, 25.4.1: segment access rights (type, S, DPL, P, D/B, G; bit 16 = unusable). */
+#define AR_CODE32 0xc09bu  /* execute/read, accessed, present, 32-bit, 4 KiB granularity */
+#define AR_DATA32 0xc093u  /* read/write, accessed */
+#define AR_TSS32_BUSY 0x008bu
+#define AR_UNUSABLE 0x10000u
+/* Selectors a multiboot kernel starts with (GRUB's flat segments; the spec leaves them open). */
+#define GUEST_CS 0x10
+#define GUEST_DS 0x18
+#define DR7_INIT 0x400ull
+#define RFLAGS_RESERVED1 0x2ull
+/* How often the preemption timer hands control back to Tally at the latest. */
+#define TIMER_SLICE_US 2000
+
+static void setup_host_state(void)
+{
+	struct descriptor_ptr idt;
+	sidt(&idt);
+	vmcs_write(VMCS_HOST_CR0, read_cr0());
+	vmcs_write(VMCS_HOST_CR3, read_cr3());
+	vmcs_write(VMCS_HOST_CR4, read_cr4());
+	vmcs_write(VMCS_HOST_CS_SELECTOR, GDT_KERNEL_CS);
+	vmcs_write(VMCS_HOST_SS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(VMCS_HOST_DS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(VMCS_HOST_ES_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(VMCS_HOST_FS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_GS_SELECTOR, 0);
+	vmcs_write(VMCS_HOST_TR_SELECTOR, GDT_TSS);
+	vmcs_write(VMCS_HOST_FS_BASE, rdmsr(MSR_IA32_FS_BASE));
+	vmcs_write(VMCS_HOST_GS_BASE, rdmsr(MSR_IA32_GS_BASE));
+	vmcs_write(VMCS_HOST_TR_BASE, tss_base());
+	vmcs_write(VMCS_HOST_GDTR_BASE, gdt_base());
+	vmcs_write(VMCS_HOST_IDTR_BASE, idt.base);
+	vmcs_write(VMCS_HOST_SYSENTER_CS, 0);
+	vmcs_write(VMCS_HOST_SYSENTER_ESP, 0);
+	vmcs_write(VMCS_HOST_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	vmcs_write(VMCS_HOST_RIP, (uintptr_t)vmx_exit_stub);
+}
+
+/* The exit stub finds the guest's register block through the word at the host RSP. */
+static void setup_host_stack(struct vcpu *v)
+{
+	uint64_t rsp = vmx_host_stack_top() - 16;
+	*(uint64_t *)(uintptr_t)rsp = (uintptr_t)&v->regs;
+	vmcs_write(VMCS_HOST_RSP, rsp);
+}
+
+static void setup_controls(struct vcpu *v)
+{
+	const struct vmx_controls *c = v->ctl;
+	vmcs_write(VMCS_PIN_CONTROLS, c->pin);
+	vmcs_write(VMCS_PROC_CONTROLS, c->proc);
+	vmcs_write(VMCS_PROC2_CONTROLS, c->proc2);
+	vmcs_write(VMCS_EXIT_CONTROLS, c->exit);
+	vmcs_write(VMCS_ENTRY_CONTROLS, c->entry);
+	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
+	vmcs_write(VMCS_MSR_BITMAP, (uintptr_t)v->msr_bitmap);
+	vmcs_write(VMCS_EPT_POINTER, v->mem.eptp);
+	vmcs_write(VMCS_VPID, v->vpid);
+	vmcs_write(VMCS_TSC_OFFSET, 0);
+	/* Tally owns every CR0/CR4 bit: each guest write exits, reads come from the shadows. */
+	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, ~0ull);
+	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, ~0ull);
+	/* SDM Vol. 3C, 26.5.1: the timer counts down at TSC >> shift; without "save timer value"
+	 * every entry restarts it from this field. */
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, (tsc_ns_to_cycles(TIMER_SLICE_US * 1000ull) >> c->timer_shift) ?: 1);
+	vmcs_write(VMCS_LINK_POINTER, ~0ull);
+}
+
+static void setup_segment(enum vmcs_seg s, uint16_t sel, uint32_t limit, uint32_t access)
+{
+	vmcs_write(VMCS_GUEST_SEL(s), sel);
+	vmcs_write(VMCS_GUEST_BASE(s), 0);
+	vmcs_write(VMCS_GUEST_LIMIT(s), limit);
+	vmcs_write(VMCS_GUEST_ACCESS(s), access);
+}
+
+/* Multiboot spec 0.6.96, 3.2 "Machine state": 32-bit protected mode, flat 4 GiB segments,
+ * paging off, EFLAGS.IF = 0, EAX = magic, EBX = information block. */
+static void setup_guest_state(struct vcpu *v, const struct guest_boot *boot)
+{
+	for (enum vmcs_seg s = SEG_ES; s <= SEG_GS; s++)
+		setup_segment(s, s == SEG_CS ? GUEST_CS : GUEST_DS, 0xffffffff, s == SEG_CS ? AR_CODE32 : AR_DATA32);
+	setup_segment(SEG_LDTR, 0, 0, AR_UNUSABLE);
+	setup_segment(SEG_TR, 0, 0xff, AR_TSS32_BUSY);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_GUEST_IA32_PAT, PAT_POWER_ON);
+	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmcs_set_guest_cr0(v, CR0_PE | CR0_ET);
+	vmcs_set_guest_cr4(v, 0);
+	vmcs_write(VMCS_GUEST_CR3, 0);
+	vmcs_write(VMCS_GUEST_DR7, DR7_INIT);
+	vmcs_write(VMCS_GUEST_RSP, 0);
+	vmcs_write(VMCS_GUEST_RIP, boot->entry);
+	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED1);
+	vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
+	vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DBG, 0);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+	v->regs.gpr[GPR_RBX] = boot->info_gpa;
+}
+
+void vmcs_set_guest_cr0(struct vcpu *v, uint64_t view)
+{
+	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+	uint32_t entry = (uint32_t)vmcs_read(VMCS_ENTRY_CONTROLS) & ~ENTRY_IA32E_GUEST;
+	if ((view & CR0_PG) && (efer & EFER_LME)) {
+		efer |= EFER_LMA;
+		entry |= ENTRY_IA32E_GUEST;
+	} else {
+		efer &= ~EFER_LMA;
+	}
+	vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+	vmcs_write(VMCS_ENTRY_CONTROLS, entry);
+	vmcs_write(VMCS_CR0_READ_SHADOW, view);
+	vmcs_write(VMCS_GUEST_CR0, vmx_cr0_fixup(v->ctl, view));
+}
+
+void vmcs_set_guest_cr4(struct vcpu *v, uint64_t view)
+{
+	vmcs_write(VMCS_CR4_READ_SHADOW, view);
+	vmcs_write(VMCS_GUEST_CR4, vmx_cr4_fixup(v->ctl, view));
+}
+
+int vmcs_setup(struct vcpu *v, const struct guest_boot *boot)
+{
+	uint32_t *vmcs = page_alloc_zeroed(1);
+	uint8_t *bitmap = page_alloc_zeroed(1);
+	if (!vmcs || !bitmap) {
+		kprintf("guest %s: not started: out of memory for the VMCS\n", v->name);
+		if (vmcs)
+			page_free(vmcs, 1);
+		if (bitmap)
+			page_free(bitmap, 1);
+		return -1;
+	}
+	/* SDM Vol. 3C, 25.6.9: a set bit makes RDMSR/WRMSR of that MSR exit: all of them do. */
+	memset(bitmap, 0xff, PAGE_SIZE);
+	vmcs[0] = v->ctl->vmcs_revision; /* SDM Vol. 3C, 25.2 */
+	v->vmcs = vmcs;
+	v->msr_bitmap = bitmap;
+	enum vmx_status st;
+	if ((st = vmclear((uintptr_t)vmcs)) != VMX_OK || (st = vmptrld((uintptr_t)vmcs)) != VMX_OK) {
+		kprintf("guest %s: not started: VMCLEAR/VMPTRLD failed (%s)\n", v->name,
+			st == VMX_FAIL_INVALID ? "VMfailInvalid" : vmcs_instruction_error_name(vmcs_read(VMCS_VM_INSTRUCTION_ERROR)));
+		vmcs_teardown(v);
+		return -1;
+	}
+	setup_host_state();
+	setup_host_stack(v);
+	setup_controls(v);
+	setup_guest_state(v, boot);
+	return 0;
+}
+
+void vmcs_teardown(struct vcpu *v)
+{
+	if (v->vmcs && vmclear((uintptr_t)v->vmcs) != VMX_OK)
+		kprintf("guest %s: VMCLEAR at teardown failed\n", v->name);
+	if (v->vmcs)
+		page_free(v->vmcs, 1);
+	if (v->msr_bitmap)
+		page_free(v->msr_bitmap, 1);
+	v->vmcs = v->msr_bitmap = NULL;
+}
