@@ -11,6 +11,8 @@ void kernel_poll(void);
  * vmx_run_guests() runs every "guest" module to its end and returns. */
 void vmx_report_caps(void);
 void vmx_run_guests(void);
+/* Prints the exit statistics table over all VMX guests so far (the shell's "exits"). */
+void vmx_print_statistics(void);
 
 extern const char tally_version[];
 

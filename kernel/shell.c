@@ -26,6 +26,7 @@
 	X(ls, 0, 0, "ls", "files on the disk")                                                 \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
+	X(exits, 0, 0, "exits", "VMX exit statistics per reason, all guests")                  \
 	X(halt, 0, 0, "halt", "power off")
 
 static char line[SHELL_LINE_MAX];
@@ -39,6 +40,7 @@ static void cmd_run(char **argv) { mipsvms_run_file(argv[1], argv[2]); }
 static void cmd_kill(char **argv) { mipsvms_kill(argv[1]); }
 static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
+static void cmd_exits(char **argv) { (void)argv; vmx_print_statistics(); }
 static void cmd_halt(char **argv)
 {
 	(void)argv;

@@ -1,5 +1,6 @@
 /* stats.c: counting and timing exits per basic reason, and the console statistics table. */
 #include "kernel/console.h"
+#include "kernel/kernel.h"
 #include "kernel/tsc.h"
 #include "vmx/stats.h"
 

@@ -25,8 +25,6 @@ void exit_stats_print(const struct exit_stats *s, const char *title);
 
 /* Over all guests since boot; what the CPUID statistics leaves report. */
 struct exit_stats *exit_stats_global(void);
-/* Prints the global table (for the console, e.g. a shell command). */
-void vmx_print_statistics(void);
 
 /* The SDM name of a basic exit reason, or "UNDEFINED" past the table. */
 const char *exit_reason_name(uint32_t reason);
