@@ -114,7 +114,7 @@ disk:
 
 run: deps
 	@$(MAKE) --no-print-directory all $(DISK_IMG)
-	tools/run-qemu.sh --disk $(DISK_IMG) $(KERNEL_ISO)
+	tools/run-qemu.sh --disk $(DISK_IMG) $(KERNEL_ISO) -- $(NET_RUN_QEMU_ARGS)
 
 run-bochs: deps
 	@$(MAKE) --no-print-directory all

@@ -252,6 +252,7 @@ void net_poll(void)
 	if (!net_up)
 		return;
 	virtio_net_poll_rx(net_deliver, NULL, NET_RX_BUDGET);
+	netif_poll(&net_if); /* packets Tally sent to itself (LWIP_NETIF_LOOPBACK) */
 	sys_check_timeouts();
 	if (time_ms() - net_link_checked >= NET_LINK_CHECK_MS) {
 		net_link_checked = time_ms();

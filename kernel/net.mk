@@ -48,3 +48,14 @@ BOOT_TEST_DEPS += build/host/net_peer
 build/host/net_peer: build/host/tests/net_peer.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# make run: user-mode network; host 127.0.0.1:$(NET_FWD_PORT) reaches Tally's migration port 7283.
+NET_FWD_PORT ?= 7283
+NET_RUN_QEMU_ARGS := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_FWD_PORT)-:7283 \
+	-device virtio-net-pci,netdev=n0,disable-legacy=on
+
+# make run-pair: two Tallys (10.0.3.1 and 10.0.3.2) on one socket link; tools/run-pair.sh.
+.PHONY: run-pair
+run-pair: deps
+	@$(MAKE) --no-print-directory all
+	tools/run-pair.sh -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))

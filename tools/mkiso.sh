@@ -34,4 +34,5 @@ awk -v cmd="$cmdline" -v mods="$module_lines" -v ver="$version" '
 	{ gsub(/@CMDLINE@/, cmd); gsub(/@VERSION@/, ver) }
 	/@MODULES@/ { printf "%s", mods; next }
 	{ print }' "$here/boot/grub.cfg.in" >"$dir/boot/grub/grub.cfg"
-grub-mkrescue -o "$out" "$dir" >"$dir/.log" 2>&1 || { cat "$dir/.log" >&2; exit 1; }
+# The log must not live in $dir: xorriso reads the tree while it grows ("MISHAP", exit 32).
+log=$(grub-mkrescue -o "$out" "$dir" 2>&1) || { echo "$log" >&2; exit 1; }

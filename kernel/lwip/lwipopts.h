@@ -33,7 +33,7 @@
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 1
-#define LWIP_SINGLE_NETIF 1
+#define LWIP_NETIF_LOOPBACK 1 /* packets to our own address (a VM migrating to this Tally) */
 
 /* TCP sized for bulk transfers (migration), 1460-byte segments. The window stays below 64 KiB:
  * kernel/net_stream.c keeps unread data as one pbuf chain, whose tot_len is 16 bits. */

@@ -14,6 +14,11 @@ expect "virtio-net found, DHCP asked" '^net: virtio-net MAC 52:54:00:12:34:56: a
 expect "DHCP lease from slirp" '^net: virtio-net MAC 52:54:00:12:34:56 address 10\.0\.2\.15/24 gw 10\.0\.2\.2 \(DHCP\)$'
 expect "ping the gateway" '^selftest: ping 10\.0\.2\.2: 3 of 3 replies$'
 
+# Tally reaches its own address (loopback: a VM may migrate to the Tally it is on).
+make_iso self "selftest=ping ip=10.0.4.1/24 peer=10.0.4.1"
+boot_qemu self 60 -netdev user,id=n0 "${NIC[@]}"
+expect "ping our own address" '^selftest: ping 10\.0\.4\.1: 3 of 3 replies$'
+
 # 2. No NIC: one line, nothing else breaks.
 make_iso nonic "selftest=ping"
 boot_qemu nonic 60

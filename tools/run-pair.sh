@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# run-pair.sh: two Tallys in two QEMUs joined by a -netdev socket link on 127.0.0.1, with static
+# addresses: "A" 10.0.3.1/24 (listens; its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24
+# (connects; its serial console is this terminal: type shell commands there, Ctrl-A X quits both).
+# usage: run-pair.sh [-k tally.elf] [-c "extra kernel command line"] [-p PORT] [FILE "module cmdline"]...
+set -euo pipefail
+kernel=build/tally.elf extra= port=${PAIR_PORT:-7290}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kernel=$2; shift 2 ;;
+	-c) extra=$2; shift 2 ;;
+	-p) port=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+mods=()
+while [ $# -ge 2 ]; do
+	mods+=(-m "$1" "$2")
+	shift 2
+done
+dir=build/pair
+mkdir -p "$dir"
+tools/mkiso.sh -o "$dir/a.iso" -k "$kernel" -c "ip=10.0.3.1/24 exit=shell $extra" "${mods[@]}" >/dev/null
+tools/mkiso.sh -o "$dir/b.iso" -k "$kernel" -c "ip=10.0.3.2/24 exit=shell $extra" "${mods[@]}" >/dev/null
+nic() { echo "-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:$1"; }
+
+: >"$dir/a.log"
+# shellcheck disable=SC2046
+tools/run-qemu.sh -s "$dir/a.log" "$dir/a.iso" -- -netdev socket,id=n0,listen=127.0.0.1:$port $(nic 01) &
+a_pid=$!
+tail -n +1 -f "$dir/a.log" | sed -u 's/^/[A] /' &
+tail_pid=$!
+trap 'kill $a_pid $tail_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+	sleep 0.1
+done
+echo "run-pair: A is 10.0.3.1 (serial in $dir/a.log, shown as [A]); B is 10.0.3.2 on this terminal"
+# shellcheck disable=SC2046
+tools/run-qemu.sh "$dir/b.iso" -- -netdev socket,id=n0,connect=127.0.0.1:$port $(nic 02)
