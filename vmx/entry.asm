@@ -31,7 +31,8 @@ default rel
 section .text
 
 ; int vmx_enter(struct guest_regs *regs)   (rdi = regs)
-; The host stack (VMCS host RSP) holds a pointer to regs at its top: see vmx/run.c.
+; The host stack (VMCS host RSP) holds a pointer to regs at its top: see setup_host_stack() in
+; vmx/vmcs_setup.c.
 global vmx_enter
 vmx_enter:
 	push rbx

@@ -119,7 +119,7 @@ static int load_segment(struct guest_memory *m, const uint8_t *img, size_t len, 
 			  ph->memsz, (unsigned long long)(m->size >> 10));
 		return -1;
 	}
-	if (ph->paddr < INFO_END && ph->paddr + ph->memsz > INFO_GPA) {
+	if (ph->paddr < INFO_END && (uint64_t)ph->paddr + ph->memsz > INFO_GPA) {
 		ksnprintf(err, errsz, "ELF segment %d at 0x%x overlaps the multiboot information at 0x%x", i,
 			  ph->paddr, INFO_GPA);
 		return -1;
@@ -150,6 +150,15 @@ static int load_segments(struct guest_memory *m, const uint8_t *img, size_t len,
 	return 0;
 }
 
+/* strlcpy, kept here so the loader also builds hosted (unit tests) where libc lacks it. */
+static void copy_string(char *dst, const char *src, size_t size)
+{
+	size_t n = 0;
+	for (; src[n] && n + 1 < size; n++)
+		dst[n] = src[n];
+	dst[n] = 0;
+}
+
 static void build_info(struct guest_memory *m, const char *cmdline)
 {
 	struct multiboot_info *mbi = guest_ptr(m, INFO_GPA, sizeof(*mbi));
@@ -159,8 +168,8 @@ static void build_info(struct guest_memory *m, const char *cmdline)
 	};
 	for (int i = 0; i < 4; i++)
 		mm[i] = (struct multiboot_mmap){ 20, map[i].base, map[i].end - map[i].base, map[i].type };
-	strlcpy(guest_ptr(m, CMDLINE_GPA, CMDLINE_MAX), cmdline, CMDLINE_MAX);
-	strlcpy(guest_ptr(m, LOADER_NAME_GPA, INFO_END - LOADER_NAME_GPA), "Tally", INFO_END - LOADER_NAME_GPA);
+	copy_string(guest_ptr(m, CMDLINE_GPA, CMDLINE_MAX), cmdline, CMDLINE_MAX);
+	copy_string(guest_ptr(m, LOADER_NAME_GPA, INFO_END - LOADER_NAME_GPA), "Tally", INFO_END - LOADER_NAME_GPA);
 	*mbi = (struct multiboot_info){
 		.flags = MBI_MEMORY | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME,
 		.mem_lower = LOW_MEM_TOP >> 10,

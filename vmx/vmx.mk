@@ -12,3 +12,9 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 	@tools/run-bochs.sh -i $(BUILD)/bench/vmx.iso -s $(BUILD)/bench/vmx.log -t 300
 	@grep -a "bench-vmx:" $(BUILD)/bench/vmx.log || { echo "bench-vmx: no result; see $(BUILD)/bench/vmx.log"; tail -n 20 $(BUILD)/bench/vmx.log; exit 1; }
 	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx.log
+
+# Hosted unit test of the multiboot loader (bad input must be refused, never crash).
+UNIT_TESTS += build/host/test_vmx_loader
+build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
