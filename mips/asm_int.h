@@ -1,0 +1,75 @@
+/* asm_int.h: the assembler's internal state, shared by its lexer, directives and instruction encoder. */
+#ifndef MIPS_ASM_INT_H
+#define MIPS_ASM_INT_H
+
+#include "internal.h"
+
+#define ASM_MAX_OPNDS	4
+#define ASM_MAX_PENDING	16
+
+/* sym == NULL: a constant. Otherwise the value of symbol sym[0..symlen) plus add. */
+struct asm_expr {
+	const char *sym;
+	size_t symlen;
+	int64_t add;
+	int col;
+};
+
+enum asm_opnd_kind { OPND_REG, OPND_IMM, OPND_MEM };
+
+struct asm_opnd {
+	enum asm_opnd_kind kind;
+	int reg;		/* OPND_REG; OPND_MEM base, -1 if none */
+	bool has_expr;		/* OPND_MEM: an offset/label before the "(" */
+	struct asm_expr e;
+	int col;
+};
+
+struct asm_sym {
+	const char *name;	/* points into the source */
+	size_t len;
+	uint32_t value;
+	int line;
+};
+
+enum asm_seg { SEG_TEXT, SEG_DATA };
+
+struct asm_ctx {
+	const struct mips_port *port;
+	const char *file;
+	const char *src, *end;
+	int pass;		/* 1: sizes and labels; 2: emit and diagnose */
+	int errors;
+	int line;
+	const char *line_start;
+	const char *p;		/* cursor in the current line */
+	const char *line_end;
+	enum asm_seg seg;
+	uint32_t text_pc, data_pc;
+	struct asm_sym *syms;	/* open-addressing hash table */
+	size_t nsyms, symcap;
+	struct asm_sym pending[ASM_MAX_PENDING];	/* labels that an auto-alignment may still move */
+	int npending;
+	struct mips_bytes text, text_line, data, kdata;
+	bool oom;
+};
+
+/* asm.c */
+void asm_error(struct asm_ctx *a, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int asm_col(struct asm_ctx *a, const char *at);
+bool asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value);
+void asm_emit_word(struct asm_ctx *a, uint32_t w);
+
+/* asm_lex.c */
+void asm_skip_space(struct asm_ctx *a);
+bool asm_at_end(struct asm_ctx *a);	/* only blanks or a comment left on the line */
+size_t asm_ident(struct asm_ctx *a);	/* length of the identifier at the cursor, 0 if none */
+bool asm_parse_expr(struct asm_ctx *a, struct asm_expr *e);
+bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out);
+int asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max);
+bool asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v);
+
+/* asm_insn.c: assembles mnemonic m (len n) with the operands at the cursor. */
+void asm_instruction(struct asm_ctx *a, const char *m, size_t n);
+
+#endif

@@ -1,0 +1,308 @@
+/* asm_lex.c: the assembler's lexer: identifiers, numbers, character and string literals, operands. */
+#include "asm_int.h"
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_ident0(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.'; }
+static bool is_ident(char c) { return is_ident0(c) || is_digit(c); }
+
+void asm_skip_space(struct asm_ctx *a)
+{
+	while (a->p < a->line_end && is_space(*a->p))
+		a->p++;
+}
+
+bool asm_at_end(struct asm_ctx *a)
+{
+	asm_skip_space(a);
+	return a->p >= a->line_end || *a->p == '#';
+}
+
+size_t asm_ident(struct asm_ctx *a)
+{
+	const char *q = a->p;
+
+	if (q >= a->line_end || !is_ident0(*q))
+		return 0;
+	while (q < a->line_end && is_ident(*q))
+		q++;
+	return (size_t)(q - a->p);
+}
+
+static int hex_digit(char c)
+{
+	if (is_digit(c)) return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* One escape after a backslash (the cursor is on the character after it); -1 if unknown. */
+static int parse_escape(struct asm_ctx *a)
+{
+	char c = *a->p++;
+
+	switch (c) {
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	case '0': return 0;
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'v': return '\v';
+	case '\\': case '\'': case '"': return c;
+	default: return -1;
+	}
+}
+
+static bool parse_char_literal(struct asm_ctx *a, int64_t *v)
+{
+	const char *start = a->p++;
+	int c;
+
+	if (a->p >= a->line_end)
+		goto bad;
+	if (*a->p == '\\') {
+		a->p++;
+		if (a->p >= a->line_end || (c = parse_escape(a)) < 0) {
+			asm_error(a, asm_col(a, start), "unknown escape in character literal");
+			return false;
+		}
+	} else {
+		c = (unsigned char)*a->p++;
+	}
+	if (a->p >= a->line_end || *a->p != '\'')
+		goto bad;
+	a->p++;
+	*v = c;
+	return true;
+bad:
+	asm_error(a, asm_col(a, start), "unterminated character literal");
+	return false;
+}
+
+static bool parse_number(struct asm_ctx *a, int64_t *v)
+{
+	const char *start = a->p;
+	uint64_t n = 0;
+	int base = 10, digits = 0;
+
+	if (*a->p == '\'')
+		return parse_char_literal(a, v);
+	if (a->p + 1 < a->line_end && a->p[0] == '0' && (a->p[1] == 'x' || a->p[1] == 'X'))
+		base = 16, a->p += 2;
+	for (; a->p < a->line_end; a->p++, digits++) {
+		int d = hex_digit(*a->p);
+		if (d < 0 || d >= base)
+			break;
+		n = n * (uint64_t)base + (uint64_t)d;
+		if (n > 0xffffffffull) {
+			asm_error(a, asm_col(a, start), "number does not fit in 32 bits");
+			return false;
+		}
+	}
+	if (!digits || (a->p < a->line_end && is_ident(*a->p))) {
+		asm_error(a, asm_col(a, start), "malformed number");
+		return false;
+	}
+	*v = (int64_t)n;
+	return true;
+}
+
+/* expr := ['-'|'+'] term { ('+'|'-') term }, term := number | char | symbol; at most one symbol. */
+bool asm_parse_expr(struct asm_ctx *a, struct asm_expr *e)
+{
+	int sign = 1;
+
+	asm_skip_space(a);
+	e->sym = NULL, e->symlen = 0, e->add = 0, e->col = asm_col(a, a->p);
+	for (bool first = true;; first = false) {
+		asm_skip_space(a);
+		if (a->p < a->line_end && (*a->p == '-' || *a->p == '+')) {
+			sign = *a->p == '-' ? -sign : sign;
+			a->p++;
+			asm_skip_space(a);
+		} else if (!first) {
+			break;
+		}
+		if (a->p >= a->line_end) {
+			asm_error(a, asm_col(a, a->p), "expected a number or label");
+			return false;
+		}
+		size_t n = asm_ident(a);
+		int64_t v;
+		if (n) {
+			if (e->sym || sign < 0) {
+				asm_error(a, asm_col(a, a->p), "only one label, added, per expression");
+				return false;
+			}
+			e->sym = a->p, e->symlen = n;
+			a->p += n;
+		} else if (is_digit(*a->p) || *a->p == '\'') {
+			if (!parse_number(a, &v))
+				return false;
+			e->add += sign * v;
+		} else {
+			asm_error(a, asm_col(a, a->p), "expected a number or label");
+			return false;
+		}
+		sign = 1;
+		asm_skip_space(a);
+		if (a->p >= a->line_end || (*a->p != '+' && *a->p != '-'))
+			break;
+	}
+	if (e->add < -0x80000000ll || e->add > 0xffffffffll) {
+		asm_error(a, e->col, "value does not fit in 32 bits");
+		return false;
+	}
+	return true;
+}
+
+bool asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v)
+{
+	uint32_t s = 0;
+
+	if (e->sym && !asm_sym_lookup(a, e->sym, e->symlen, &s)) {
+		if (a->pass == 2)
+			asm_error(a, e->col, "undefined label '%.*s'", (int)e->symlen, e->sym);
+		*v = 0;
+		return a->pass == 1;
+	}
+	*v = e->sym ? (int64_t)(uint32_t)(s + (uint32_t)e->add) : e->add;
+	return true;
+}
+
+bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
+{
+	const char *start = a->p;
+
+	if (a->p >= a->line_end || *a->p != '"') {
+		asm_error(a, asm_col(a, a->p), "expected a string in double quotes");
+		return false;
+	}
+	for (a->p++; a->p < a->line_end && *a->p != '"';) {
+		int c = (unsigned char)*a->p++;
+		if (c == '\\') {
+			if (a->p >= a->line_end)
+				break;
+			const char *esc = a->p - 1;
+			if ((c = parse_escape(a)) < 0) {
+				asm_error(a, asm_col(a, esc), "unknown escape in string");
+				return false;
+			}
+		}
+		uint8_t b = (uint8_t)c;
+		if (out && !mips_bytes_append(a->port, out, &b, 1))
+			a->oom = true;
+	}
+	if (a->p >= a->line_end) {
+		asm_error(a, asm_col(a, start), "unterminated string");
+		return false;
+	}
+	a->p++;
+	return true;
+}
+
+static const char *const abi_regs[32] = {
+	"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1", "gp", "sp", "fp", "ra",
+};
+
+/* "$name" or "$number" at the cursor; -1 with an error otherwise. */
+static int parse_register(struct asm_ctx *a)
+{
+	const char *start = a->p++;
+	const char *q = a->p;
+
+	while (q < a->line_end && is_ident(*q))
+		q++;
+	size_t n = (size_t)(q - a->p);
+	a->p = q;
+	if (n && n <= 2 && is_digit(start[1]) && (n == 1 || is_digit(start[2]))) {
+		int r = start[1] - '0';
+		if (n == 2)
+			r = r * 10 + start[2] - '0';
+		if (r < 32)
+			return r;
+	}
+	for (int r = 0; r < 32; r++)
+		if (strlen(abi_regs[r]) == n && !strncmp(abi_regs[r], start + 1, n))
+			return r;
+	if (n == 2 && !strncmp(start + 1, "s8", 2))
+		return 30;
+	asm_error(a, asm_col(a, start), "unknown register '%.*s'", (int)(n + 1), start);
+	return -1;
+}
+
+/* "($reg)" at the cursor. */
+static bool parse_base(struct asm_ctx *a, struct asm_opnd *op)
+{
+	a->p++;
+	asm_skip_space(a);
+	if (a->p >= a->line_end || *a->p != '$') {
+		asm_error(a, asm_col(a, a->p), "expected a base register");
+		return false;
+	}
+	if ((op->reg = parse_register(a)) < 0)
+		return false;
+	asm_skip_space(a);
+	if (a->p >= a->line_end || *a->p != ')') {
+		asm_error(a, asm_col(a, a->p), "expected ')'");
+		return false;
+	}
+	a->p++;
+	return true;
+}
+
+static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
+{
+	asm_skip_space(a);
+	op->col = asm_col(a, a->p);
+	op->has_expr = false;
+	op->reg = -1;
+	if (a->p < a->line_end && *a->p == '$') {
+		op->kind = OPND_REG;
+		return (op->reg = parse_register(a)) >= 0;
+	}
+	if (a->p < a->line_end && *a->p == '(') {
+		op->kind = OPND_MEM;
+		op->e = (struct asm_expr){ NULL, 0, 0, op->col };
+		return parse_base(a, op);
+	}
+	if (!asm_parse_expr(a, &op->e))
+		return false;
+	op->has_expr = true;
+	op->kind = OPND_IMM;
+	asm_skip_space(a);
+	if (a->p < a->line_end && *a->p == '(') {
+		op->kind = OPND_MEM;
+		return parse_base(a, op);
+	}
+	return true;
+}
+
+/* Comma-separated operands up to the end of the line; the count, or -1 after an error. */
+int asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max)
+{
+	int n = 0;
+
+	if (asm_at_end(a))
+		return 0;
+	for (;;) {
+		if (n == max) {
+			asm_error(a, asm_col(a, a->p), "too many operands");
+			return -1;
+		}
+		if (!parse_operand(a, &op[n++]))
+			return -1;
+		asm_skip_space(a);
+		if (asm_at_end(a))
+			return n;
+		if (*a->p != ',') {
+			asm_error(a, asm_col(a, a->p), "expected ',' or end of line");
+			return -1;
+		}
+		a->p++;
+	}
+}

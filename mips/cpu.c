@@ -1,0 +1,309 @@
+/* cpu.c: the interpreter: pre-decoded ops, computed-goto dispatch, exact instruction budgets. */
+#include "internal.h"
+
+/* Pre-decodes one word: imm is extended, shifted or made absolute as the instruction needs. */
+void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
+{
+	enum mips_insn_id id = mips_decode_id(word);
+	uint32_t simm = (uint32_t)(int32_t)(int16_t)MIPS_F_IMM(word);
+
+	op->id = (uint8_t)id;
+	op->rs = (uint8_t)MIPS_F_RS(word);
+	op->rt = (uint8_t)MIPS_F_RT(word);
+	op->rd = (uint8_t)MIPS_F_RD(word);
+	switch (id) {
+	case MIPS_I_ANDI: case MIPS_I_ORI: case MIPS_I_XORI: op->imm = MIPS_F_IMM(word); break;
+	case MIPS_I_LUI: op->imm = MIPS_F_IMM(word) << 16; break;
+	case MIPS_I_BEQ: case MIPS_I_BNE: case MIPS_I_BLEZ: case MIPS_I_BGTZ: case MIPS_I_BLTZ:
+	case MIPS_I_BGEZ: case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:
+		op->imm = pc + 4 + (simm << 2);
+		break;
+	case MIPS_I_J: case MIPS_I_JAL: op->imm = ((pc + 4) & 0xf0000000u) | MIPS_F_TARGET(word) << 2; break;
+	case MIPS_I_SLL: case MIPS_I_SRL: case MIPS_I_SRA: case MIPS_I_ROTR: case MIPS_I_EXT: case MIPS_I_INS:
+		op->imm = MIPS_F_SA(word);
+		break;
+	case MIPS_I_SYSCALL: case MIPS_I_BREAK: op->imm = MIPS_F_CODE20(word); break;
+	case MIPS_I_TGE: case MIPS_I_TGEU: case MIPS_I_TLT: case MIPS_I_TLTU: case MIPS_I_TEQ: case MIPS_I_TNE:
+		op->imm = MIPS_F_CODE10(word);
+		break;
+	case MIPS_I_DUMP_PROCESSOR_STATE: case MIPS_I_SNAPSHOT: case MIPS_I_MIGRATE:
+		op->imm = MIPS_PARA_OFFSET(word);
+		break;
+	default: op->imm = simm; break;
+	}
+}
+
+static uint32_t bits(unsigned n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1; }
+
+uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
+{
+	static const void *const dispatch[MIPS_OP_REDECODE + 1] = {
+#define MIPS_X_LABEL(id, name, ops, match, mask) [MIPS_I_##id] = &&op_##id,
+		MIPS_INSNS(MIPS_X_LABEL)
+#undef MIPS_X_LABEL
+		[MIPS_I_INVALID] = &&op_INVALID,
+		[MIPS_OP_REDECODE] = &&op_REDECODE,
+	};
+	uint32_t *const r = vm->r;
+	struct mips_op *const ops = vm->ops, *op;
+	const uint32_t nops = vm->nops;
+	const uint64_t icount0 = vm->icount;
+	uint64_t left = budget;
+	uint32_t pc = vm->pc, addr, t;
+	uint8_t *p;
+	int32_t s32;
+
+	if (vm->state == MIPS_VM_BLOCKED)
+		vm->state = MIPS_VM_RUNNING;
+	if (vm->state != MIPS_VM_RUNNING)
+		return 0;
+
+/* Counts the instructions run so far (the current one included) into vm. */
+#define SYNC() (vm->pc = pc, vm->icount += budget - left, budget = left)
+#define NEXT() do { pc += 4; goto next; } while (0)
+#define JUMP(to) do { pc = (to); goto next; } while (0)
+#define RS r[op->rs]
+#define RT r[op->rt]
+#define RD r[op->rd]
+#define IMM op->imm
+#define ADDR(align, bad) do { addr = RS + IMM; if (addr & ((align) - 1)) goto bad; vm->pc = pc; } while (0)
+#define LOADP(align) do { ADDR(align, unaligned_load); if (!(p = mips_mem_r(vm, addr))) goto mem_fault; } while (0)
+#define STOREP(align) do { ADDR(align, unaligned_store); if (!(p = mips_mem_w(vm, addr))) goto mem_fault; } while (0)
+
+next:
+	r[0] = 0;
+	if (!left)
+		goto out;
+	t = (pc - MIPS_TEXT_BASE) >> 2;
+	if (t >= nops)
+		goto bad_pc;
+	op = &ops[t];
+	left--;
+	goto *dispatch[op->id];
+
+op_SLL:   RD = RT << IMM; NEXT();
+op_SRL:   RD = RT >> IMM; NEXT();
+op_ROTR:  RD = IMM ? RT >> IMM | RT << (32 - IMM) : RT; NEXT();
+op_SRA:   RD = (uint32_t)((int32_t)RT >> IMM); NEXT();
+op_SLLV:  RD = RT << (RS & 31); NEXT();
+op_SRLV:  RD = RT >> (RS & 31); NEXT();
+op_ROTRV: t = RS & 31; RD = t ? RT >> t | RT << (32 - t) : RT; NEXT();
+op_SRAV:  RD = (uint32_t)((int32_t)RT >> (RS & 31)); NEXT();
+op_JR:    t = RS; if (t & 3) goto bad_jump; JUMP(t);
+op_JALR:  t = RS; if (t & 3) goto bad_jump; RD = pc + 4; JUMP(t);
+op_MOVZ:  if (!RT) RD = RS; NEXT();
+op_MOVN:  if (RT) RD = RS; NEXT();
+op_SYSCALL:
+	SYNC();
+	if (!mips_syscall(vm))
+		goto stopped;
+	NEXT();
+op_BREAK:
+	SYNC();
+	mips_vm_faultf(vm, pc, "break instruction (code %u)", IMM);
+	goto stopped;
+op_SYNC:  NEXT();
+op_MFHI:  RD = vm->hi; NEXT();
+op_MTHI:  vm->hi = RS; NEXT();
+op_MFLO:  RD = vm->lo; NEXT();
+op_MTLO:  vm->lo = RS; NEXT();
+op_MULT: {
+	int64_t m = (int64_t)(int32_t)RS * (int32_t)RT;
+	vm->lo = (uint32_t)m, vm->hi = (uint32_t)((uint64_t)m >> 32);
+	NEXT();
+}
+op_MULTU: {
+	uint64_t m = (uint64_t)RS * RT;
+	vm->lo = (uint32_t)m, vm->hi = (uint32_t)(m >> 32);
+	NEXT();
+}
+op_DIV:	/* a zero divisor leaves HI/LO unpredictable (Vol. II, DIV): we leave them unchanged */
+	if (RT == 0)
+		NEXT();
+	if (RS == 0x80000000u && RT == 0xffffffffu)
+		vm->lo = 0x80000000u, vm->hi = 0;
+	else
+		vm->lo = (uint32_t)((int32_t)RS / (int32_t)RT), vm->hi = (uint32_t)((int32_t)RS % (int32_t)RT);
+	NEXT();
+op_DIVU:
+	if (RT)
+		vm->lo = RS / RT, vm->hi = RS % RT;
+	NEXT();
+op_ADD:   if (__builtin_add_overflow((int32_t)RS, (int32_t)RT, &s32)) goto overflow; RD = (uint32_t)s32; NEXT();
+op_ADDU:  RD = RS + RT; NEXT();
+op_SUB:   if (__builtin_sub_overflow((int32_t)RS, (int32_t)RT, &s32)) goto overflow; RD = (uint32_t)s32; NEXT();
+op_SUBU:  RD = RS - RT; NEXT();
+op_AND:   RD = RS & RT; NEXT();
+op_OR:    RD = RS | RT; NEXT();
+op_XOR:   RD = RS ^ RT; NEXT();
+op_NOR:   RD = ~(RS | RT); NEXT();
+op_SLT:   RD = (int32_t)RS < (int32_t)RT; NEXT();
+op_SLTU:  RD = RS < RT; NEXT();
+op_TGE:   if ((int32_t)RS >= (int32_t)RT) goto trap; NEXT();
+op_TGEU:  if (RS >= RT) goto trap; NEXT();
+op_TLT:   if ((int32_t)RS < (int32_t)RT) goto trap; NEXT();
+op_TLTU:  if (RS < RT) goto trap; NEXT();
+op_TEQ:   if (RS == RT) goto trap; NEXT();
+op_TNE:   if (RS != RT) goto trap; NEXT();
+op_BLTZ:  if ((int32_t)RS < 0) JUMP(IMM); NEXT();
+op_BGEZ:  if ((int32_t)RS >= 0) JUMP(IMM); NEXT();
+op_TGEI:  if ((int32_t)RS >= (int32_t)IMM) goto trap; NEXT();
+op_TGEIU: if (RS >= IMM) goto trap; NEXT();
+op_TLTI:  if ((int32_t)RS < (int32_t)IMM) goto trap; NEXT();
+op_TLTIU: if (RS < IMM) goto trap; NEXT();
+op_TEQI:  if (RS == IMM) goto trap; NEXT();
+op_TNEI:  if (RS != IMM) goto trap; NEXT();
+op_BLTZAL: t = RS; r[31] = pc + 4; if ((int32_t)t < 0) JUMP(IMM); NEXT();	/* links even when not taken */
+op_BGEZAL: t = RS; r[31] = pc + 4; if ((int32_t)t >= 0) JUMP(IMM); NEXT();
+op_J:     JUMP(IMM);
+op_JAL:   r[31] = pc + 4; JUMP(IMM);
+op_BEQ:   if (RS == RT) JUMP(IMM); NEXT();
+op_BNE:   if (RS != RT) JUMP(IMM); NEXT();
+op_BLEZ:  if ((int32_t)RS <= 0) JUMP(IMM); NEXT();
+op_BGTZ:  if ((int32_t)RS > 0) JUMP(IMM); NEXT();
+op_ADDI:  if (__builtin_add_overflow((int32_t)RS, (int32_t)IMM, &s32)) goto overflow; RT = (uint32_t)s32; NEXT();
+op_ADDIU: RT = RS + IMM; NEXT();
+op_SLTI:  RT = (int32_t)RS < (int32_t)IMM; NEXT();
+op_SLTIU: RT = RS < IMM; NEXT();
+op_ANDI:  RT = RS & IMM; NEXT();
+op_ORI:   RT = RS | IMM; NEXT();
+op_XORI:  RT = RS ^ IMM; NEXT();
+op_LUI:   RT = IMM; NEXT();
+op_MADD: case_madd: {
+	uint64_t acc = (uint64_t)vm->hi << 32 | vm->lo;
+	int64_t m = (int64_t)(int32_t)RS * (int32_t)RT;
+	acc = op->id == MIPS_I_MADD ? acc + (uint64_t)m : acc - (uint64_t)m;
+	vm->lo = (uint32_t)acc, vm->hi = (uint32_t)(acc >> 32);
+	NEXT();
+}
+op_MADDU: case_maddu: {
+	uint64_t acc = (uint64_t)vm->hi << 32 | vm->lo;
+	uint64_t m = (uint64_t)RS * RT;
+	acc = op->id == MIPS_I_MADDU ? acc + m : acc - m;
+	vm->lo = (uint32_t)acc, vm->hi = (uint32_t)(acc >> 32);
+	NEXT();
+}
+op_MUL:   RD = (uint32_t)((int64_t)(int32_t)RS * (int32_t)RT); NEXT();
+op_MSUB:  goto case_madd;
+op_MSUBU: goto case_maddu;
+op_CLZ:   RD = RS ? (uint32_t)__builtin_clz(RS) : 32; NEXT();
+op_CLO:   RD = ~RS ? (uint32_t)__builtin_clz(~RS) : 32; NEXT();
+op_EXT:   RT = (RS >> IMM) & bits(op->rd + 1u); NEXT();
+op_INS:
+	if (op->rd < IMM)
+		goto reserved;
+	t = bits(op->rd - IMM + 1u) << IMM;
+	RT = (RT & ~t) | ((RS << IMM) & t);
+	NEXT();
+op_WSBH:  RD = (RT & 0x00ff00ffu) << 8 | (RT >> 8 & 0x00ff00ffu); NEXT();
+op_SEB:   RD = (uint32_t)(int32_t)(int8_t)RT; NEXT();
+op_SEH:   RD = (uint32_t)(int32_t)(int16_t)RT; NEXT();
+op_LB:    LOADP(1); RT = (uint32_t)(int32_t)(int8_t)*p; NEXT();
+op_LH:    LOADP(2); RT = (uint32_t)(int32_t)(int16_t)(p[0] | p[1] << 8); NEXT();
+op_LW:    LOADP(4); RT = mips_ld32(p); NEXT();
+op_LL:    LOADP(4); RT = mips_ld32(p); NEXT();
+op_LBU:   LOADP(1); RT = *p; NEXT();
+op_LHU:   LOADP(2); RT = (uint32_t)(p[0] | p[1] << 8); NEXT();
+op_SB:    STOREP(1); *p = (uint8_t)RT; NEXT();
+op_SH:    STOREP(2); p[0] = (uint8_t)RT, p[1] = (uint8_t)(RT >> 8); NEXT();
+op_SW:    STOREP(4); mips_st32(p, RT); NEXT();
+op_SC:    STOREP(4); mips_st32(p, RT); RT = 1; NEXT();	/* one CPU: the link never breaks */
+/* Unaligned word halves, little-endian (Vol. II, LWL/LWR/SWL/SWR): b is the byte offset in the word. */
+op_LWL: {
+	vm->pc = pc;
+	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
+	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
+		goto mem_fault;
+	RT = mips_ld32(p) << sh | (RT & bits(sh));
+	NEXT();
+}
+op_LWR: {
+	vm->pc = pc;
+	unsigned sh = 8 * ((RS + IMM) & 3);
+	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
+		goto mem_fault;
+	RT = mips_ld32(p) >> sh | (RT & ~(0xffffffffu >> sh));
+	NEXT();
+}
+op_SWL: {
+	vm->pc = pc;
+	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
+	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
+		goto mem_fault;
+	mips_st32(p, RT >> sh | (mips_ld32(p) & ~(0xffffffffu >> sh)));
+	NEXT();
+}
+op_SWR: {
+	vm->pc = pc;
+	unsigned sh = 8 * ((RS + IMM) & 3);
+	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
+		goto mem_fault;
+	mips_st32(p, RT << sh | (mips_ld32(p) & bits(sh)));
+	NEXT();
+}
+op_DUMP_PROCESSOR_STATE:
+op_SNAPSHOT:
+op_MIGRATE:
+	SYNC();
+	vm->pc = pc + 4;	/* a snapshot resumes after the para-instruction */
+	if (!mips_para(vm, (enum mips_insn_id)op->id, IMM))
+		goto stopped;
+	NEXT();
+op_REDECODE: {
+	uint8_t w[4];
+	vm->pc = pc;
+	if (!mips_vm_read(vm, pc, w, 4))
+		goto mem_fault;
+	mips_op_decode(op, mips_ld32(w), pc);
+}
+	goto *dispatch[op->id];
+op_INVALID:
+reserved:
+	SYNC();
+	mips_vm_faultf(vm, pc, "reserved instruction");
+	goto stopped;
+overflow:
+	SYNC();
+	mips_vm_faultf(vm, pc, "arithmetic overflow");
+	goto stopped;
+trap:
+	SYNC();
+	mips_vm_faultf(vm, pc, "trap");
+	goto stopped;
+unaligned_load:
+unaligned_store:
+	SYNC();
+	mips_vm_faultf(vm, pc, "address error: unaligned access to 0x%08x", addr);
+	goto stopped;
+bad_jump:
+	SYNC();
+	mips_vm_faultf(vm, pc, "address error: jump to unaligned 0x%08x", t);
+	goto stopped;
+mem_fault:
+	SYNC();
+	goto stopped;
+bad_pc:
+	SYNC();
+	mips_vm_faultf(vm, pc, "address error: pc outside the text segment");
+	return vm->icount - icount0;
+stopped:
+	/* A fault or a blocked syscall did not complete: it neither counts nor advances. */
+	if (vm->state == MIPS_VM_BLOCKED || vm->state == MIPS_VM_FAULTED)
+		vm->icount--, vm->pc = pc;
+	else
+		vm->pc = pc + 4;
+	return vm->icount - icount0;
+out:
+	SYNC();
+	return vm->icount - icount0;
+#undef SYNC
+#undef NEXT
+#undef JUMP
+#undef RS
+#undef RT
+#undef RD
+#undef IMM
+#undef ADDR
+#undef LOADP
+#undef STOREP
+}

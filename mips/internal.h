@@ -1,0 +1,132 @@
+/* internal.h: declarations shared inside mips/ (VM layout, memory fast path, formatting). */
+#ifndef MIPS_INTERNAL_H
+#define MIPS_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mips.h"
+#include "isa.h"
+
+/* ---- formatting (no libc printf in the kernel): %d %u %x %s %c, width, '0', 'l'/'ll' ---- */
+struct mips_strbuf {
+	char *buf;
+	size_t cap, len;	/* len counts what would have been written; buf stays NUL-terminated */
+};
+void mips_sb_vprintf(struct mips_strbuf *sb, const char *fmt, va_list ap);
+void mips_sb_printf(struct mips_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t mips_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- allocation through the port ---- */
+void *mips_alloc(const struct mips_port *port, size_t n);	/* zeroed */
+void *mips_realloc(const struct mips_port *port, void *p, size_t osize, size_t nsize);
+void mips_free(const struct mips_port *port, void *p, size_t n);
+
+/* Growable byte buffer. */
+struct mips_bytes {
+	uint8_t *p;
+	size_t len, cap;
+};
+bool mips_bytes_append(const struct mips_port *port, struct mips_bytes *b, const void *src, size_t n);
+void mips_bytes_free(const struct mips_port *port, struct mips_bytes *b);
+
+uint64_t mips_fnv1a64(uint64_t h, const void *buf, size_t n);
+#define MIPS_FNV_INIT 0xcbf29ce484222325ull
+
+static inline uint32_t mips_ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void mips_st32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+/* ---- VM ---- */
+
+/* A pre-decoded instruction: imm is already extended/shifted as its instruction wants. */
+struct mips_op {
+	uint8_t id;		/* enum mips_insn_id, or MIPS_OP_REDECODE */
+	uint8_t rs, rt, rd;
+	uint32_t imm;
+};
+#define MIPS_OP_REDECODE (MIPS_I_COUNT + 1)	/* text word was stored to: decode again when reached */
+
+#define MIPS_L1_BITS	10
+#define MIPS_L2_BITS	10
+#define MIPS_L2_SIZE	(1u << MIPS_L2_BITS)
+struct mips_l2 {
+	uint8_t *page[MIPS_L2_SIZE];
+	uint32_t dirty[MIPS_L2_SIZE / 32];
+};
+
+#define MIPS_TLB_SIZE	64	/* direct-mapped, by page number; separate for reads and writes */
+#define MIPS_TLB_NONE	0xffffffffu
+struct mips_tlb {
+	uint32_t vpn;
+	uint8_t *data;
+};
+
+#define MIPS_INBUF_MAX	1024
+
+struct mips_vm {
+	uint32_t r[32];
+	uint32_t hi, lo, pc;
+	uint64_t icount;
+	struct mips_op *ops;	/* one per text word from MIPS_TEXT_BASE */
+	uint32_t nops;
+	struct mips_tlb rtlb[MIPS_TLB_SIZE], wtlb[MIPS_TLB_SIZE];
+	enum mips_vm_state state;
+	int exit_code;
+	uint32_t brk;
+	uint32_t user_text_end;
+	uint64_t text_hash;	/* identity of the loaded program (mips_program_text_hash) */
+	const struct mips_port *port;
+	struct mips_l2 *l1[1u << MIPS_L1_BITS];
+	size_t npages;
+	uint32_t mem_limit;
+	char name[MIPS_NAME_MAX];
+	char fault[MIPS_MSG_MAX];
+	char inbuf[MIPS_INBUF_MAX];
+	size_t inlen;
+	bool in_eof;
+};
+
+/* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */
+uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user);
+void mips_mem_free_all(struct mips_vm *vm);
+void mips_tlb_flush(struct mips_vm *vm);
+bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr);
+
+static inline uint8_t *mips_mem_r(struct mips_vm *vm, uint32_t addr)
+{
+	struct mips_tlb *e = &vm->rtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
+	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
+		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+	return mips_mem_slow(vm, addr, false, true);
+}
+
+static inline uint8_t *mips_mem_w(struct mips_vm *vm, uint32_t addr)
+{
+	struct mips_tlb *e = &vm->wtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
+	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
+		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+	return mips_mem_slow(vm, addr, true, true);
+}
+
+/* vm.c */
+void mips_vm_faultf(struct mips_vm *vm, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void mips_vm_diagf(struct mips_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mips_vm_out(struct mips_vm *vm, const char *s, size_t n);
+void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc);
+bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end);
+uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
+
+/* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
+bool mips_syscall(struct mips_vm *vm);
+/* para.c: the para-instructions; false when the VM must stop. */
+bool mips_para(struct mips_vm *vm, enum mips_insn_id id, uint32_t word);
+
+#endif

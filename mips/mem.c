@@ -1,0 +1,144 @@
+/* mem.c: sparse guest memory: 4 KiB pages allocated on first touch, a dirty bit each, a TLB cache. */
+#include "internal.h"
+
+void mips_tlb_flush(struct mips_vm *vm)
+{
+	for (unsigned i = 0; i < MIPS_TLB_SIZE; i++)
+		vm->rtlb[i].vpn = vm->wtlb[i].vpn = MIPS_TLB_NONE;
+}
+
+/* The page holding addr, allocated (zeroed) if new; NULL when the VM's memory limit is reached. */
+static uint8_t *page_get(struct mips_vm *vm, uint32_t addr, struct mips_l2 **l2out, unsigned *idx)
+{
+	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;
+	struct mips_l2 **l2 = &vm->l1[vpn >> MIPS_L2_BITS];
+
+	*idx = vpn & (MIPS_L2_SIZE - 1);
+	if (!*l2 && !(*l2 = mips_alloc(vm->port, sizeof **l2)))
+		return NULL;
+	*l2out = *l2;
+	uint8_t **page = &(*l2)->page[*idx];
+	if (!*page) {
+		if ((vm->npages + 1) * (size_t)MIPS_PAGE_SIZE > vm->mem_limit)
+			return NULL;
+		if (!(*page = mips_alloc(vm->port, MIPS_PAGE_SIZE)))
+			return NULL;
+		vm->npages++;
+		(*l2)->dirty[*idx / 32] |= 1u << (*idx % 32);
+	}
+	return *page;
+}
+
+uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
+{
+	struct mips_l2 *l2;
+	unsigned idx;
+
+	if (user && (addr < MIPS_USER_LOW || addr >= MIPS_USER_END)) {
+		mips_vm_faultf(vm, vm->pc, "address error on %s of 0x%08x (outside user memory)",
+			       write ? "store" : "load", addr);
+		return NULL;
+	}
+	uint8_t *page = page_get(vm, addr, &l2, &idx);
+	if (!page) {
+		if (user)
+			mips_vm_faultf(vm, vm->pc, "memory limit of %u KiB reached touching 0x%08x",
+				       vm->mem_limit >> 10, addr);
+		return NULL;
+	}
+	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;
+	bool in_text = addr >= MIPS_TEXT_BASE && addr - MIPS_TEXT_BASE < vm->nops * 4u;
+	if (write) {
+		l2->dirty[idx / 32] |= 1u << (idx % 32);
+		if (in_text)	/* a store into code: its op is decoded again when reached */
+			vm->ops[(addr - MIPS_TEXT_BASE) >> 2].id = MIPS_OP_REDECODE;
+	}
+	if (user) {
+		struct mips_tlb *e = write ? vm->wtlb : vm->rtlb;
+		e += vpn & (MIPS_TLB_SIZE - 1);
+		if (!(write && in_text)) {	/* stores into text always take this slow path */
+			e->vpn = vpn;
+			e->data = page;
+		}
+	}
+	return page + (addr & (MIPS_PAGE_SIZE - 1));
+}
+
+void mips_mem_free_all(struct mips_vm *vm)
+{
+	for (unsigned i = 0; i < (1u << MIPS_L1_BITS); i++) {
+		struct mips_l2 *l2 = vm->l1[i];
+		if (!l2)
+			continue;
+		for (unsigned j = 0; j < MIPS_L2_SIZE; j++)
+			mips_free(vm->port, l2->page[j], MIPS_PAGE_SIZE);
+		mips_free(vm->port, l2, sizeof *l2);
+		vm->l1[i] = NULL;
+	}
+	vm->npages = 0;
+	mips_tlb_flush(vm);
+}
+
+bool mips_vm_read(struct mips_vm *vm, uint32_t addr, void *buf, size_t n)
+{
+	uint8_t *out = buf;
+
+	while (n) {
+		uint8_t *p = mips_mem_slow(vm, addr, false, false);
+		size_t chunk = MIPS_PAGE_SIZE - (addr & (MIPS_PAGE_SIZE - 1));
+		if (!p)
+			return false;
+		chunk = chunk < n ? chunk : n;
+		memcpy(out, p, chunk);
+		out += chunk, addr += (uint32_t)chunk, n -= chunk;
+	}
+	return true;
+}
+
+bool mips_vm_write(struct mips_vm *vm, uint32_t addr, const void *buf, size_t n)
+{
+	const uint8_t *in = buf;
+
+	while (n) {
+		uint8_t *p = mips_mem_slow(vm, addr, true, false);
+		size_t chunk = MIPS_PAGE_SIZE - (addr & (MIPS_PAGE_SIZE - 1));
+		if (!p)
+			return false;
+		chunk = chunk < n ? chunk : n;
+		memcpy(p, in, chunk);
+		in += chunk, addr += (uint32_t)chunk, n -= chunk;
+	}
+	return true;
+}
+
+size_t mips_vm_page_count(const struct mips_vm *vm)
+{
+	return vm->npages;
+}
+
+bool mips_vm_page_dirty(const struct mips_vm *vm, uint32_t addr)
+{
+	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;
+	const struct mips_l2 *l2 = vm->l1[vpn >> MIPS_L2_BITS];
+	unsigned idx = vpn & (MIPS_L2_SIZE - 1);
+
+	return l2 && l2->page[idx] && (l2->dirty[idx / 32] >> (idx % 32) & 1);
+}
+
+/* Clears every dirty bit; the write TLB goes too, so the next store to each page marks it again. */
+void mips_vm_clear_dirty(struct mips_vm *vm)
+{
+	for (unsigned i = 0; i < (1u << MIPS_L1_BITS); i++)
+		if (vm->l1[i])
+			memset(vm->l1[i]->dirty, 0, sizeof vm->l1[i]->dirty);
+	for (unsigned i = 0; i < MIPS_TLB_SIZE; i++)
+		vm->wtlb[i].vpn = MIPS_TLB_NONE;
+}
+
+bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr)
+{
+	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;
+	const struct mips_l2 *l2 = vm->l1[vpn >> MIPS_L2_BITS];
+
+	return l2 && l2->page[vpn & (MIPS_L2_SIZE - 1)];
+}

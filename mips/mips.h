@@ -1,0 +1,127 @@
+/* mips.h: public API of the portable MIPS32 engine: assembler, VMs, scheduler, snapshots. */
+#ifndef MIPS_H
+#define MIPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port.h"
+
+/* Memory map (SPIM's defaults). */
+#define MIPS_TEXT_BASE	0x00400000u
+#define MIPS_DATA_BASE	0x10010000u
+#define MIPS_GP_INIT	0x10008000u
+#define MIPS_SP_INIT	0x7fffeffcu
+#define MIPS_HEAP_MIN	0x10020000u	/* SPIM's first sbrk answer */
+#define MIPS_KDATA_BASE	0x90000000u	/* para-instruction strings; unreachable from guest loads */
+#define MIPS_USER_LOW	0x00400000u	/* guest loads and stores must fall in [USER_LOW, USER_END) */
+#define MIPS_USER_END	0x80000000u
+#define MIPS_PAGE_SHIFT	12
+#define MIPS_PAGE_SIZE	(1u << MIPS_PAGE_SHIFT)
+
+#define MIPS_DEFAULT_MEM_LIMIT	(64u << 20)
+#define MIPS_NAME_MAX	32
+#define MIPS_MSG_MAX	256
+
+/* ---- assembler ---- */
+
+/* An assembled program: text words, initial data, para-instruction strings, entry point. */
+struct mips_program {
+	uint32_t *text;		/* words at MIPS_TEXT_BASE, exit stub included */
+	uint32_t *text_line;	/* source line of each text word (0 for the stub) */
+	size_t ntext;
+	uint8_t *data;		/* bytes at MIPS_DATA_BASE */
+	size_t ndata;
+	uint8_t *kdata;		/* bytes at MIPS_KDATA_BASE */
+	size_t nkdata;
+	uint32_t entry;		/* main, else the first text word */
+	uint32_t user_text_end;	/* first byte after the program's own text (the exit stub starts here) */
+};
+
+/*
+ * Assembles src (len bytes, named file in messages). Every error goes to port->write
+ * (MIPS_STREAM_DIAG) as "file:line:col: error: ..."; returns the number of errors, and on 0
+ * fills *out (free it with mips_program_free).
+ */
+int mips_assemble(const struct mips_port *port, const char *file, const char *src, size_t len,
+		  struct mips_program *out);
+void mips_program_free(const struct mips_port *port, struct mips_program *prog);
+
+/* ---- VMs ---- */
+
+enum mips_vm_state {
+	MIPS_VM_RUNNING,
+	MIPS_VM_BLOCKED,	/* waiting for input; retried on its next turn */
+	MIPS_VM_EXITED,
+	MIPS_VM_FAULTED,
+	MIPS_VM_MIGRATED,
+};
+
+struct mips_vm;
+
+struct mips_vm *mips_vm_new(const struct mips_port *port, const char *name, uint32_t mem_limit);
+void mips_vm_free(struct mips_vm *vm);
+/* Loads an assembled program into a fresh VM; false (with a message) if memory runs out. */
+bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog);
+/* Runs at most budget instructions; returns how many ran. Stops early on exit, fault, block. */
+uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget);
+
+enum mips_vm_state mips_vm_state(const struct mips_vm *vm);
+const char *mips_vm_name(const struct mips_vm *vm);
+int mips_vm_exit_code(const struct mips_vm *vm);
+uint64_t mips_vm_icount(const struct mips_vm *vm);
+uint32_t mips_vm_pc(const struct mips_vm *vm);
+uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r);
+void mips_vm_set_reg(struct mips_vm *vm, unsigned r, uint32_t v);
+uint32_t mips_vm_hi(const struct mips_vm *vm);
+uint32_t mips_vm_lo(const struct mips_vm *vm);
+/* The fault message ("" unless faulted). */
+const char *mips_vm_fault(const struct mips_vm *vm);
+/* Debugger-style access to guest memory (no user-range check); false if the page limit is hit. */
+bool mips_vm_read(struct mips_vm *vm, uint32_t addr, void *buf, size_t n);
+bool mips_vm_write(struct mips_vm *vm, uint32_t addr, const void *buf, size_t n);
+/* Prints the DUMP_PROCESSOR_STATE block to the VM's output stream. */
+void mips_vm_dump_state(struct mips_vm *vm);
+
+/* Page bookkeeping (the base of incremental migration): touched pages and their dirty bits. */
+size_t mips_vm_page_count(const struct mips_vm *vm);
+bool mips_vm_page_dirty(const struct mips_vm *vm, uint32_t addr);
+void mips_vm_clear_dirty(struct mips_vm *vm);
+
+/* ---- scheduler ---- */
+
+struct mips_sched {
+	struct mips_vm **vms;
+	size_t nvms;
+	uint64_t slice;		/* vm_exec_slice_in_instructions */
+};
+
+/* Gives every live VM one slice in order; returns how many VMs can still run. */
+size_t mips_sched_round(struct mips_sched *s);
+/* Rounds until every VM has ended (exited, faulted, migrated). */
+void mips_sched_run(struct mips_sched *s);
+
+/* ---- snapshots (layout in snapshot.c) ---- */
+
+/* Receives snapshot bytes in order; returns 0 or negative to abort. */
+typedef int (*mips_sink)(void *ctx, const void *buf, size_t len);
+
+/* Streams the whole VM; only_dirty sends only dirty pages (an incremental round). */
+int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, void *ctx);
+/* Serialises into a port-allocated buffer (free with port->alloc(ud, p, len, 0)). */
+bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len);
+/*
+ * Restores a fresh VM (from mips_vm_new) from bytes. Returns false and writes the failed check
+ * into msg ("snapshot: <check> failed at offset N") on any inconsistency; expect_prog, if
+ * non-NULL, must have the same text hash as the snapshot.
+ */
+bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
+			const struct mips_program *expect_prog, char msg[MIPS_MSG_MAX]);
+
+/* Small helpers shared with hosts and tests. */
+uint32_t mips_crc32(uint32_t crc, const void *buf, size_t n);
+/* Disassembles one word in the assembler's syntax. */
+void mips_disasm(uint32_t word, uint32_t pc, char *buf, size_t cap);
+
+#endif

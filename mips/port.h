@@ -1,0 +1,58 @@
+/* port.h: the one door out of mips/: the callbacks a host (Linux tool or bare-metal kernel) provides. */
+#ifndef MIPS_PORT_H
+#define MIPS_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The only C library functions mips/ uses; every host (hosted libc, the kernel's libc) has them. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+struct mips_vm;
+
+/* Streams of mips_port.write. */
+enum mips_stream {
+	MIPS_STREAM_OUT,	/* the guest's own output (print syscalls, DUMP_PROCESSOR_STATE) */
+	MIPS_STREAM_DIAG,	/* diagnostics: assembler errors, faults, snapshot and migration messages */
+};
+
+/* Answers of mips_port.input besides a byte count. */
+#define MIPS_INPUT_EOF		0
+#define MIPS_INPUT_WOULD_BLOCK	(-1)
+
+/* Answers of mips_port.migrate. */
+enum mips_migrate_result {
+	MIPS_MIGRATE_DONE,		/* the VM now lives elsewhere: stop it here */
+	MIPS_MIGRATE_UNAVAILABLE,	/* no transport: the VM continues here */
+	MIPS_MIGRATE_FAILED,		/* the transfer failed: the VM continues here */
+};
+
+/*
+ * Everything mips/ needs from its host, Lua-style: one struct of callbacks and one user-data
+ * pointer handed to each callback. vm is NULL for messages that belong to no VM (the assembler).
+ */
+struct mips_port {
+	void *ud;
+	/* realloc in one: nsize 0 frees (returns NULL); ptr NULL allocates; NULL result = out of memory. */
+	void *(*alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
+	void (*write)(void *ud, struct mips_vm *vm, enum mips_stream stream, const char *s, size_t n);
+	/* Reads at most cap bytes of guest input; returns a count, MIPS_INPUT_EOF or MIPS_INPUT_WOULD_BLOCK. */
+	long (*input)(void *ud, struct mips_vm *vm, char *buf, size_t cap);
+	uint64_t (*clock_ns)(void *ud);
+	/* Named storage (a file, a disk object): 0 on success, negative on failure. */
+	int (*storage_write)(void *ud, const char *name, const void *buf, size_t len);
+	/* Reads the object into buf (at most cap bytes); returns its full length, or negative if absent. */
+	long (*storage_read)(void *ud, const char *name, void *buf, size_t cap);
+	/* Hands the VM (its snapshot bytes) to target "host[:port]". */
+	enum mips_migrate_result (*migrate)(void *ud, struct mips_vm *vm, const char *target,
+					    const void *snapshot, size_t len);
+};
+
+#endif

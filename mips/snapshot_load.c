@@ -1,0 +1,182 @@
+/* snapshot_load.c: the snapshot reader: every length, checksum and value checked, the failed check named. */
+#include "internal.h"
+#include "snapshot_fmt.h"
+
+
+struct snap_reader {
+	struct mips_vm *vm;
+	const uint8_t *buf;
+	size_t len, off;	/* off: start of the section being read */
+	char *msg;
+	uint32_t nsections;
+	bool have_prog, have_cpu;
+	uint64_t text_hash;
+	uint32_t text_end;
+};
+
+static uint32_t get32(const uint8_t *p) { return mips_ld32(p); }
+static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+static bool fail(struct snap_reader *r, const char *check)
+{
+	mips_snprintf(r->msg, MIPS_MSG_MAX, "snapshot: %s check failed at offset %zu", check, r->off);
+	return false;
+}
+
+static bool read_header(struct snap_reader *r)
+{
+	if (r->len < SNAP_HDR_SIZE)
+		return fail(r, "header length (file truncated)");
+	if (memcmp(r->buf, SNAP_MAGIC, 8))
+		return fail(r, "magic");
+	if (get32(r->buf + 8) != SNAP_VERSION)
+		return fail(r, "version");
+	if (get32(r->buf + 12) != SNAP_HDR_SIZE)
+		return fail(r, "header size");
+	if (get32(r->buf + 16) & ~1u)
+		return fail(r, "header flags");
+	if (get32(r->buf + 20) != mips_crc32(0, r->buf, 20))
+		return fail(r, "header crc");
+	r->off = SNAP_HDR_SIZE;
+	return true;
+}
+
+static bool read_prog(struct snap_reader *r, const uint8_t *p, uint32_t n)
+{
+	if (r->have_prog || r->nsections != 0)
+		return fail(r, "PROG first and once");
+	if (n < PROG_FIXED || get32(p + 16) != n - PROG_FIXED || get32(p + 16) >= MIPS_NAME_MAX)
+		return fail(r, "PROG length");
+	r->text_hash = get64(p);
+	r->text_end = get32(p + 8);
+	uint32_t user_end = get32(p + 12);
+	if (r->text_end < MIPS_TEXT_BASE + 8 || r->text_end - MIPS_TEXT_BASE > TEXT_MAX || (r->text_end & 3) ||
+	    user_end + 8 > r->text_end || user_end < MIPS_TEXT_BASE || (user_end & 3))
+		return fail(r, "PROG text bounds");
+	r->vm->user_text_end = user_end;
+	r->vm->text_hash = r->text_hash;
+	if (!r->vm->name[0])
+		memcpy(r->vm->name, p + PROG_FIXED, n - PROG_FIXED);
+	r->have_prog = true;
+	return true;
+}
+
+static bool read_page(struct snap_reader *r, const uint8_t *p, uint32_t n)
+{
+	if (!r->have_prog || r->have_cpu)
+		return fail(r, "PAGE between PROG and CPU");
+	if (n != 4 + MIPS_PAGE_SIZE)
+		return fail(r, "PAGE length");
+	uint32_t a = get32(p);
+	bool user = a >= MIPS_USER_LOW && a < MIPS_USER_END;
+	bool kdata = a >= MIPS_KDATA_BASE && a - MIPS_KDATA_BASE < KDATA_MAX;
+	if ((a & (MIPS_PAGE_SIZE - 1)) || !(user || kdata))
+		return fail(r, "PAGE address");
+	if (!mips_vm_write(r->vm, a, p + 4, MIPS_PAGE_SIZE))
+		return fail(r, "memory limit");
+	return true;
+}
+
+static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
+{
+	struct mips_vm *vm = r->vm;
+
+	if (!r->have_prog || r->have_cpu)
+		return fail(r, "CPU once after PROG");
+	if (n != CPU_SIZE)
+		return fail(r, "CPU length");
+	vm->pc = get32(p), vm->hi = get32(p + 4), vm->lo = get32(p + 8);
+	for (unsigned i = 0; i < 32; i++)
+		vm->r[i] = get32(p + 12 + 4 * i);
+	p += 12 + 128;
+	vm->icount = get64(p);
+	uint32_t state = get32(p + 8);
+	vm->exit_code = (int)get32(p + 12);
+	vm->brk = get32(p + 16);
+	if (vm->r[0])
+		return fail(r, "CPU $zero is zero");
+	if (state > MIPS_VM_EXITED)
+		return fail(r, "CPU state");
+	if ((vm->pc & 3) || vm->pc < MIPS_TEXT_BASE || vm->pc >= r->text_end)
+		return fail(r, "CPU pc inside text");
+	if (vm->brk < MIPS_DATA_BASE || vm->brk >= MIPS_USER_END)
+		return fail(r, "CPU break");
+	vm->state = state == MIPS_VM_BLOCKED ? MIPS_VM_RUNNING : (enum mips_vm_state)state;
+	r->have_cpu = true;
+	return true;
+}
+
+static bool read_end(struct snap_reader *r, const uint8_t *p, uint32_t n, size_t next)
+{
+	if (n != 8)
+		return fail(r, "END length");
+	if (get32(p) != r->nsections)
+		return fail(r, "END section count");
+	if (get32(p + 4) != mips_crc32(0, r->buf, r->off))
+		return fail(r, "END whole-file crc");
+	if (!r->have_prog || !r->have_cpu)
+		return fail(r, "PROG and CPU present");
+	if (next != r->len) {
+		r->off = next;
+		return fail(r, "nothing after END");
+	}
+	return true;
+}
+
+/* Reads sections until END; returns false at the first failed check. */
+static bool read_sections(struct snap_reader *r)
+{
+	for (;;) {
+		size_t left = r->len - r->off;
+		if (left < 12)
+			return fail(r, "section header length (file truncated)");
+		const uint8_t *s = r->buf + r->off;
+		uint32_t tag = get32(s), n = get32(s + 4);
+		if (n > left - 12)
+			return fail(r, "section length (file truncated)");
+		if (get32(s + 8 + n) != mips_crc32(0, s, 8 + (size_t)n))
+			return fail(r, "section crc");
+		size_t next = r->off + 12 + n;
+		bool ok;
+		switch (tag) {
+		case TAG_PROG: ok = read_prog(r, s + 8, n); break;
+		case TAG_PAGE: ok = read_page(r, s + 8, n); break;
+		case TAG_CPU: ok = read_cpu(r, s + 8, n); break;
+		case TAG_END: return read_end(r, s + 8, n, next);
+		default: return fail(r, "section tag");
+		}
+		if (!ok)
+			return false;
+		r->off = next;
+		r->nsections++;
+	}
+}
+
+/* Every text page must be present: the pre-decoder reads them all. */
+static bool text_present(struct snap_reader *r)
+{
+	for (uint32_t a = MIPS_TEXT_BASE; a < r->text_end; a += MIPS_PAGE_SIZE)
+		if (!mips_vm_page_present(r->vm, a))
+			return fail(r, "text pages present");
+	return true;
+}
+
+bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
+			const struct mips_program *expect_prog, char msg[MIPS_MSG_MAX])
+{
+	struct snap_reader r = { .vm = vm, .buf = buf, .len = len, .msg = msg };
+
+	msg[0] = 0;
+	if (!read_header(&r) || !read_sections(&r) || !text_present(&r))
+		return false;
+	if (expect_prog && mips_program_text_hash(expect_prog->text, expect_prog->ntext) != r.text_hash) {
+		r.off = 0;
+		return fail(&r, "program identity (snapshot of another program)");
+	}
+	if (!mips_vm_predecode(vm, r.text_end)) {
+		r.off = 0;
+		return fail(&r, "memory for decoded text");
+	}
+	mips_tlb_flush(vm);
+	return true;
+}
