@@ -255,6 +255,7 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 static void asm_line(struct asm_ctx *a)
 {
 	size_t n;
+	int errors = a->errors;
 
 	for (;;) {
 		asm_skip_space(a);
@@ -273,7 +274,7 @@ static void asm_line(struct asm_ctx *a)
 			asm_instruction(a, id, n);
 		break;
 	}
-	if (!asm_at_end(a))
+	if (a->errors == errors && !asm_at_end(a))	/* one error per statement is enough */
 		asm_error(a, asm_col(a, a->p), "unexpected '%c'", *a->p);
 }
 

@@ -68,11 +68,6 @@ static bool jump_field(struct asm_ctx *a, const struct asm_opnd *o, bool report,
 	int64_t t;
 
 	*field = 0;
-	if (o->kind != OPND_IMM) {
-		if (report)
-			asm_error(a, o->col, "expected a jump target");
-		return false;
-	}
 	if (!report)
 		return true;	/* the value is checked when encoding for real */
 	if (!asm_expr_value(a, &o->e, &t) || a->pass == 1)
@@ -119,10 +114,10 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 			return false;
 		*w |= (uint32_t)v;
 		return true;
-	case 'B': case 'q':
+	case 'B': case 'b': case 'q':
 		if (!const_in(a, o, 0, c == 'B' ? 0xfffff : 0x3ff, report, "code", &v))
 			return false;
-		*w |= (uint32_t)v << 6;
+		*w |= (uint32_t)v << (c == 'b' ? 16 : 6);
 		return true;
 	case 'X': case 'I':
 		if (!const_in(a, o, 1, 32 - *pos, report, "size", &v))
@@ -139,6 +134,11 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 			*w |= f;
 		return true;
 	case 'a':
+		if (o->kind != OPND_IMM) {
+			if (report)
+				asm_error(a, o->col, "expected a jump target");
+			return false;
+		}
 		if (!jump_field(a, o, report, &f) && report)
 			return false;
 		*w |= f;
@@ -168,7 +168,7 @@ bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_o
 		if (*p == ',')
 			continue;
 		if (i == n) {
-			if (*p == 'B' || *p == 'q')
+			if (*p == 'B' || *p == 'b' || *p == 'q')
 				return true;	/* optional code, 0 */
 			if (report)
 				asm_error(a, asm_col(a, a->p), "too few operands for '%s' (expects %s)",
@@ -250,6 +250,8 @@ void asm_instruction(struct asm_ctx *a, const char *m, size_t n)
 		return;
 	if (id >= 0)
 		asm_encode_real(a, (enum mips_insn_id)id, o, nops, true, &w);
+	else if (asm_pseudo_known(m, n))
+		asm_error(a, asm_col(a, m), "invalid operands for '%.*s'", (int)n, m);
 	else
 		asm_error(a, asm_col(a, m), "unknown instruction '%.*s'", (int)n, m);
 	asm_emit_word(a, 0);

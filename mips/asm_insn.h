@@ -16,5 +16,6 @@ bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_o
 		     uint32_t *word);
 /* asm_pseudo.c: expands a pseudo-instruction if one matches the operand kinds; false otherwise. */
 bool asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opnd *o, int nops);
+bool asm_pseudo_known(const char *m, size_t n);
 
 #endif

@@ -382,3 +382,11 @@ bool asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opn
 	}
 	return false;
 }
+
+bool asm_pseudo_known(const char *m, size_t n)
+{
+	for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++)
+		if (strlen(pseudos[i].name) == n && !strncmp(pseudos[i].name, m, n))
+			return true;
+	return false;
+}

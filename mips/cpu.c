@@ -22,7 +22,8 @@ void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
 	case MIPS_I_SLL: case MIPS_I_SRL: case MIPS_I_SRA: case MIPS_I_ROTR: case MIPS_I_EXT: case MIPS_I_INS:
 		op->imm = MIPS_F_SA(word);
 		break;
-	case MIPS_I_SYSCALL: case MIPS_I_BREAK: op->imm = MIPS_F_CODE20(word); break;
+	case MIPS_I_SYSCALL: op->imm = MIPS_F_CODE20(word); break;
+	case MIPS_I_BREAK: op->imm = (word >> 16) & 0x3ffu; break;
 	case MIPS_I_TGE: case MIPS_I_TGEU: case MIPS_I_TLT: case MIPS_I_TLTU: case MIPS_I_TEQ: case MIPS_I_TNE:
 		op->imm = MIPS_F_CODE10(word);
 		break;

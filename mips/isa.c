@@ -49,6 +49,7 @@ static void disasm_operand(struct mips_strbuf *sb, char c, uint32_t word, uint32
 	case 'a': mips_sb_printf(sb, "0x%08x", ((pc + 4) & 0xf0000000u) | (MIPS_F_TARGET(word) << 2)); break;
 	case 'm': mips_sb_printf(sb, "%d($%s)", simm, reg_names[MIPS_F_RS(word)]); break;
 	case 'B': mips_sb_printf(sb, "%u", MIPS_F_CODE20(word)); break;
+	case 'b': mips_sb_printf(sb, "%u", (word >> 16) & 0x3ffu); break;
 	case 'q': mips_sb_printf(sb, "%u", MIPS_F_CODE10(word)); break;
 	case 'X': mips_sb_printf(sb, "%u", MIPS_F_RD(word) + 1); break;
 	case 'I': mips_sb_printf(sb, "%u", MIPS_F_RD(word) + 1 - MIPS_F_SA(word)); break;

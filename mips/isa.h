@@ -39,7 +39,8 @@
  * Operand syntax letters (one per comma-separated operand):
  *  d rd   s rs   t rt   U rd copied into rt (clz/clo)   < sa (0..31)
  *  i signed imm16   u unsigned imm16   p branch target (label)   a jump target (26-bit region)
- *  m offset(base) into imm16/rs   B optional 20-bit code   q optional 10-bit code
+ *  m offset(base) into imm16/rs   B optional 20-bit code (syscall)   b optional 10-bit code in bits
+ *  25..16 (break, as GNU as)   q optional 10-bit code in bits 15..6 (traps)
  *  X ext size (rd = size-1)   I ins size (rd = pos+size-1)   N para-instruction string
  *
  * X(ID, mnemonic, operands, match, mask): (word & mask) == match identifies the instruction;
@@ -60,7 +61,7 @@
 	X(MOVZ,    "movz",    "d,s,t", 0x0000000au, 0xfc0007ffu)		\
 	X(MOVN,    "movn",    "d,s,t", 0x0000000bu, 0xfc0007ffu)		\
 	X(SYSCALL, "syscall", "B",     0x0000000cu, 0xfc00003fu)		\
-	X(BREAK,   "break",   "B",     0x0000000du, 0xfc00003fu)		\
+	X(BREAK,   "break",   "b",     0x0000000du, 0xfc00003fu)		\
 	X(SYNC,    "sync",    "",      0x0000000fu, 0xffffffffu)		\
 	X(MFHI,    "mfhi",    "d",     0x00000010u, 0xffff07ffu)		\
 	X(MTHI,    "mthi",    "s",     0x00000011u, 0xfc1fffffu)		\

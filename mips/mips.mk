@@ -1,0 +1,32 @@
+# mips/mips.mk: the portable MIPS engine (kernel objects via KERNEL_MIPS_SRCS), mipsvm, its tests and bench.
+MIPS_SRCS := $(wildcard mips/*.c)
+KERNEL_MIPS_SRCS := $(MIPS_SRCS)
+MIPSVM_SRCS := $(wildcard tools/mipsvm*.c)
+
+MIPS_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(MIPS_SRCS))
+MIPS_TOOL_OBJS := $(patsubst %.c,$(BUILD)/tool/%.o,$(MIPS_SRCS))
+MIPSVM_PORT_HOST_OBJ := $(BUILD)/host/tools/mipsvm_port.o
+
+MIPS_C_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_mips_*.c))
+MIPS_SCRIPT_TESTS := $(wildcard tests/mips/test_*.sh)
+UNIT_TESTS += $(MIPS_C_TESTS) $(MIPS_SCRIPT_TESTS)
+BOOT_TEST_DEPS += $(BUILD)/mipsvm
+BENCHES += bench-mips
+
+# The optimised tool and a sanitized twin (the script tests use the latter when present).
+$(BUILD)/mipsvm: $(MIPS_TOOL_OBJS) $(patsubst %.c,$(BUILD)/tool/%.o,$(MIPSVM_SRCS))
+	$(CC) -o $@ $^
+
+$(BUILD)/mipsvm-asan: $(MIPS_HOST_OBJS) $(patsubst %.c,$(BUILD)/host/%.o,$(MIPSVM_SRCS))
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Hosted unit tests link the sanitized library and the Linux port; script tests need both tools.
+$(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%.o $(MIPS_HOST_OBJS) \
+		$(MIPSVM_PORT_HOST_OBJ) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
+
+.PHONY: bench-mips
+bench-mips: $(BUILD)/mipsvm
+	tests/mips/bench.sh $(BUILD)/mipsvm

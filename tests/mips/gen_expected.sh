@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# gen_expected.sh: regenerates guest/mips/NAME.expected with Debian's spim (the oracle) for every
+# guest/mips/*.s except the benchmarks; NAME.in, when present, is the program's standard input.
+cd "$(dirname "$0")/../.." || exit 1
+command -v spim >/dev/null || { echo "spim missing: apt-get install spim"; exit 1; }
+for s in guest/mips/*.s; do
+	case $s in *bench_*) continue ;; esac
+	in=${s%.s}.in
+	[ -f "$in" ] || in=/dev/null
+	# spim prints a 5-line banner (version, copyright, "Loaded: exceptions.s") before the program.
+	timeout 60 spim -file "$s" <"$in" | tail -n +6 >"${s%.s}.expected"
+	echo "${s%.s}.expected: $(wc -c <"${s%.s}.expected") bytes"
+done

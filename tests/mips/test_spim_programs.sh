@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# test_spim_programs.sh: each guest/mips/NAME.s must print exactly NAME.expected (spim's output,
+# from gen_expected.sh) given NAME.in as input, and exit with status 0.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/mips/lib.sh
+for exp in guest/mips/*.expected; do
+	s=${exp%.expected}.s
+	in=${exp%.expected}.in
+	[ -f "$in" ] || in=/dev/null
+	timeout 60 "$MIPSVM" -v "$s" <"$in" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$exp" "$TMP/out"; then
+		ok "$s prints what spim prints"
+	else
+		bad "$s: exit status $rc, output differs from $exp:"
+		diff "$exp" "$TMP/out" | head -n 10
+		head -n 5 "$TMP/err"
+	fi
+done
+summary

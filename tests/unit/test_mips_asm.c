@@ -1,0 +1,174 @@
+/* test_mips_asm.c: assembler: pseudo-instruction expansions, literals, directives, and error reports. */
+#include "tests/check.h"
+#include "tests/mips/testport.h"
+
+static struct testport *tp;
+
+/* Assembles src; returns the number of errors and the text words (user part) in words and n. */
+static int assemble(const char *src, uint32_t *words, size_t *n, struct mips_program *keep)
+{
+	struct mips_program prog;
+	tp_reset_output(tp);
+	int errors = mips_assemble(&tp->port, "t.s", src, strlen(src), &prog);
+	if (errors)
+		return errors;
+	*n = (prog.user_text_end - MIPS_TEXT_BASE) / 4;
+	memcpy(words, prog.text, *n * 4);
+	if (keep)
+		*keep = prog;
+	else
+		mips_program_free(&tp->port, &prog);
+	return 0;
+}
+
+/* A pseudo-instruction must assemble to the same words as its documented expansion. */
+static void expands(const char *pseudo, const char *real)
+{
+	uint32_t a[64], b[64];
+	size_t na = 0, nb = 0;
+	int ea = assemble(pseudo, a, &na, NULL), eb = assemble(real, b, &nb, NULL);
+	CHECK(!ea && !eb && na == nb && !memcmp(a, b, na * 4), "'%s' expands to '%s' (%zu vs %zu words)", pseudo,
+	      real, na, nb);
+}
+
+static void test_expansions(void)
+{
+	expands("li $t0, 5", "addiu $t0, $zero, 5");
+	expands("li $t0, -32768", "addiu $t0, $zero, -32768");
+	expands("li $t0, 0xffff", "ori $t0, $zero, 0xffff");
+	expands("li $t0, 0x12345678", "lui $t0, 0x1234\nori $t0, $t0, 0x5678");
+	expands("li $t0, 0x10000", "lui $t0, 1");
+	expands("li $t0, 0xffffffff", "addiu $t0, $zero, -1");
+	expands("li $t0, '\\n'", "addiu $t0, $zero, 10");
+	expands("li $t0, 'A'", "addiu $t0, $zero, 65");
+	expands(".data\nx: .word 1\n.text\nla $a0, x", "lui $at, 0x1001\nori $a0, $at, 0");
+	expands(".data\n.space 8\nx: .word 1\n.text\nla $a0, x+4", "lui $at, 0x1001\nori $a0, $at, 12");
+	expands("la $a0, 8($sp)", "addiu $a0, $sp, 8");
+	expands(".data\n.space 0x8000\nx: .word 1\n.text\nlw $t0, x", "lui $at, 0x1002\nlw $t0, -0x8000($at)");
+	expands(".data\nx: .word 1\n.text\nlw $t0, x($t1)", "lui $at, 0x1001\naddu $at, $at, $t1\nlw $t0, 0($at)");
+	expands("sw $t0, 100000($t1)", "lui $at, 2\naddu $at, $at, $t1\nsw $t0, -31072($at)");
+	expands("lw $t0, ($t1)", "lw $t0, 0($t1)");
+	expands("lb $t0, 12", "lb $t0, 12($zero)");
+	expands("move $t0, $t1", "addu $t0, $t1, $zero");
+	expands("nop", "sll $zero, $zero, 0");
+	expands("not $t0, $t1", "nor $t0, $t1, $zero");
+	expands("neg $t0, $t1", "sub $t0, $zero, $t1");
+	expands("negu $t0, $t1", "subu $t0, $zero, $t1");
+	expands("abs $t0, $t1", "sra $at, $t1, 31\nxor $t0, $t1, $at\nsubu $t0, $t0, $at");
+	expands("L: b L", "L: beq $zero, $zero, L");
+	expands("L: bal L", "L: bgezal $zero, L");
+	expands("L: beqz $t0, L", "L: beq $t0, $zero, L");
+	expands("L: bnez $t0, L", "L: bne $t0, $zero, L");
+	expands("L: beq $t0, 5, L", "L: addiu $at, $zero, 5\nbeq $t0, $at, L");
+	expands("L: blt $t0, $t1, L", "L: slt $at, $t0, $t1\nbne $at, $zero, L");
+	expands("L: bgt $t0, $t1, L", "L: slt $at, $t1, $t0\nbne $at, $zero, L");
+	expands("L: ble $t0, $t1, L", "L: slt $at, $t1, $t0\nbeq $at, $zero, L");
+	expands("L: bge $t0, $t1, L", "L: slt $at, $t0, $t1\nbeq $at, $zero, L");
+	expands("L: bltu $t0, $t1, L", "L: sltu $at, $t0, $t1\nbne $at, $zero, L");
+	expands("L: bgtu $t0, $t1, L", "L: sltu $at, $t1, $t0\nbne $at, $zero, L");
+	expands("L: bleu $t0, $t1, L", "L: sltu $at, $t1, $t0\nbeq $at, $zero, L");
+	expands("L: bgeu $t0, $t1, L", "L: sltu $at, $t0, $t1\nbeq $at, $zero, L");
+	expands("L: blt $t0, 7, L", "L: addiu $at, $zero, 7\nslt $at, $t0, $at\nbne $at, $zero, L");
+	expands("sgt $t0, $t1, $t2", "slt $t0, $t2, $t1");
+	expands("sge $t0, $t1, $t2", "slt $t0, $t1, $t2\nxori $t0, $t0, 1");
+	expands("sle $t0, $t1, $t2", "slt $t0, $t2, $t1\nxori $t0, $t0, 1");
+	expands("sgeu $t0, $t1, $t2", "sltu $t0, $t1, $t2\nxori $t0, $t0, 1");
+	expands("seq $t0, $t1, $t2", "xor $t0, $t1, $t2\nsltiu $t0, $t0, 1");
+	expands("sne $t0, $t1, $t2", "xor $t0, $t1, $t2\nsltu $t0, $zero, $t0");
+	expands("add $t0, $t1, 5", "addi $t0, $t1, 5");
+	expands("add $t0, $t1, 100000", "lui $at, 1\nori $at, $at, 0x86a0\nadd $t0, $t1, $at");
+	expands("addi $t0, $t1, 40000", "ori $at, $zero, 40000\nadd $t0, $t1, $at");
+	expands("sub $t0, $t1, 5", "addi $t0, $t1, -5");
+	expands("subu $t0, $t1, -5", "addiu $t0, $t1, 5");
+	expands("and $t0, $t1, 0xff", "andi $t0, $t1, 0xff");
+	expands("andi $t0, $t1, -1", "addiu $at, $zero, -1\nand $t0, $t1, $at");
+	expands("or $t0, $t1, 0x10000", "lui $at, 1\nor $t0, $t1, $at");
+	expands("slt $t0, $t1, -3", "slti $t0, $t1, -3");
+	expands("mul $t0, $t1, 10", "addiu $at, $zero, 10\nmul $t0, $t1, $at");
+	expands("div $t0, $t1, $t2", "teq $t2, $zero, 7\ndiv $zero, $t1, $t2\nmflo $t0");
+	expands("div $t1, $t2", "div $zero, $t1, $t2");
+	expands("rem $t0, $t1, 3", "addiu $at, $zero, 3\nteq $at, $zero, 7\ndiv $zero, $t1, $at\nmfhi $t0");
+	expands("remu $t0, $t1, $t2", "teq $t2, $zero, 7\ndivu $zero, $t1, $t2\nmfhi $t0");
+	expands("rol $t0, $t1, 4", "rotr $t0, $t1, 28");
+	expands("ror $t0, $t1, 4", "rotr $t0, $t1, 4");
+	expands("rol $t0, $t1, $t2", "subu $at, $zero, $t2\nrotrv $t0, $t1, $at");
+	expands("sll $t0, $t1, $t2", "sllv $t0, $t1, $t2");
+	expands("jalr $t0", "jalr $ra, $t0");
+	expands("j $ra", "jr $ra");
+	expands("sw $t0, -4($sp)", ".word 0xafa8fffc");
+}
+
+static void test_literals_and_directives(void)
+{
+	struct mips_program p;
+	uint32_t w[64];
+	size_t n;
+
+	CHECK(!assemble(".data\na: .byte 1\nb: .word 2\nc: .half 3\nd: .byte 'x', '\\t', -1\n"
+			"e: .ascii \"q\\\"\\n\"\nf: .asciiz \"\"\n.align 2\ng: .word a, g+4, 0:3\n"
+			".text\nmain: jr $ra", w, &n, &p),
+	      "directives assemble");
+	static const uint8_t want[] = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 'x', '\t', 0xff, 'q', '"', '\n', 0,
+					0, 0, 0, 0x00, 0x00, 0x01, 0x10, 0x18, 0x00, 0x01, 0x10, 0, 0, 0, 0,
+					0, 0, 0, 0, 0, 0, 0, 0 };
+	CHECK(p.ndata == sizeof want && !memcmp(p.data, want, sizeof want),
+	      ".word auto-aligns, labels before it follow, label values and repeats (%zu bytes)", p.ndata);
+	CHECK(p.entry == MIPS_TEXT_BASE && n == 1, "main is the entry");
+	mips_program_free(&tp->port, &p);
+	CHECK(!assemble("nop\nmain: nop", w, &n, &p) && p.entry == MIPS_TEXT_BASE + 4, "entry at main when present");
+	mips_program_free(&tp->port, &p);
+	CHECK(!assemble("nop\nstart: nop", w, &n, &p) && p.entry == MIPS_TEXT_BASE, "entry at the first word without main");
+	CHECK(p.ntext == 4 && p.text[2] == 0x2402000a && p.text[3] == 0x0000000c, "exit stub li $v0,10; syscall follows text");
+	mips_program_free(&tp->port, &p);
+	CHECK(!assemble("li $t0, 0x7fffffff # comment ; \"x\"\n\t# only a comment\nli $t1, -2147483648", w, &n, NULL) &&
+	      n == 3, "comments, extreme literals");
+	CHECK(!assemble("DUMP_PROCESSOR_STATE\nSNAPSHOT snap one.bin # c\nMIGRATE host:7000", w, &n, &p) &&
+	      n == 3 && w[0] == 0xec000000u && w[1] == 0xed000000u && w[2] == 0xee00000du,
+	      "para-instructions encode their kdata string offset");
+	CHECK(p.nkdata == 23 && !memcmp(p.kdata, "snap one.bin\0host:7000", 23), "para strings kept in kdata");
+	mips_program_free(&tp->port, &p);
+}
+
+/* src must fail with exactly nerr errors, and the diagnostics must contain want. */
+static void fails(const char *src, int nerr, const char *want)
+{
+	uint32_t w[64];
+	size_t n;
+	int e = assemble(src, w, &n, NULL);
+	CHECK(e == nerr && strstr(tp->diag, want), "'%s' -> %d error(s) [%s]: got %d: %s", src, nerr, want, e, tp->diag);
+}
+
+static void test_errors(void)
+{
+	fails("add $t0, $t1", 1, "t.s:1:");
+	fails("foo $t0", 1, "t.s:1:1: error: unknown instruction 'foo'");
+	fails("nop\n  add $t0, $t9x, $t1", 1, "t.s:2:12: error: unknown register '$t9x'");
+	fails("sll $t0, $t1, 32", 1, "t.s:1:15: error: shift amount or position 32 out of range [0, 31]");
+	fails("beq $t0, $t1, nowhere", 1, "t.s:1:15: error: undefined label 'nowhere'");
+	fails("x: nop\nx: nop", 1, "t.s:2:1: error: label 'x' already defined on line 1");
+	fails(".data\n.asciiz \"abc", 1, "t.s:2:9: error: unterminated string");
+	fails("li $t0, 0x100000000", 1, "t.s:1:9: error: number does not fit in 32 bits");
+	fails("li $t0, 12abc", 1, "malformed number");
+	fails(".data\n.byte 256", 1, "value 256 does not fit in 1 byte(s)");
+	fails(".foo 1", 1, "unknown or unsupported directive '.foo'");
+	fails(".data\nadd $t0, $t0, $t0", 1, "instructions belong in .text");
+	fails("lw $t0, 4($t1", 1, "expected ')'");
+	fails("li $t0, 'ab'", 1, "unterminated character literal");
+	fails("li $t0, '\\q'", 1, "unknown escape");
+	fails("add $t0, $t1, $t2 junk", 1, "expected ',' or end of line");
+	fails("SNAPSHOT", 1, "SNAPSHOT needs an argument");
+	fails("bad1 $t0\nadd $t0\n.data\n.word x\n.text\nli $t0, $t1", 4, "t.s:6:1: error: invalid operands for 'li'");
+	fails("j 0x20000000", 1, "unreachable");
+	fails("ins $t0, $t1, 30, 3", 1, "size 3 out of range [1, 2]");
+	fails(".float 1.5", 1, "unsupported directive");
+}
+
+int main(void)
+{
+	tp = tp_new();
+	test_expansions();
+	test_literals_and_directives();
+	test_errors();
+	tp_free(tp);
+	return check_summary();
+}

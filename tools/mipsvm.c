@@ -1,0 +1,365 @@
+/* mipsvm.c: the Linux command that assembles and runs MIPS VMs with the same mips/ engine as Tally. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/mipsvm.h"
+
+#define EXIT_BAD_INPUT	2
+#define EXIT_FAULT	1
+
+struct vm_spec {
+	const char *source;	/* .s file, or NULL */
+	const char *snapshot;	/* resume from this snapshot, or NULL */
+};
+
+struct options {
+	struct vm_spec specs[MIPSVM_MAX_VMS];
+	int nspecs;
+	uint64_t slice;
+	uint32_t mem_limit;
+	uint64_t snapshot_at;
+	const char *snapshot_at_file;
+	const char *emit_text;
+	bool stats;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mipsvm [options] -v prog.s [-s snap] [-v prog2.s [-s snap2]] ...\n"
+		"       mipsvm [options] -s snap          resume a snapshot without its source\n"
+		"  -v FILE          add a VM running the MIPS32 assembly program FILE\n"
+		"  -s SNAP          start the VM of the preceding -v from snapshot SNAP (its program must match);\n"
+		"                   without a preceding -v, add a VM resumed from SNAP alone\n"
+		"  -c CONFIG        read config_parameter=value lines: vm_exec_slice_in_instructions=N,\n"
+		"                   vm_binary=PATH (repeatable, adds a VM); '#' starts a comment\n"
+		"  --slice N        instructions per VM turn (vm_exec_slice_in_instructions, default 10000)\n"
+		"  --mem MIB        memory limit per VM in MiB (default 64)\n"
+		"  --snapshot-at N FILE  run one VM for N instructions, save its snapshot to FILE and stop\n"
+		"  --emit-text FILE assemble one program and write its text words (little-endian) to FILE\n"
+		"  --stats          print instructions, seconds and million instructions/s per VM to stderr\n"
+		"  --help           this text\n"
+		"With several VMs each output line is prefixed by the VM's name. Exit status: 0 when every VM\n"
+		"exited (a single VM's exit2 code otherwise), 1 when a VM faulted, 2 on bad input.\n");
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool add_spec(struct options *o, const char *source, const char *snapshot)
+{
+	if (o->nspecs == MIPSVM_MAX_VMS) {
+		fprintf(stderr, "mipsvm: at most %d VMs\n", MIPSVM_MAX_VMS);
+		return false;
+	}
+	o->specs[o->nspecs++] = (struct vm_spec){ source, snapshot };
+	return true;
+}
+
+/* "key=value" lines; every bad line is reported with its number. */
+static bool read_config(struct options *o, const char *path)
+{
+	size_t len;
+	char *text = mipsvm_read_file(path, &len);
+	bool ok = true;
+	int lineno = 0;
+
+	if (!text) {
+		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	for (char *line = text, *next; line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		char *s = line + strspn(line, " \t\r");
+		s[strcspn(s, "\r")] = 0;
+		while (*s && strchr(" \t", s[strlen(s) - 1]))
+			s[strlen(s) - 1] = 0;
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+		uint64_t v;
+		if (!eq || eq == s || !eq[1]) {
+			fprintf(stderr, "%s:%d: error: expected config_parameter=value\n", path, lineno);
+			ok = false;
+		} else if (*eq = 0, !strcmp(s, "vm_exec_slice_in_instructions")) {
+			if (!parse_u64(eq + 1, &v) || v == 0) {
+				fprintf(stderr, "%s:%d: error: vm_exec_slice_in_instructions needs a positive integer\n",
+					path, lineno);
+				ok = false;
+			} else {
+				o->slice = v;
+			}
+		} else if (!strcmp(s, "vm_binary")) {
+			ok = add_spec(o, strdup(eq + 1), NULL) && ok;
+		} else {
+			fprintf(stderr, "%s:%d: error: unknown config_parameter '%s'\n", path, lineno, s);
+			ok = false;
+		}
+	}
+	free(text);
+	return ok;
+}
+
+/* Returns 0 to go on, or an exit status. */
+static int parse_args(struct options *o, int argc, char **argv)
+{
+	bool last_was_v = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
+			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text");
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return -1;
+		}
+		if ((needs1 && i + 1 >= argc) || (!strcmp(a, "--snapshot-at") && i + 2 >= argc)) {
+			fprintf(stderr, "mipsvm: %s needs an argument\n", a);
+			return EXIT_BAD_INPUT;
+		}
+		uint64_t v;
+		bool was_v = last_was_v;
+		last_was_v = false;
+		if (!strcmp(a, "-v")) {
+			if (!add_spec(o, argv[++i], NULL))
+				return EXIT_BAD_INPUT;
+			last_was_v = true;
+		} else if (!strcmp(a, "-s")) {
+			if (was_v)
+				o->specs[o->nspecs - 1].snapshot = argv[++i];
+			else if (!add_spec(o, NULL, argv[++i]))
+				return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "-c")) {
+			if (!read_config(o, argv[++i]))
+				return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "--slice") || !strcmp(a, "--mem")) {
+			if (!parse_u64(argv[i + 1], &v) || v == 0 || (a[2] == 'm' && v > 4095)) {
+				fprintf(stderr, "mipsvm: %s: bad number '%s'\n", a, argv[i + 1]);
+				return EXIT_BAD_INPUT;
+			}
+			if (a[2] == 's')
+				o->slice = v;
+			else
+				o->mem_limit = (uint32_t)(v << 20);
+			i++;
+		} else if (!strcmp(a, "--snapshot-at")) {
+			if (!parse_u64(argv[i + 1], &o->snapshot_at)) {
+				fprintf(stderr, "mipsvm: --snapshot-at: bad number '%s'\n", argv[i + 1]);
+				return EXIT_BAD_INPUT;
+			}
+			o->snapshot_at_file = argv[i + 2];
+			i += 2;
+		} else if (!strcmp(a, "--emit-text")) {
+			o->emit_text = argv[++i];
+		} else if (!strcmp(a, "--stats")) {
+			o->stats = true;
+		} else {
+			fprintf(stderr, "mipsvm: unknown option '%s' (try --help)\n", a);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (!o->nspecs) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if ((o->snapshot_at_file || o->emit_text) && o->nspecs != 1) {
+		fprintf(stderr, "mipsvm: --snapshot-at and --emit-text take exactly one VM\n");
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* "dir/prog.s" -> "prog". */
+static void vm_name(const char *path, char *out, size_t cap)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(out, cap, "%s", base);
+	char *dot = strrchr(out, '.');
+	if (dot && dot != out)
+		*dot = 0;
+}
+
+static bool assemble_file(const struct mips_port *port, const char *path, struct mips_program *prog)
+{
+	size_t len;
+	char *src = mipsvm_read_file(path, &len);
+
+	if (!src) {
+		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	int errors = mips_assemble(port, path, src, len, prog);
+	free(src);
+	if (errors)
+		fprintf(stderr, "mipsvm: %s: %d error(s)\n", path, errors);
+	return errors == 0;
+}
+
+static bool load_snapshot(struct mips_vm *vm, const char *path, const struct mips_program *prog)
+{
+	size_t len;
+	char *buf = mipsvm_read_file(path, &len);
+	char msg[MIPS_MSG_MAX];
+
+	if (!buf) {
+		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	bool ok = mips_snapshot_load(vm, buf, len, prog, msg);
+	free(buf);
+	if (!ok)
+		fprintf(stderr, "mipsvm: %s: %s\n", path, msg);
+	return ok;
+}
+
+/* Builds one VM from its source and/or snapshot. */
+static struct mips_vm *make_vm(const struct mips_port *port, const struct options *o, const struct vm_spec *s)
+{
+	struct mips_program prog;
+	char name[MIPS_NAME_MAX] = "";
+	bool have_prog = false, ok = true;
+
+	if (s->source) {
+		vm_name(s->source, name, sizeof name);
+		if (!(have_prog = assemble_file(port, s->source, &prog)))
+			return NULL;
+	}
+	struct mips_vm *vm = mips_vm_new(port, name, o->mem_limit);
+	if (!vm) {
+		fprintf(stderr, "mipsvm: out of memory\n");
+		ok = false;
+	} else if (s->snapshot) {
+		ok = load_snapshot(vm, s->snapshot, have_prog ? &prog : NULL);
+	} else {
+		ok = mips_vm_load(vm, &prog);
+	}
+	if (have_prog)
+		mips_program_free(port, &prog);
+	if (!ok) {
+		mips_vm_free(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+static int emit_text(const struct mips_port *port, const char *source, const char *out)
+{
+	struct mips_program prog;
+
+	if (!assemble_file(port, source, &prog))
+		return EXIT_BAD_INPUT;
+	FILE *f = fopen(out, "wb");
+	size_t n = (prog.user_text_end - MIPS_TEXT_BASE) / 4;
+	bool ok = f != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		uint8_t b[4] = { (uint8_t)prog.text[i], (uint8_t)(prog.text[i] >> 8), (uint8_t)(prog.text[i] >> 16),
+				 (uint8_t)(prog.text[i] >> 24) };
+		ok = fwrite(b, 1, 4, f) == 4;
+	}
+	if (f && fclose(f) != 0)
+		ok = false;
+	mips_program_free(port, &prog);
+	if (!ok) {
+		fprintf(stderr, "mipsvm: %s: %s\n", out, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+static int snapshot_at(const struct mips_port *port, struct mips_vm *vm, uint64_t n, const char *file)
+{
+	void *buf;
+	size_t len;
+
+	while (mips_vm_icount(vm) < n && (mips_vm_state(vm) == MIPS_VM_RUNNING ||
+					  mips_vm_state(vm) == MIPS_VM_BLOCKED))
+		mips_vm_run(vm, n - mips_vm_icount(vm));
+	if (mips_vm_state(vm) == MIPS_VM_FAULTED)
+		return EXIT_FAULT;
+	if (!mips_snapshot_to_buffer(vm, &buf, &len)) {
+		fprintf(stderr, "mipsvm: out of memory\n");
+		return EXIT_FAULT;
+	}
+	int rc = port->storage_write(port->ud, file, buf, len) < 0 ? EXIT_FAULT : 0;
+	port->alloc(port->ud, buf, len, 0);
+	return rc;
+}
+
+static void print_stats(const struct mips_port *port, struct mips_vm *vm, uint64_t ns)
+{
+	double s = (double)ns / 1e9, ins = (double)mips_vm_icount(vm);
+	(void)port;
+	fprintf(stderr, "vm %s: %llu instructions in %.3f s: %.1f M instructions/s\n", mips_vm_name(vm),
+		(unsigned long long)mips_vm_icount(vm), s, s > 0 ? ins / s / 1e6 : 0.0);
+}
+
+/* The overall exit status once every VM has stopped. */
+static int final_status(struct mips_vm **vms, int n)
+{
+	int rc = 0;
+
+	for (int i = 0; i < n; i++)
+		if (mips_vm_state(vms[i]) == MIPS_VM_FAULTED)
+			rc = EXIT_FAULT;
+	if (!rc && n == 1)
+		rc = mips_vm_exit_code(vms[0]) & 0xff;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct mipsvm_host host;
+	struct options o = { .slice = 10000 };
+	struct mips_port port;
+	struct mips_vm *vms[MIPSVM_MAX_VMS];
+	int rc = parse_args(&o, argc, argv);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	host.out = stdout, host.diag = stderr, host.prefix = o.nspecs > 1;
+	mipsvm_port_init(&port, &host);
+	if (o.emit_text)
+		return emit_text(&port, o.specs[0].source, o.emit_text);
+	for (int i = 0; i < o.nspecs; i++) {
+		if (!(vms[i] = make_vm(&port, &o, &o.specs[i]))) {
+			rc = EXIT_BAD_INPUT;
+			continue;
+		}
+		mipsvm_host_add(&host, vms[i]);
+	}
+	if (rc)
+		return rc;
+	uint64_t t0 = port.clock_ns(port.ud);
+	if (o.snapshot_at_file) {
+		rc = snapshot_at(&port, vms[0], o.snapshot_at, o.snapshot_at_file);
+	} else {
+		struct mips_sched sched = { vms, (size_t)o.nspecs, o.slice };
+		mips_sched_run(&sched);
+		rc = final_status(vms, o.nspecs);
+	}
+	uint64_t t1 = port.clock_ns(port.ud);
+	fflush(stdout);
+	for (int i = 0; i < o.nspecs; i++) {
+		if (o.stats)
+			print_stats(&port, vms[i], t1 - t0);
+		mips_vm_free(vms[i]);
+	}
+	return rc;
+}
