@@ -23,6 +23,7 @@
 #define UART_CLOCK_DIVISOR 1 /* 1.8432 MHz / 16 / 1 = 115200 baud */
 
 static bool uart_present;
+static bool at_line_start = true;
 static enum log_level current_level = LOG_INFO;
 
 void console_init(void)
@@ -56,6 +57,13 @@ void console_putc(char c)
 	if (c == '\n')
 		uart_put('\r');
 	uart_put(c);
+	at_line_start = c == '\n';
+}
+
+void console_begin_line(void)
+{
+	if (!at_line_start)
+		console_putc('\n');
 }
 
 void console_write(const char *s, size_t n)

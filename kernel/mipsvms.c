@@ -47,6 +47,7 @@ static struct kvm *find_by_name(const char *name)
 
 static void flush_line(struct kvm *k)
 {
+	console_begin_line();
 	kprintf("[%s] %.*s\n", k->name, (int)k->line_len, k->line);
 	k->line_len = 0;
 }
@@ -251,6 +252,7 @@ static void report_end(struct kvm *k)
 	if (k->line_len)
 		flush_line(k);
 	k->reported = true;
+	console_begin_line();
 	kprintf("mips: '%s' %s after %llu instructions\n", k->name, state_name(k),
 		(unsigned long long)mips_vm_icount(k->vm));
 }

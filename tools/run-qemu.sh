@@ -6,8 +6,9 @@
 #   -s      serial output to this file instead of the terminal (tests)
 #   -t      kill QEMU after this many seconds
 #   --disk  attach this raw image as a virtio-blk disk (modern virtio only)
+#   --serial-pipe BASE  serial through the FIFOs BASE.in (to Tally) and BASE.out (from Tally)
 set -euo pipefail
-gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk=
+gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe=
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -17,6 +18,7 @@ while [ $# -gt 0 ]; do
 	-t) timeout_s=$2; shift 2 ;;
 	-m) mem=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
+	--serial-pipe) pipe=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) echo "run-qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) iso=$1; shift ;;
@@ -29,8 +31,8 @@ done
 accel=(-accel tcg -cpu max)
 if [ "$tcg" = 0 ] && grep -qw vmx /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host,+vmx)
-	[ -z "$serial" ] && echo "run-qemu: KVM with nested VT-x: VMX guests run for real"
-elif [ -z "$serial" ]; then
+	[ -z "$serial$pipe" ] && echo "run-qemu: KVM with nested VT-x: VMX guests run for real"
+elif [ -z "$serial$pipe" ]; then
 	echo "run-qemu: no usable VT-x on this host: QEMU TCG (VMX guests unavailable; MIPS VMs, disk and network run)"
 fi
 
@@ -39,7 +41,9 @@ args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display 
 if [ -n "$disk" ]; then
 	args+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0,disable-legacy=on)
 fi
-if [ -n "$serial" ]; then
+if [ -n "$pipe" ]; then
+	args+=(-serial "pipe:$pipe" -monitor none)
+elif [ -n "$serial" ]; then
 	args+=(-serial "file:$serial" -monitor none)
 else
 	args+=(-serial mon:stdio)

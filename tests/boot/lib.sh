@@ -24,12 +24,45 @@ make_iso() {
 }
 
 # boot_qemu NAME TIMEOUT_S [extra QEMU args...]: serial log in $TEST_DIR/NAME.log; sets QEMU_STATUS.
+# With DISK=IMAGE set, the image is attached as a virtio-blk disk.
 boot_qemu() {
 	local name=$1 t=$2
 	shift 2
 	last_log=$TEST_DIR/$name.log
 	QEMU_STATUS=0
-	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" "$TEST_DIR/$name.iso" -- "$@" || QEMU_STATUS=$?
+	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" ${DISK:+--disk "$DISK"} "$TEST_DIR/$name.iso" -- "$@" ||
+		QEMU_STATUS=$?
+}
+
+# boot_qemu_shell NAME TIMEOUT_S INPUT_FILE [extra QEMU args...]: like boot_qemu, and once the
+# shell is up types INPUT_FILE's lines into the serial console, one line at a time, each after the
+# previous command's output has settled.
+boot_qemu_shell() {
+	local name=$1 t=$2 input=$3
+	shift 3
+	last_log=$TEST_DIR/$name.log
+	local fifo=$TEST_DIR/$name.serial
+	rm -f "$fifo.in" "$fifo.out" "$last_log"
+	mkfifo "$fifo.in" "$fifo.out"
+	QEMU_STATUS=0
+	tools/run-qemu.sh --tcg --serial-pipe "$fifo" -t "$t" ${DISK:+--disk "$DISK"} "$TEST_DIR/$name.iso" -- "$@" &
+	local qemu=$!
+	cat "$fifo.out" >"$last_log" &
+	local reader=$!
+	exec {to_tally}>"$fifo.in"
+	local waited=0
+	until grep -q "^Shell: " "$last_log" 2>/dev/null || [ "$waited" -ge $((t * 10)) ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	while IFS= read -r cmd; do
+		printf '%s\r' "$cmd" >&$to_tally
+		sleep 0.5
+	done <"$input"
+	wait "$qemu" || QEMU_STATUS=$?
+	exec {to_tally}>&-
+	wait "$reader" 2>/dev/null
+	rm -f "$fifo.in" "$fifo.out"
 }
 
 # boot_bochs NAME TIMEOUT_S [run-bochs.sh args...]: serial log in $TEST_DIR/NAME.log.

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# mips_qemu.sh: MIPS VMs on bare metal under QEMU TCG: round-robin VMs from modules, SNAPSHOT to the
+# FAT disk and resume from it, a corrupt snapshot refused while another VM finishes, no disk, a
+# full disk, bad assembly, and the serial shell.
+. tests/boot/lib.sh
+F=tests/boot/fixtures
+
+# vm_lines LOG NAME: that VM's output lines without the prefix.
+vm_lines() { tr -d '\r' <"$1" | sed -n "s/^\[$2\] //p"; }
+
+# 1. Two VMs and a broken program; count snapshots itself after step 2.
+IMG=$TEST_DIR/disk.img
+tools/mkdisk.sh "$IMG" >/dev/null
+make_iso run "" $F/count.s "mips name=count slice=7" $F/sum.s "mips name=sum slice=100" $F/bad.s "mips name=bad"
+DISK=$IMG boot_qemu run 60
+expect "both VMs started with their slices" "^mips: started 'count' .*slice 7$"
+expect "assembly errors name file, line and column (1)" "^bad:4:15: error: "
+expect "assembly errors name file, line and column (2): all errors reported" "^bad:5:2: error: unknown instruction 'frobnicate'$"
+expect "a program with errors is not started" "^mips: 'bad' not started: 2 assembly errors"
+expect_eq "count's output, prefixed with its name" "$(printf 'step 1\nstep 2\nafter snapshot\nstep 3\nstep 4\nstep 5')" \
+	"$(vm_lines "$last_log" count | grep -v -e '^pc = ' -e '^\$' -e '^instructions')"
+expect "sum computed while sharing the CPU" '^\[sum\] 500500$'
+expect "count ended normally" "^mips: 'count' exited after [0-9]+ instructions$"
+expect "all VMs end" '^Tally: all VMs have ended$'
+full_run=$(vm_lines "$last_log" count)
+snap_names=$(mdir -b -i "$IMG" :: 2>/dev/null | tr -d ' ')
+expect_eq "SNAPSHOT wrote count.snap on the FAT disk (mtools sees it)" "::/count.snap" "$snap_names"
+fsck.fat -n "$IMG" >"$TEST_DIR/fsck.txt" 2>&1 && pass "fsck.fat finds the volume clean" || fail "fsck.fat: $(cat "$TEST_DIR/fsck.txt")"
+
+# 2. Resume from the snapshot: the output is exactly what followed the SNAPSHOT in the full run.
+make_iso resume "" $F/count.s "mips name=count snapshot=count.snap"
+DISK=$IMG boot_qemu resume 60
+expect "VM started from the snapshot file" "^mips: started 'count' .* at snapshot count.snap"
+expect_eq "resumed output (incl. DUMP_PROCESSOR_STATE) equals the uninterrupted run's tail" \
+	"$(sed -n '/^after snapshot$/,$p' <<<"$full_run")" "$(vm_lines "$last_log" count)"
+
+# 3. A corrupted snapshot is refused with the failed check named; another VM runs to its end.
+mcopy -o -i "$IMG" ::count.snap "$TEST_DIR/count.snap"
+size=$(stat -c %s "$TEST_DIR/count.snap")
+cp "$TEST_DIR/count.snap" "$TEST_DIR/bad.snap"
+printf '\xff' | dd of="$TEST_DIR/bad.snap" bs=1 seek=$((size / 2)) conv=notrunc status=none
+mcopy -o -i "$IMG" "$TEST_DIR/bad.snap" ::bad.snap
+make_iso corrupt "" $F/count.s "mips name=count snapshot=bad.snap" $F/sum.s "mips name=sum"
+DISK=$IMG boot_qemu corrupt 60
+expect "corrupt snapshot refused, naming the check" "^mips: 'count' not started: bad.snap: snapshot: .*(crc|CRC|checksum).*"
+expect "the other VM runs to completion" '^\[sum\] 500500$'
+expect "Tally carries on to the end" '^Tally: all VMs have ended$'
+
+# 4. No disk: SNAPSHOT reports it and the VM continues.
+make_iso nodisk "" $F/count.s "mips name=count"
+boot_qemu nodisk 60
+expect "banner says there is no disk" '^Disk: none \(no virtio-blk device\)'
+expect "SNAPSHOT without a disk: clear error" '^disk: no disk attached'
+expect "the VM is told its SNAPSHOT failed" '^\[count\] vm count: SNAPSHOT count.snap: storage write failed, not saved$'
+expect_eq "the VM continued after the failed SNAPSHOT, output otherwise unchanged (state dump included)" \
+	"$full_run" "$(vm_lines "$last_log" count | grep -v '^vm count: SNAPSHOT')"
+expect "count still printed its last step" '^\[count\] step 5$'
+
+# 5. Full disk: SNAPSHOT says so, the VM continues, the volume stays clean.
+FULL=$TEST_DIR/full.img
+tools/mkdisk.sh "$FULL" 40 >/dev/null
+free=$(mdir -i "$FULL" :: | sed -nE 's/^ *([0-9 ]+) bytes free.*/\1/p' | tr -d ' ')
+head -c $((free - 4096)) /dev/zero >"$TEST_DIR/filler"
+mcopy -i "$FULL" "$TEST_DIR/filler" ::filler
+make_iso full "" $F/count.s "mips name=count"
+DISK=$FULL boot_qemu full 60
+expect "SNAPSHOT on a full disk: clear error" '^disk: count.snap: disk full$'
+expect "the VM continued after the failed SNAPSHOT" '^\[count\] step 5$'
+fsck.fat -n "$FULL" >"$TEST_DIR/fsck2.txt" 2>&1 && pass "full volume still fsck-clean" || fail "fsck.fat: $(cat "$TEST_DIR/fsck2.txt")"
+
+# 6. The serial shell.
+printf '%s\n' help vms ls frobnicate 'dump count' 'kill nosuch' snapshot 'snapshot count again.snap' \
+	'run sum.s' vms halt >"$TEST_DIR/input.txt"
+mcopy -o -i "$IMG" $F/sum.s ::sum.s
+make_iso shell "exit=shell" $F/count.s "mips name=count"
+DISK=$IMG boot_qemu_shell shell 60 "$TEST_DIR/input.txt"
+expect "help lists the commands" '^  snapshot <vm> <file> +save a MIPS VM to a file on the disk$'
+expect "vms shows the ended VM" '^  mips  count +exited +[0-9]+ instructions'
+expect "ls shows the snapshot file" '^ +[0-9]+  count.snap$'
+expect "unknown command: one-line error" "^unknown command 'frobnicate' \(try 'help'\)$"
+expect "dump prints the processor state" '^\[count\] pc = 0x[0-9a-f]{8} '
+expect "kill of an unknown VM" "^no MIPS VM named 'nosuch' \(try 'vms'\)$"
+expect "missing arguments: usage" '^usage: snapshot <vm> <file>$'
+expect "snapshot from the shell" "^snapshot: 'count' saved to again.snap \([0-9]+ bytes\)$"
+expect "run starts a VM from a file on the disk" "^mips: started 'sum' from sum.s, slice [0-9]+$"
+expect "and it runs" '^\[sum\] 500500$'
+expect "halt powers off" '^Tally: powering off \(halt\)$'
+finish
