@@ -13,6 +13,9 @@ void vmx_report_caps(void);
 void vmx_run_guests(void);
 /* Prints the exit statistics table over all VMX guests so far (the shell's "exits"). */
 void vmx_print_statistics(void);
+/* Shell views: one line per guest that ran or runs; one guest's table (-1: no such guest). */
+void vmx_list_guests(void);
+int vmx_print_guest_statistics(const char *name);
 
 extern const char tally_version[];
 

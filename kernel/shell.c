@@ -7,6 +7,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mipsvms.h"
 #include "kernel/mm.h"
+#include "kernel/net.h"
 #include "kernel/pci.h"
 #include "kernel/power.h"
 #include "kernel/shell.h"
@@ -26,21 +27,35 @@
 	X(ls, 0, 0, "ls", "files on the disk")                                                 \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
-	X(exits, 0, 0, "exits", "VMX exit statistics per reason, all guests")                  \
+	X(stats, 0, 1, "stats [guest]", "VMX exit statistics per reason: one guest, or all")   \
+	X(net, 0, 0, "net", "network address, link and counters")                              \
 	X(halt, 0, 0, "halt", "power off")
 
 static char line[SHELL_LINE_MAX];
 static size_t line_len;
 
 static void cmd_help(char **argv);
-static void cmd_vms(char **argv) { (void)argv; mipsvms_list(); }
+static void cmd_vms(char **argv)
+{
+	(void)argv;
+	vmx_list_guests();
+	mipsvms_list();
+}
 static void cmd_dump(char **argv) { mipsvms_dump(argv[1]); }
 static void cmd_snapshot(char **argv) { mipsvms_snapshot(argv[1], argv[2]); }
 static void cmd_run(char **argv) { mipsvms_run_file(argv[1], argv[2]); }
 static void cmd_kill(char **argv) { mipsvms_kill(argv[1]); }
 static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
-static void cmd_exits(char **argv) { (void)argv; vmx_print_statistics(); }
+static void cmd_net(char **argv) { (void)argv; net_print_status(); }
+
+static void cmd_stats(char **argv)
+{
+	if (!argv[1])
+		vmx_print_statistics();
+	else if (vmx_print_guest_statistics(argv[1]) < 0)
+		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
+}
 static void cmd_halt(char **argv)
 {
 	(void)argv;

@@ -70,6 +70,60 @@ static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem,
 	return 0;
 }
 
+/* What the shell shows of every guest that ran or runs: name, whether it is running, its exits. */
+#define GUEST_RECORDS 32
+struct guest_record {
+	char name[32];
+	bool running;
+	struct exit_stats stats; /* a copy once the guest has ended */
+	const struct exit_stats *live; /* while it runs */
+};
+static struct guest_record records[GUEST_RECORDS];
+static size_t nrecords;
+
+static struct guest_record *record_start(const struct vcpu *v)
+{
+	if (nrecords == GUEST_RECORDS)
+		return NULL; /* the shell forgets the oldest details beyond this; the console log has them */
+	struct guest_record *r = &records[nrecords++];
+	strlcpy(r->name, v->name, sizeof(r->name));
+	r->running = true;
+	r->live = &v->stats;
+	return r;
+}
+
+static void record_end(struct guest_record *r, const struct vcpu *v)
+{
+	if (!r)
+		return;
+	r->stats = v->stats;
+	r->live = NULL;
+	r->running = false;
+}
+
+static const struct exit_stats *record_stats(const struct guest_record *r)
+{
+	return r->live ? r->live : &r->stats;
+}
+
+void vmx_list_guests(void)
+{
+	for (size_t i = 0; i < nrecords; i++)
+		kprintf("  vmx   %-16s %-9s %llu exits\n", records[i].name, records[i].running ? "running" : "ended",
+			(unsigned long long)record_stats(&records[i])->count);
+}
+
+int vmx_print_guest_statistics(const char *name)
+{
+	for (size_t i = 0; i < nrecords; i++) {
+		if (!strcmp(records[i].name, name)) {
+			exit_stats_print(record_stats(&records[i]), records[i].name);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static void run_guest_module(size_t index, const struct vmx_controls *ctl)
 {
 	const struct boot_module *m = &boot_info.modules[index];
@@ -90,7 +144,9 @@ static void run_guest_module(size_t index, const struct vmx_controls *ctl)
 		if (read_cr4() & CR4_OSXSAVE)
 			xsetbv(0, XCR0_X87); /* no guest sees the XCR0 of the one before */
 		ept_flush_all(ctl->ept_vpid_cap); /* EPT frames and VPIDs are reused guest after guest */
+		struct guest_record *r = record_start(v);
 		vcpu_run(v);
+		record_end(r, v);
 		exit_stats_print(&v->stats, v->name);
 		vmcs_teardown(v);
 	}

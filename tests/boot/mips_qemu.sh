@@ -70,7 +70,7 @@ fsck.fat -n "$FULL" >"$TEST_DIR/fsck2.txt" 2>&1 && pass "full volume still fsck-
 
 # 6. The serial shell.
 printf '%s\n' help vms ls frobnicate 'dump count' 'kill nosuch' snapshot 'snapshot count again.snap' \
-	'run sum.s' vms halt >"$TEST_DIR/input.txt"
+	'run sum.s' vms 'stats nosuch' net halt >"$TEST_DIR/input.txt"
 mcopy -o -i "$IMG" $F/sum.s ::sum.s
 make_iso shell "exit=shell" $F/count.s "mips name=count"
 DISK=$IMG boot_qemu_shell shell 60 "$TEST_DIR/input.txt"
@@ -84,5 +84,7 @@ expect "missing arguments: usage" '^usage: snapshot <vm> <file>$'
 expect "snapshot from the shell" "^snapshot: 'count' saved to again.snap \([0-9]+ bytes\)$"
 expect "run starts a VM from a file on the disk" "^mips: started 'sum' from sum.s, slice [0-9]+$"
 expect "and it runs" '^\[sum\] 500500$'
+expect "stats of an unknown guest" "^no VMX guest named 'nosuch' \(try 'vms'\)$"
+expect "net without a network card says so" '^net: '
 expect "halt powers off" '^Tally: powering off \(halt\)$'
 finish
