@@ -288,11 +288,10 @@ bad_pc:
 	mips_vm_faultf(vm, pc, "address error: pc outside the text segment");
 	return vm->icount - icount0;
 stopped:
-	/* A fault or a blocked syscall did not complete: it neither counts nor advances. */
+	/* A fault or a blocked syscall did not complete: it does not count. An exit stays at its syscall. */
 	if (vm->state == MIPS_VM_BLOCKED || vm->state == MIPS_VM_FAULTED)
-		vm->icount--, vm->pc = pc;
-	else
-		vm->pc = pc + 4;
+		vm->icount--;
+	vm->pc = vm->state == MIPS_VM_MIGRATED ? pc + 4 : pc;
 	return vm->icount - icount0;
 out:
 	SYNC();

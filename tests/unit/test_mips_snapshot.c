@@ -1,0 +1,200 @@
+/* test_mips_snapshot.c: snapshot round trips at many points, every corruption and truncation refused, dirty pages. */
+#include "tests/check.h"
+#include "tests/mips/testport.h"
+
+static struct testport *tp;
+
+static const char *prog_src =
+	"\t.data\n"
+	"arr:\t.space 64\n"
+	"msg:\t.asciiz \" \"\n"
+	"\t.text\n"
+	"main:\tli $s0, 0\n"
+	"\tla $s1, arr\n"
+	"loop:\tmul $t0, $s0, $s0\n"
+	"\tsll $t1, $s0, 2\n"
+	"\taddu $t1, $t1, $s1\n"
+	"\tsw $t0, 0($t1)\n"
+	"\tmove $a0, $t0\n"
+	"\tli $v0, 1\n"
+	"\tsyscall\n"
+	"\tli $v0, 4\n"
+	"\tla $a0, msg\n"
+	"\tsyscall\n"
+	"\tmult $s0, $t0\n"
+	"\taddi $s0, $s0, 1\n"
+	"\tblt $s0, 16, loop\n"
+	"\tli $v0, 9\n"
+	"\tli $a0, 100\n"
+	"\tsyscall\n"
+	"\tsw $s0, 96($v0)\n"
+	"\tDUMP_PROCESSOR_STATE\n"
+	"\tjr $ra\n";
+
+static struct mips_vm *fresh_vm(void)
+{
+	return mips_vm_new(&tp->port, "t", 0);
+}
+
+/* Run k instructions, snapshot, resume in a fresh VM: output and final state equal an uninterrupted run. */
+static void test_round_trip(void)
+{
+	struct mips_vm *whole = tp_vm(tp, prog_src);
+	tp_reset_output(tp);
+	tp_run(whole);
+	char want[TP_OUT_MAX];
+	strcpy(want, tp->out);
+	uint64_t total = mips_vm_icount(whole);
+	int bad = 0, points = 0;
+
+	for (uint64_t k = 0; k <= total; k += 3, points++) {
+		struct mips_vm *a = tp_vm(tp, prog_src);
+		tp_reset_output(tp);
+		mips_vm_run(a, k);
+		char got[TP_OUT_MAX];
+		strcpy(got, tp->out);
+		void *buf;
+		size_t len;
+		char msg[MIPS_MSG_MAX];
+		bool ok = mips_snapshot_to_buffer(a, &buf, &len);
+		struct mips_vm *b = fresh_vm();
+		ok = ok && mips_snapshot_load(b, buf, len, NULL, msg);
+		free(buf);
+		tp_reset_output(tp);
+		if (ok)
+			tp_run(b);
+		strcat(got, tp->out);
+		ok = ok && !strcmp(got, want) && mips_vm_icount(b) == total && mips_vm_state(b) == MIPS_VM_EXITED;
+		for (unsigned r = 0; ok && r < 32; r++)
+			ok = mips_vm_reg(b, r) == mips_vm_reg(whole, r);
+		ok = ok && mips_vm_hi(b) == mips_vm_hi(whole) && mips_vm_lo(b) == mips_vm_lo(whole);
+		CHECK_QUIET(ok, "round trip at k=%llu", (unsigned long long)k);
+		bad += !ok;
+		mips_vm_free(a);
+		mips_vm_free(b);
+	}
+	CHECK(bad == 0 && points > 50, "snapshot at %d points (every 3rd of %llu instructions) resumes identically",
+	      points, (unsigned long long)total);
+	mips_vm_free(whole);
+}
+
+/* Every single-byte change and every truncation must be refused, naming the failed check. */
+static void test_corruption(void)
+{
+	struct mips_vm *a = tp_vm(tp, "li $t0, 5\nSNAPSHOT x\nli $t1, 6");
+	void *buf;
+	size_t len;
+	char msg[MIPS_MSG_MAX];
+
+	mips_vm_run(a, 1);
+	CHECK(mips_snapshot_to_buffer(a, &buf, &len), "snapshot of a two-page program (%zu bytes)", len);
+	unsigned char *copy = malloc(len);
+	int accepted = 0, unnamed = 0;
+	for (size_t i = 0; i < len; i++) {
+		for (int flip = 0; flip < 2; flip++) {
+			memcpy(copy, buf, len);
+			copy[i] ^= flip ? 0xff : 0x01;
+			struct mips_vm *b = fresh_vm();
+			bool ok = mips_snapshot_load(b, copy, len, NULL, msg);
+			accepted += ok;
+			unnamed += !ok && !strstr(msg, "check failed at offset");
+			CHECK_QUIET(!ok, "corruption at %zu accepted", i);
+			mips_vm_free(b);
+		}
+	}
+	CHECK(accepted == 0 && unnamed == 0, "all %zu single-byte corruptions (two patterns) refused with a named check", len);
+	int truncated_ok = 0;
+	for (size_t n = 0; n < len; n++) {
+		struct mips_vm *b = fresh_vm();
+		truncated_ok += mips_snapshot_load(b, buf, n, NULL, msg);
+		CHECK_QUIET(strstr(msg, "check failed"), "truncation to %zu: %s", n, msg);
+		mips_vm_free(b);
+	}
+	CHECK(truncated_ok == 0, "all %zu truncations refused", len);
+	struct mips_vm *b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, buf, 10, NULL, msg) && strstr(msg, "header length"), "short file: %s", msg);
+	mips_vm_free(b);
+	memcpy(copy, buf, len);
+	copy[0] = 'X';
+	b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, copy, len, NULL, msg) && !strcmp(msg, "snapshot: magic check failed at offset 0"),
+	      "bad magic named: %s", msg);
+	mips_vm_free(b);
+	unsigned char *longer = malloc(len + 1);
+	memcpy(longer, buf, len);
+	longer[len] = 0;
+	b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, longer, len + 1, NULL, msg) && strstr(msg, "nothing after END"), "trailing byte: %s", msg);
+	mips_vm_free(b);
+	b = fresh_vm();
+	CHECK(mips_snapshot_load(b, buf, len, NULL, msg), "the intact snapshot loads (%s)", msg);
+	tp_run(b);
+	CHECK(mips_vm_reg(b, 8) == 5 && mips_vm_reg(b, 9) == 6, "and runs on");
+	mips_vm_free(b);
+	free(longer);
+	free(copy);
+	free(buf);
+	mips_vm_free(a);
+}
+
+static void test_identity(void)
+{
+	struct mips_program other;
+	void *buf;
+	size_t len;
+	char msg[MIPS_MSG_MAX];
+	struct mips_vm *a = tp_vm(tp, "li $t0, 1");
+
+	mips_snapshot_to_buffer(a, &buf, &len);
+	mips_assemble(&tp->port, "o.s", "li $t0, 2", 9, &other);
+	struct mips_vm *b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, buf, len, &other, msg) && strstr(msg, "program identity"),
+	      "a snapshot of another program is refused: %s", msg);
+	mips_vm_free(b);
+	mips_program_free(&tp->port, &other);
+	mips_assemble(&tp->port, "o.s", "li $t0, 1", 9, &other);
+	b = fresh_vm();
+	CHECK(mips_snapshot_load(b, buf, len, &other, msg), "the same program is accepted");
+	mips_vm_free(b);
+	mips_program_free(&tp->port, &other);
+	free(buf);
+	mips_vm_free(a);
+}
+
+static int count_sink(void *ctx, const void *p, size_t n)
+{
+	(void)p;
+	*(size_t *)ctx += n;
+	return 0;
+}
+
+static void test_dirty(void)
+{
+	struct mips_vm *vm = tp_vm(tp, ".data\nx: .word 0\n.text\nli $t0, 1\nsw $t0, x\nsw $t0, 0($sp)");
+	size_t full = 0, incr = 0;
+
+	CHECK(mips_vm_page_dirty(vm, MIPS_TEXT_BASE) && mips_vm_page_dirty(vm, MIPS_DATA_BASE), "loaded pages start dirty");
+	mips_vm_clear_dirty(vm);
+	CHECK(!mips_vm_page_dirty(vm, MIPS_TEXT_BASE) && !mips_vm_page_dirty(vm, MIPS_DATA_BASE), "clear_dirty clears");
+	mips_vm_run(vm, 3);	/* li (1), sw x (2: lui + sw) */
+	CHECK(mips_vm_page_dirty(vm, MIPS_DATA_BASE) && !mips_vm_page_dirty(vm, MIPS_TEXT_BASE), "a store dirties its page only");
+	CHECK(!mips_vm_page_dirty(vm, MIPS_SP_INIT), "an untouched page is not dirty");
+	mips_vm_run(vm, 1);
+	CHECK(mips_vm_page_dirty(vm, MIPS_SP_INIT) && mips_vm_page_count(vm) == 3, "stack page allocated on touch (%zu pages)",
+	      mips_vm_page_count(vm));
+	mips_snapshot_write(vm, false, count_sink, &full);
+	mips_snapshot_write(vm, true, count_sink, &incr);
+	CHECK(full - incr == 4112, "an incremental snapshot leaves out the clean page (%zu vs %zu bytes)", full, incr);
+	mips_vm_free(vm);
+}
+
+int main(void)
+{
+	tp = tp_new();
+	test_round_trip();
+	test_corruption();
+	test_identity();
+	test_dirty();
+	tp_free(tp);
+	return check_summary();
+}
