@@ -274,8 +274,13 @@ static void asm_line(struct asm_ctx *a)
 			asm_instruction(a, id, n);
 		break;
 	}
-	if (a->errors == errors && !asm_at_end(a))	/* one error per statement is enough */
-		asm_error(a, asm_col(a, a->p), "unexpected '%c'", *a->p);
+	if (a->errors == errors && !asm_at_end(a)) {	/* one error per statement is enough */
+		unsigned char c = (unsigned char)*a->p;
+		if (c >= 0x20 && c < 0x7f)
+			asm_error(a, asm_col(a, a->p), "unexpected '%c'", c);
+		else
+			asm_error(a, asm_col(a, a->p), "unexpected byte 0x%02x", c);
+	}
 }
 
 static void asm_pass(struct asm_ctx *a, int pass)

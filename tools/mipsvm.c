@@ -23,6 +23,8 @@ struct options {
 	const char *snapshot_at_file;
 	const char *emit_text;
 	bool stats;
+	char *owned[MIPSVM_MAX_VMS];	/* vm_binary paths copied from config files */
+	int nowned;
 };
 
 static void usage(FILE *f)
@@ -106,7 +108,8 @@ static bool read_config(struct options *o, const char *path)
 				o->slice = v;
 			}
 		} else if (!strcmp(s, "vm_binary")) {
-			ok = add_spec(o, strdup(eq + 1), NULL) && ok;
+			if (o->nowned == MIPSVM_MAX_VMS || !add_spec(o, o->owned[o->nowned++] = strdup(eq + 1), NULL))
+				ok = false;
 		} else {
 			fprintf(stderr, "%s:%d: error: unknown config_parameter '%s'\n", path, lineno, s);
 			ok = false;
@@ -302,10 +305,10 @@ static int snapshot_at(const struct mips_port *port, struct mips_vm *vm, uint64_
 	return rc;
 }
 
-static void print_stats(const struct mips_port *port, struct mips_vm *vm, uint64_t ns)
+static void print_stats(struct mips_vm *vm, uint64_t ns)
 {
 	double s = (double)ns / 1e9, ins = (double)mips_vm_icount(vm);
-	(void)port;
+
 	fprintf(stderr, "vm %s: %llu instructions in %.3f s: %.1f M instructions/s\n", mips_vm_name(vm),
 		(unsigned long long)mips_vm_icount(vm), s, s > 0 ? ins / s / 1e6 : 0.0);
 }
@@ -323,43 +326,50 @@ static int final_status(struct mips_vm **vms, int n)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Builds the VMs and runs them; returns the exit status. */
+static int run(const struct options *o)
 {
 	static struct mipsvm_host host;
-	struct options o = { .slice = 10000 };
 	struct mips_port port;
 	struct mips_vm *vms[MIPSVM_MAX_VMS];
-	int rc = parse_args(&o, argc, argv);
+	int rc = 0, n = 0;
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	host.out = stdout, host.diag = stderr, host.prefix = o.nspecs > 1;
+	host.out = stdout, host.diag = stderr, host.prefix = o->nspecs > 1;
 	mipsvm_port_init(&port, &host);
-	if (o.emit_text)
-		return emit_text(&port, o.specs[0].source, o.emit_text);
-	for (int i = 0; i < o.nspecs; i++) {
-		if (!(vms[i] = make_vm(&port, &o, &o.specs[i]))) {
-			rc = EXIT_BAD_INPUT;
-			continue;
-		}
-		mipsvm_host_add(&host, vms[i]);
+	if (o->emit_text)
+		return emit_text(&port, o->specs[0].source, o->emit_text);
+	for (int i = 0; i < o->nspecs; i++) {
+		if (!(vms[n] = make_vm(&port, o, &o->specs[i])))
+			rc = EXIT_BAD_INPUT;	/* go on: report every bad input at once */
+		else
+			mipsvm_host_add(&host, vms[n++]);
 	}
-	if (rc)
-		return rc;
 	uint64_t t0 = port.clock_ns(port.ud);
-	if (o.snapshot_at_file) {
-		rc = snapshot_at(&port, vms[0], o.snapshot_at, o.snapshot_at_file);
-	} else {
-		struct mips_sched sched = { vms, (size_t)o.nspecs, o.slice };
+	if (!rc && o->snapshot_at_file) {
+		rc = snapshot_at(&port, vms[0], o->snapshot_at, o->snapshot_at_file);
+	} else if (!rc) {
+		struct mips_sched sched = { vms, (size_t)n, o->slice };
 		mips_sched_run(&sched);
-		rc = final_status(vms, o.nspecs);
+		rc = final_status(vms, n);
 	}
 	uint64_t t1 = port.clock_ns(port.ud);
 	fflush(stdout);
-	for (int i = 0; i < o.nspecs; i++) {
-		if (o.stats)
-			print_stats(&port, vms[i], t1 - t0);
+	for (int i = 0; i < n; i++) {
+		if (o->stats)
+			print_stats(vms[i], t1 - t0);
 		mips_vm_free(vms[i]);
 	}
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .slice = 10000 };
+	int rc = parse_args(&o, argc, argv);
+
+	if (!rc)
+		rc = run(&o);
+	for (int i = 0; i < o.nowned; i++)
+		free(o.owned[i]);
+	return rc < 0 ? 0 : rc;
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# test_cli.sh: mipsvm end to end: snapshot round trips through fresh processes, SNAPSHOT/MIGRATE,
+# several VMs with prefixed output, config files, exit statuses and error messages.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/mips/lib.sh
+prog=tests/mips/roundtrip.s
+
+# Snapshot round trip: run k instructions, save, resume in a fresh process; output + final dump
+# must equal an uninterrupted run.
+"$MIPSVM" -v $prog >"$TMP/whole.out" 2>&1
+total=$(sed -n 's/^instructions = //p' "$TMP/whole.out")
+check "uninterrupted run reports its instruction count ($total)" [ -n "$total" ]
+fails=0
+points=0
+for k in 0 1 2 3 5 8 13 21 34 55 89 100 120 144 150 160 170 180 $((total - 1)); do
+	[ "$k" -lt "$total" ] || continue
+	points=$((points + 1))
+	"$MIPSVM" --snapshot-at "$k" "$TMP/snap" -v $prog >"$TMP/a.out" 2>&1 || { fails=$((fails + 1)); continue; }
+	"$MIPSVM" -s "$TMP/snap" >"$TMP/b.out" 2>&1 || { fails=$((fails + 1)); continue; }
+	cat "$TMP/a.out" "$TMP/b.out" | cmp -s - "$TMP/whole.out" || { fails=$((fails + 1)); echo "differs at k=$k"; }
+done
+check "snapshot at $points points, resumed in a fresh process, equals the uninterrupted run" [ "$fails" -eq 0 ]
+"$MIPSVM" --snapshot-at 50 "$TMP/snap" -v $prog >/dev/null 2>&1
+"$MIPSVM" -v $prog -s "$TMP/snap" >"$TMP/c.out" 2>&1
+check "-v prog -s snap resumes with the program's identity checked" [ "$(wc -l <"$TMP/c.out")" -eq 34 ]
+printf 'main: li $t0, 1\n' >"$TMP/other.s"
+"$MIPSVM" -v "$TMP/other.s" -s "$TMP/snap" >/dev/null 2>"$TMP/err"
+rc=$?
+check "a snapshot of another program is refused (status $rc)" [ $rc -eq 2 ]
+check "  ... naming the check" grep -q "snapshot: program identity (snapshot of another program) check failed" "$TMP/err"
+head -c 100 "$TMP/snap" >"$TMP/short"
+"$MIPSVM" -s "$TMP/short" 2>"$TMP/err"
+check "a truncated snapshot is refused with the failed check" grep -q "snapshot: section length (file truncated) check failed at offset 65" "$TMP/err"
+
+# SNAPSHOT and MIGRATE para-instructions.
+cat >"$TMP/para.s" <<EOS
+main:	li \$t0, 41
+	SNAPSHOT $TMP/para.snap
+	addi \$t0, \$t0, 1
+	MIGRATE 10.0.0.2:7000
+	move \$a0, \$t0
+	li \$v0, 1
+	syscall
+EOS
+"$MIPSVM" -v "$TMP/para.s" >"$TMP/p.out" 2>"$TMP/p.err"
+check "SNAPSHOT and MIGRATE continue the VM" grep -qx 42 "$TMP/p.out"
+check "MIGRATE reports 'migration unavailable'" grep -q "vm para: MIGRATE 10.0.0.2:7000: migration unavailable" "$TMP/p.err"
+"$MIPSVM" -s "$TMP/para.snap" >"$TMP/p2.out" 2>/dev/null
+check "the SNAPSHOT file resumes after the SNAPSHOT instruction" grep -qx 42 "$TMP/p2.out"
+
+# Several VMs: every output line prefixed by the VM's name, lines kept whole.
+printf 'main: li $v0, 4\nla $a0, s\nsyscall\nsyscall\n.data\ns: .asciiz "one\\ntwo\\n"\n' >"$TMP/a.s"
+cp "$TMP/a.s" "$TMP/b.s"
+"$MIPSVM" --slice 1 -v "$TMP/a.s" -v "$TMP/b.s" >"$TMP/m.out"
+check "two VMs, slice 1: each line carries its VM's name" [ "$(grep -c '^a: one$' "$TMP/m.out")" -eq 2 \
+	-a "$(grep -c '^b: two$' "$TMP/m.out")" -eq 2 -a "$(wc -l <"$TMP/m.out")" -eq 8 ]
+
+# Config files.
+printf '# comment\nvm_exec_slice_in_instructions=3\nvm_binary=%s\n\nvm_binary = %s\n' "$TMP/a.s" "$TMP/b.s" >"$TMP/ok.cfg"
+"$MIPSVM" -c "$TMP/ok.cfg" >"$TMP/cfg.out" 2>"$TMP/cfg.err"
+check "a config file with a comment and a bad line" grep -q "ok.cfg:5: error: unknown config_parameter 'vm_binary '" "$TMP/cfg.err"
+printf 'vm_exec_slice_in_instructions=3\nvm_binary=%s\nvm_binary=%s\n' "$TMP/a.s" "$TMP/b.s" >"$TMP/ok.cfg"
+"$MIPSVM" -c "$TMP/ok.cfg" >"$TMP/cfg.out"
+check "vm_binary twice runs two VMs" [ "$(wc -l <"$TMP/cfg.out")" -eq 8 ]
+printf 'vm_exec_slice_in_instructions=0\nfoo=1\nnonsense\n' >"$TMP/bad.cfg"
+"$MIPSVM" -c "$TMP/bad.cfg" 2>"$TMP/bad.err"
+rc=$?
+check "bad config: status 2 and every bad line named" [ $rc -eq 2 -a "$(grep -c 'bad.cfg:[123]: error' "$TMP/bad.err")" -eq 3 ]
+
+# Exit statuses and errors.
+printf 'main: li $t0, 0x7fffffff\naddi $t0, $t0, 1\n' >"$TMP/f.s"
+"$MIPSVM" -v "$TMP/f.s" -v "$TMP/a.s" >/dev/null 2>"$TMP/f.err"
+rc=$?
+check "a faulting VM gives status 1, the other VM still runs" [ $rc -eq 1 ]
+check "  ... and the fault names VM, pc, instruction and cause" \
+	grep -q "vm f: fault at pc 0x00400008 (addi \$t0, \$t0, 1): arithmetic overflow" "$TMP/f.err"
+printf 'main: foo\nadd $t0\nli $t0, 99999999999\n' >"$TMP/e.s"
+"$MIPSVM" -v "$TMP/e.s" 2>"$TMP/e.err"
+rc=$?
+check "assembly errors: status 2, all three reported with line and column" [ $rc -eq 2 -a \
+	"$(grep -c "e.s:[123]:[0-9]*: error" "$TMP/e.err")" -eq 3 ]
+printf 'main: li $v0, 17\nli $a0, 3\nsyscall\n' >"$TMP/x.s"
+"$MIPSVM" -v "$TMP/x.s"
+check "exit2's code is a single VM's exit status" [ $? -eq 3 ]
+"$MIPSVM" --bogus 2>/dev/null
+check "an unknown option gives status 2" [ $? -eq 2 ]
+"$MIPSVM" --help | grep -q -- "--snapshot-at"
+check "--help documents the options" [ $? -eq 0 ]
+"$MIPSVM" -v /nonexistent.s 2>"$TMP/n.err"
+check "a missing file is named" grep -q "/nonexistent.s: No such file" "$TMP/n.err"
+summary
