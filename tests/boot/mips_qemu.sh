@@ -34,8 +34,21 @@ expect "VM started from the snapshot file" "^mips: started 'count' .* at snapsho
 expect_eq "resumed output (incl. DUMP_PROCESSOR_STATE) equals the uninterrupted run's tail" \
 	"$(sed -n '/^after snapshot$/,$p' <<<"$full_run")" "$(vm_lines "$last_log" count)"
 
-# 3. A corrupted snapshot is refused with the failed check named; another VM runs to its end.
+# 2b. Bare metal -> Linux: mipsvm resumes Tally's snapshot file and finishes the run identically.
 mcopy -o -i "$IMG" ::count.snap "$TEST_DIR/count.snap"
+expect_eq "mipsvm -s on Tally's snapshot finishes the run exactly as Tally did" \
+	"$(sed -n '/^after snapshot$/,$p' <<<"$full_run")" "$(cd "$TEST_DIR" && ../../mipsvm -s count.snap)"
+
+# 2c. Linux -> bare metal: a snapshot mipsvm took after 40 instructions starts the VM in Tally.
+(cd "$TEST_DIR" && rm -f linux.snap && ../../mipsvm -v ../../../$F/count.s --snapshot-at 40 linux.snap >/dev/null)
+linux_rest=$(cd "$TEST_DIR" && ../../mipsvm -s linux.snap)
+mcopy -o -i "$IMG" "$TEST_DIR/linux.snap" ::linux.snap
+make_iso fromlinux "" $F/count.s "mips name=count snapshot=linux.snap"
+DISK=$IMG boot_qemu fromlinux 60
+expect_eq "Tally resumes mipsvm's snapshot with the same output as mipsvm" "$linux_rest" "$(vm_lines "$last_log" count)"
+expect_eq "... which is the uninterrupted run's tail" "$(sed -n '/^step 3$/,$p' <<<"$full_run")" "$linux_rest"
+
+# 3. A corrupted snapshot is refused with the failed check named; another VM runs to its end.
 size=$(stat -c %s "$TEST_DIR/count.snap")
 cp "$TEST_DIR/count.snap" "$TEST_DIR/bad.snap"
 printf '\xff' | dd of="$TEST_DIR/bad.snap" bs=1 seek=$((size / 2)) conv=notrunc status=none
