@@ -36,7 +36,10 @@ KERNEL_MIPS_SRCS := $(wildcard mips/*.c)
 UNIT_TESTS  :=	# hosted test binaries; each prints PASS:/FAIL: lines and "N passed, N failed"
 BOOT_TESTS  :=	# boot test scripts in tests/boot; same output contract
 BOOT_TEST_DEPS := # files boot tests need built first (guests, mipsvm...)
-ISO_MODULES :=	# default ISO: pairs of words: <file> "<module command line>"
+ISO_MODULES :=	# default ISO: -m <file> "<module command line>" per module
+# The default ISO (make run): two demo MIPS VMs; the shell stays up after every VM has ended.
+ISO_MODULES += -m guest/mips/fib.s "mips name=fib" -m guest/mips/sieve.s "mips name=sieve slice=500"
+CMDLINE ?= exit=shell
 BENCHES     :=
 
 .PHONY: all iso run run-bochs debug test test-unit test-boot deps clean help disk
@@ -92,7 +95,7 @@ $(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
 	@echo "  LD      $@"
 	@$(LD) -n -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -o $@ $(KERNEL_OBJS)
 
-$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh boot/grub.cfg.in $(BOOT_TEST_DEPS)
+$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh boot/grub.cfg.in $(BOOT_TEST_DEPS) guest/mips/fib.s guest/mips/sieve.s
 	@echo "  ISO     $@"
 	@tools/mkiso.sh -o $@ -k $(KERNEL_ELF) -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
 

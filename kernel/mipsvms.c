@@ -97,10 +97,14 @@ static int port_storage_write(void *ud, const char *name, const void *buf, size_
 {
 	(void)ud;
 	char err[DISK_ERR_MAX];
+	uint64_t start = time_ns();
 	if (disk_write(name, buf, len, err) < 0) {
 		kprintf("disk: %s\n", err);
 		return -1;
 	}
+	uint64_t us = (time_ns() - start) / 1000;
+	log_info("disk: wrote %s: %zu bytes in %llu us (%llu KB/s)\n", name, len, (unsigned long long)us,
+		 (unsigned long long)(us ? len * 1000 / us : 0));
 	return 0;
 }
 

@@ -11,3 +11,8 @@ build/host/test_options: build/host/tests/unit/test_options.o build/host/kernel/
 $(FOUNDATION_UNIT):
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+BENCHES += bench-disk
+.PHONY: bench-disk
+bench-disk: all
+	@tools/bench-disk.sh
