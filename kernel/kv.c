@@ -37,18 +37,26 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* The next whitespace-delimited word at or after *s: sets *len and advances *s past it; NULL at the end. */
+static const char *next_word(const char **s, size_t *len)
+{
+	while (isspace((unsigned char)**s))
+		(*s)++;
+	if (!**s)
+		return NULL;
+	const char *w = *s;
+	while (**s && !isspace((unsigned char)**s))
+		(*s)++;
+	*len = (size_t)(*s - w);
+	return w;
+}
+
 const char *kv_find(const char *words, const char *key, char *buf, int size)
 {
-	size_t klen = strlen(key);
-	const char *s = words;
-	while (*s) {
-		while (isspace((unsigned char)*s))
-			s++;
-		const char *w = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		if ((size_t)(s - w) > klen && !strncmp(w, key, klen) && w[klen] == '=') {
-			int n = (int)(s - w - klen - 1);
+	size_t klen = strlen(key), len;
+	for (const char *w; (w = next_word(&words, &len));) {
+		if (len > klen && !strncmp(w, key, klen) && w[klen] == '=') {
+			int n = (int)(len - klen - 1);
 			if (n >= size)
 				n = size - 1;
 			memcpy(buf, w + klen + 1, n);
@@ -61,16 +69,9 @@ const char *kv_find(const char *words, const char *key, char *buf, int size)
 
 bool kv_has_word(const char *words, const char *word)
 {
-	size_t len = strlen(word);
-	const char *s = words;
-	while (*s) {
-		while (isspace((unsigned char)*s))
-			s++;
-		const char *w = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		if ((size_t)(s - w) == len && !strncmp(w, word, len))
+	size_t want = strlen(word), len;
+	for (const char *w; (w = next_word(&words, &len));)
+		if (len == want && !strncmp(w, word, want))
 			return true;
-	}
 	return false;
 }
