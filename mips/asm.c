@@ -1,7 +1,7 @@
 /* asm.c: the two-pass assembler driver: lines, labels, symbol table, directives, output image. */
 #include "asm_insn.h"
 
-void asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
+void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
 {
 	char msg[MIPS_MSG_MAX];
 	struct mips_strbuf sb = { msg, sizeof msg, 0 };
@@ -18,7 +18,7 @@ void asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
 	a->port->write(a->port->ud, NULL, MIPS_STREAM_DIAG, msg, strlen(msg));
 }
 
-int asm_col(struct asm_ctx *a, const char *at)
+int mips_asm_col(struct asm_ctx *a, const char *at)
 {
 	return (int)(at - a->line_start) + 1;
 }
@@ -49,7 +49,7 @@ static bool sym_grow(struct asm_ctx *a)
 	return true;
 }
 
-bool asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value)
+bool mips_asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value)
 {
 	if (!a->symcap)
 		return false;
@@ -73,7 +73,7 @@ static void define_label(struct asm_ctx *a, const char *name, size_t len)
 		struct asm_sym *s = &a->syms[sym_slot(a, name, len)];
 		if (s->name) {
 			a->pass = 2;	/* duplicates are the one error pass 1 reports */
-			asm_error(a, asm_col(a, name), "label '%.*s' already defined on line %d", (int)len, name, s->line);
+			mips_asm_error(a, mips_asm_col(a, name), "label '%.*s' already defined on line %d", (int)len, name, s->line);
 			a->pass = 1;
 			return;
 		}
@@ -103,10 +103,10 @@ static void align_to(struct asm_ctx *a, uint32_t align)
 	}
 }
 
-void asm_emit_word(struct asm_ctx *a, uint32_t w)
+void mips_asm_emit_word(struct asm_ctx *a, uint32_t w)
 {
 	if (a->seg != SEG_TEXT) {
-		asm_error(a, 1, "instructions belong in .text");
+		mips_asm_error(a, 1, "instructions belong in .text");
 		a->p = a->line_end;
 		return;
 	}
@@ -138,54 +138,54 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 	do {
 		struct asm_expr e;
 		int64_t v, count = 1;
-		if (!asm_parse_expr(a, &e))
+		if (!mips_asm_parse_expr(a, &e))
 			return;
-		asm_skip_space(a);
+		mips_asm_skip_space(a);
 		if (a->p < a->line_end && *a->p == ':') {
 			a->p++;
 			struct asm_expr c;
-			if (!asm_parse_expr(a, &c))
+			if (!mips_asm_parse_expr(a, &c))
 				return;
 			if (c.sym || c.add < 0 || c.add > (1 << 24)) {
-				asm_error(a, c.col, "repeat count must be a constant in [0, 16777216]");
+				mips_asm_error(a, c.col, "repeat count must be a constant in [0, 16777216]");
 				return;
 			}
 			count = c.add;
 		}
-		if (!asm_expr_value(a, &e, &v))
+		if (!mips_asm_expr_value(a, &e, &v))
 			return;
 		if (v < lo || v > hi) {
-			asm_error(a, e.col, "value %lld does not fit in %u byte(s)", (long long)v, size);
+			mips_asm_error(a, e.col, "value %lld does not fit in %u byte(s)", (long long)v, size);
 			return;
 		}
 		uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
 		while (count-- > 0) {
 			if (a->seg == SEG_TEXT && size == 4)
-				asm_emit_word(a, mips_ld32(b));
+				mips_asm_emit_word(a, mips_ld32(b));
 			else if (a->seg == SEG_TEXT)
-				asm_error(a, e.col, "only .word may appear in .text");
+				mips_asm_error(a, e.col, "only .word may appear in .text");
 			else
 				emit_data(a, b, size);
 		}
-	} while (!asm_at_end(a) && *a->p == ',' && a->p++);
+	} while (!mips_asm_at_end(a) && *a->p == ',' && a->p++);
 }
 
 static void dir_string(struct asm_ctx *a, bool nul)
 {
 	if (a->seg != SEG_DATA) {
-		asm_error(a, asm_col(a, a->p), "strings belong in .data");
+		mips_asm_error(a, mips_asm_col(a, a->p), "strings belong in .data");
 		return;
 	}
 	do {
-		asm_skip_space(a);
+		mips_asm_skip_space(a);
 		size_t before = a->data.len;
 		const char *start = a->p;
-		if (!asm_parse_string(a, a->pass == 2 ? &a->data : NULL))
+		if (!mips_asm_parse_string(a, a->pass == 2 ? &a->data : NULL))
 			return;
 		if (a->pass == 1) {	/* count the bytes without storing them */
 			struct mips_bytes tmp = { 0 };
 			a->p = start;
-			asm_parse_string(a, &tmp);
+			mips_asm_parse_string(a, &tmp);
 			a->data_pc += (uint32_t)tmp.len;
 			mips_bytes_free(a->port, &tmp);
 		} else {
@@ -194,17 +194,17 @@ static void dir_string(struct asm_ctx *a, bool nul)
 		if (nul)
 			emit_data(a, "", 1);
 		a->npending = 0;
-	} while (!asm_at_end(a) && *a->p == ',' && a->p++);
+	} while (!mips_asm_at_end(a) && *a->p == ',' && a->p++);
 }
 
 static bool const_arg(struct asm_ctx *a, int64_t lo, int64_t hi, int64_t *v)
 {
 	struct asm_expr e;
 
-	if (!asm_parse_expr(a, &e))
+	if (!mips_asm_parse_expr(a, &e))
 		return false;
 	if (e.sym || e.add < lo || e.add > hi) {
-		asm_error(a, e.col, "expected a constant in [%lld, %lld]", (long long)lo, (long long)hi);
+		mips_asm_error(a, e.col, "expected a constant in [%lld, %lld]", (long long)lo, (long long)hi);
 		return false;
 	}
 	*v = e.add;
@@ -237,7 +237,7 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 	} else if (IS(".space")) {
 		if (const_arg(a, 0, 1 << 24, &v)) {
 			if (a->seg == SEG_TEXT)
-				asm_error(a, 1, ".space belongs in .data");
+				mips_asm_error(a, 1, ".space belongs in .data");
 			else
 				emit_data(a, NULL, (size_t)v);
 		}
@@ -245,7 +245,7 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 		if (const_arg(a, 0, 12, &v))
 			align_to(a, 1u << v);
 	} else {
-		asm_error(a, asm_col(a, d), "unknown or unsupported directive '%.*s'", (int)n, d);
+		mips_asm_error(a, mips_asm_col(a, d), "unknown or unsupported directive '%.*s'", (int)n, d);
 		a->p = a->line_end;
 	}
 #undef IS
@@ -258,8 +258,8 @@ static void asm_line(struct asm_ctx *a)
 	int errors = a->errors;
 
 	for (;;) {
-		asm_skip_space(a);
-		if (!(n = asm_ident(a)))
+		mips_asm_skip_space(a);
+		if (!(n = mips_asm_ident(a)))
 			break;
 		const char *id = a->p;
 		a->p += n;
@@ -271,15 +271,15 @@ static void asm_line(struct asm_ctx *a)
 		if (id[0] == '.')
 			directive(a, id, n);
 		else
-			asm_instruction(a, id, n);
+			mips_asm_instruction(a, id, n);
 		break;
 	}
-	if (a->errors == errors && !asm_at_end(a)) {	/* one error per statement is enough */
+	if (a->errors == errors && !mips_asm_at_end(a)) {	/* one error per statement is enough */
 		unsigned char c = (unsigned char)*a->p;
 		if (c >= 0x20 && c < 0x7f)
-			asm_error(a, asm_col(a, a->p), "unexpected '%c'", c);
+			mips_asm_error(a, mips_asm_col(a, a->p), "unexpected '%c'", c);
 		else
-			asm_error(a, asm_col(a, a->p), "unexpected byte 0x%02x", c);
+			mips_asm_error(a, mips_asm_col(a, a->p), "unexpected byte 0x%02x", c);
 	}
 }
 
@@ -349,7 +349,7 @@ static bool asm_finish(struct asm_ctx *a, struct mips_program *prog)
 	prog->data = a->data.p, prog->ndata = a->data.len;
 	prog->kdata = a->kdata.p, prog->nkdata = a->kdata.len;
 	prog->entry = MIPS_TEXT_BASE;
-	if (asm_sym_lookup(a, "main", 4, &main_addr))
+	if (mips_asm_sym_lookup(a, "main", 4, &main_addr))
 		prog->entry = main_addr;
 	a->text = a->text_line = a->data = a->kdata = (struct mips_bytes){ 0 };
 	return true;
@@ -363,18 +363,18 @@ int mips_assemble(const struct mips_port *port, const char *file, const char *sr
 
 	asm_pass(&a, 1);
 	asm_pass(&a, 2);
-	if (!a.errors && asm_sym_lookup(&a, "main", 4, &main_addr) &&
+	if (!a.errors && mips_asm_sym_lookup(&a, "main", 4, &main_addr) &&
 	    (main_addr < MIPS_TEXT_BASE || main_addr >= a.text_pc)) {
 		a.line = 0;
-		asm_error(&a, 1, "'main' must label an instruction in .text");
+		mips_asm_error(&a, 1, "'main' must label an instruction in .text");
 	}
 	if (!a.errors && a.text_pc + 8 - MIPS_TEXT_BASE > (16u << 20)) {
 		a.line = 0;
-		asm_error(&a, 1, "program text larger than 16 MiB");
+		mips_asm_error(&a, 1, "program text larger than 16 MiB");
 	}
 	if (a.oom || (!a.errors && !asm_finish(&a, out))) {
 		a.line = 0;
-		asm_error(&a, 1, "out of memory");
+		mips_asm_error(&a, 1, "out of memory");
 	}
 	asm_release(&a);
 	return a.errors;

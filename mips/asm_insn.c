@@ -3,45 +3,45 @@
 
 static bool fits_s16(int64_t v) { return v >= -32768 && v <= 32767; }
 
-void asm_emit_r(struct asm_ctx *a, enum mips_insn_id id, int rd, int rs, int rt, int sa)
+void mips_asm_emit_r(struct asm_ctx *a, enum mips_insn_id id, int rd, int rs, int rt, int sa)
 {
-	asm_emit_word(a, mips_insn_table[id].match | MIPS_RD(rd) | MIPS_RS(rs) | MIPS_RT(rt) | MIPS_SA(sa));
+	mips_asm_emit_word(a, mips_insn_table[id].match | MIPS_RD(rd) | MIPS_RS(rs) | MIPS_RT(rt) | MIPS_SA(sa));
 }
 
-void asm_emit_i(struct asm_ctx *a, enum mips_insn_id id, int rt, int rs, uint32_t imm)
+void mips_asm_emit_i(struct asm_ctx *a, enum mips_insn_id id, int rt, int rs, uint32_t imm)
 {
-	asm_emit_word(a, mips_insn_table[id].match | MIPS_RS(rs) | MIPS_RT(rt) | (imm & 0xffffu));
+	mips_asm_emit_word(a, mips_insn_table[id].match | MIPS_RS(rs) | MIPS_RT(rt) | (imm & 0xffffu));
 }
 
 /* The 16-bit word offset from the instruction at text_pc to target (Vol. II, BEQ: PC+4 relative). */
-bool asm_branch_offset(struct asm_ctx *a, const struct asm_expr *e, uint32_t *field)
+bool mips_asm_branch_offset(struct asm_ctx *a, const struct asm_expr *e, uint32_t *field)
 {
 	int64_t target;
 
 	*field = 0;
-	if (!asm_expr_value(a, e, &target))
+	if (!mips_asm_expr_value(a, e, &target))
 		return false;
 	if (a->pass == 1)
 		return true;
 	int64_t off = (int64_t)(uint32_t)target - (int64_t)(a->text_pc + 4);
 	if (off & 3) {
-		asm_error(a, e->col, "branch target 0x%08x is not word aligned", (uint32_t)target);
+		mips_asm_error(a, e->col, "branch target 0x%08x is not word aligned", (uint32_t)target);
 		return false;
 	}
 	if (!fits_s16(off / 4)) {
-		asm_error(a, e->col, "branch target 0x%08x out of range", (uint32_t)target);
+		mips_asm_error(a, e->col, "branch target 0x%08x out of range", (uint32_t)target);
 		return false;
 	}
 	*field = (uint32_t)(off / 4) & 0xffffu;
 	return true;
 }
 
-void asm_emit_branch(struct asm_ctx *a, enum mips_insn_id id, int rs, int rt, const struct asm_expr *e)
+void mips_asm_emit_branch(struct asm_ctx *a, enum mips_insn_id id, int rs, int rt, const struct asm_expr *e)
 {
 	uint32_t off;
 
-	asm_branch_offset(a, e, &off);
-	asm_emit_i(a, id, rt, rs, off);
+	mips_asm_branch_offset(a, e, &off);
+	mips_asm_emit_i(a, id, rt, rs, off);
 }
 
 /* Reports (if report) and fails when constant operand o is missing or outside [lo, hi]. */
@@ -50,13 +50,13 @@ static bool const_in(struct asm_ctx *a, const struct asm_opnd *o, int64_t lo, in
 {
 	if (o->kind != OPND_IMM || o->e.sym) {
 		if (report)
-			asm_error(a, o->col, "%s must be a constant", what);
+			mips_asm_error(a, o->col, "%s must be a constant", what);
 		return false;
 	}
 	*v = o->e.add;
 	if (*v < lo || *v > hi) {
 		if (report)
-			asm_error(a, o->col, "%s %lld out of range [%lld, %lld]", what, (long long)*v,
+			mips_asm_error(a, o->col, "%s %lld out of range [%lld, %lld]", what, (long long)*v,
 				  (long long)lo, (long long)hi);
 		return false;
 	}
@@ -70,10 +70,10 @@ static bool jump_field(struct asm_ctx *a, const struct asm_opnd *o, bool report,
 	*field = 0;
 	if (!report)
 		return true;	/* the value is checked when encoding for real */
-	if (!asm_expr_value(a, &o->e, &t) || a->pass == 1)
+	if (!mips_asm_expr_value(a, &o->e, &t) || a->pass == 1)
 		return false;
 	if ((t & 3) || (((uint32_t)t ^ (a->text_pc + 4)) & 0xf0000000u)) {
-		asm_error(a, o->col, "jump target 0x%08x unreachable (alignment or 256 MiB region)", (uint32_t)t);
+		mips_asm_error(a, o->col, "jump target 0x%08x unreachable (alignment or 256 MiB region)", (uint32_t)t);
 		return false;
 	}
 	*field = ((uint32_t)t >> 2) & 0x03ffffffu;
@@ -91,7 +91,7 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 	case 'd': case 's': case 't': case 'U':
 		if (o->kind != OPND_REG) {
 			if (report)
-				asm_error(a, o->col, "expected a register");
+				mips_asm_error(a, o->col, "expected a register");
 			return false;
 		}
 		*w |= c == 'd' ? MIPS_RD(o->reg) : c == 's' ? MIPS_RS(o->reg) : MIPS_RT(o->reg);
@@ -127,16 +127,16 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 	case 'p':
 		if (o->kind != OPND_IMM) {
 			if (report)
-				asm_error(a, o->col, "expected a branch target");
+				mips_asm_error(a, o->col, "expected a branch target");
 			return false;
 		}
-		if (report && asm_branch_offset(a, &o->e, &f))
+		if (report && mips_asm_branch_offset(a, &o->e, &f))
 			*w |= f;
 		return true;
 	case 'a':
 		if (o->kind != OPND_IMM) {
 			if (report)
-				asm_error(a, o->col, "expected a jump target");
+				mips_asm_error(a, o->col, "expected a jump target");
 			return false;
 		}
 		if (!jump_field(a, o, report, &f) && report)
@@ -146,7 +146,7 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 	case 'm':
 		if (o->kind != OPND_MEM || o->e.sym || !fits_s16(o->e.add)) {
 			if (report)
-				asm_error(a, o->col, "expected offset(base) with a 16-bit constant offset");
+				mips_asm_error(a, o->col, "expected offset(base) with a 16-bit constant offset");
 			return false;
 		}
 		*w |= MIPS_RS(o->reg) | ((uint32_t)o->e.add & 0xffffu);
@@ -156,7 +156,7 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 }
 
 /* Encodes real instruction id from its operands; silent unless report (used to find pseudo forms). */
-bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_opnd *o, int n, bool report,
+bool mips_asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_opnd *o, int n, bool report,
 		     uint32_t *word)
 {
 	const char *ops = mips_insn_table[id].ops;
@@ -171,7 +171,7 @@ bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_o
 			if (*p == 'B' || *p == 'b' || *p == 'q')
 				return true;	/* optional code, 0 */
 			if (report)
-				asm_error(a, asm_col(a, a->p), "too few operands for '%s' (expects %s)",
+				mips_asm_error(a, mips_asm_col(a, a->p), "too few operands for '%s' (expects %s)",
 					  mips_insn_table[id].name, ops);
 			return false;
 		}
@@ -180,7 +180,7 @@ bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_o
 	}
 	if (i < n) {
 		if (report)
-			asm_error(a, o[i].col, "too many operands for '%s'", mips_insn_table[id].name);
+			mips_asm_error(a, o[i].col, "too many operands for '%s'", mips_insn_table[id].name);
 		return false;
 	}
 	return true;
@@ -189,7 +189,7 @@ bool asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_o
 /* SNAPSHOT/MIGRATE: the rest of the line is the argument, kept NUL-terminated in kdata. */
 static void para_with_string(struct asm_ctx *a, enum mips_insn_id id)
 {
-	asm_skip_space(a);
+	mips_asm_skip_space(a);
 	const char *s = a->p, *e = a->line_end;
 	const char *hash = s;
 
@@ -201,13 +201,13 @@ static void para_with_string(struct asm_ctx *a, enum mips_insn_id id)
 	if (e - s >= 2 && s[0] == '"' && e[-1] == '"')
 		s++, e--;
 	if (e == s) {
-		asm_error(a, asm_col(a, a->p), "%s needs an argument", mips_insn_table[id].name);
+		mips_asm_error(a, mips_asm_col(a, a->p), "%s needs an argument", mips_insn_table[id].name);
 		return;
 	}
 	uint32_t off = (uint32_t)a->kdata.len;
 	if (a->pass == 2) {
 		if (off + (size_t)(e - s) + 1 > 0x00ffffffu) {
-			asm_error(a, asm_col(a, s), "too many para-instruction strings");
+			mips_asm_error(a, mips_asm_col(a, s), "too many para-instruction strings");
 			return;
 		}
 		if (!mips_bytes_append(a->port, &a->kdata, s, (size_t)(e - s)) ||
@@ -215,7 +215,7 @@ static void para_with_string(struct asm_ctx *a, enum mips_insn_id id)
 			a->oom = true;
 	}
 	a->p = a->line_end;
-	asm_emit_word(a, mips_insn_table[id].match | off);
+	mips_asm_emit_word(a, mips_insn_table[id].match | off);
 }
 
 static int find_real(const char *m, size_t n)
@@ -226,7 +226,7 @@ static int find_real(const char *m, size_t n)
 	return -1;
 }
 
-void asm_instruction(struct asm_ctx *a, const char *m, size_t n)
+void mips_asm_instruction(struct asm_ctx *a, const char *m, size_t n)
 {
 	struct asm_opnd o[ASM_MAX_OPNDS];
 	int id = find_real(m, n);
@@ -236,23 +236,23 @@ void asm_instruction(struct asm_ctx *a, const char *m, size_t n)
 		para_with_string(a, (enum mips_insn_id)id);
 		return;
 	}
-	int nops = asm_parse_operands(a, o, ASM_MAX_OPNDS);
+	int nops = mips_asm_parse_operands(a, o, ASM_MAX_OPNDS);
 	if (nops < 0) {
-		asm_emit_word(a, 0);	/* keep the layout of both passes identical */
+		mips_asm_emit_word(a, 0);	/* keep the layout of both passes identical */
 		return;
 	}
-	if (id >= 0 && asm_encode_real(a, (enum mips_insn_id)id, o, nops, false, &w)) {
-		asm_encode_real(a, (enum mips_insn_id)id, o, nops, true, &w);
-		asm_emit_word(a, w);
+	if (id >= 0 && mips_asm_encode_real(a, (enum mips_insn_id)id, o, nops, false, &w)) {
+		mips_asm_encode_real(a, (enum mips_insn_id)id, o, nops, true, &w);
+		mips_asm_emit_word(a, w);
 		return;
 	}
-	if (asm_pseudo(a, m, n, o, nops))
+	if (mips_asm_pseudo(a, m, n, o, nops))
 		return;
 	if (id >= 0)
-		asm_encode_real(a, (enum mips_insn_id)id, o, nops, true, &w);
-	else if (asm_pseudo_known(m, n))
-		asm_error(a, asm_col(a, m), "invalid operands for '%.*s'", (int)n, m);
+		mips_asm_encode_real(a, (enum mips_insn_id)id, o, nops, true, &w);
+	else if (mips_asm_pseudo_known(m, n))
+		mips_asm_error(a, mips_asm_col(a, m), "invalid operands for '%.*s'", (int)n, m);
 	else
-		asm_error(a, asm_col(a, m), "unknown instruction '%.*s'", (int)n, m);
-	asm_emit_word(a, 0);
+		mips_asm_error(a, mips_asm_col(a, m), "unknown instruction '%.*s'", (int)n, m);
+	mips_asm_emit_word(a, 0);
 }

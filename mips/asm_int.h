@@ -55,21 +55,21 @@ struct asm_ctx {
 };
 
 /* asm.c */
-void asm_error(struct asm_ctx *a, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int asm_col(struct asm_ctx *a, const char *at);
-bool asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value);
-void asm_emit_word(struct asm_ctx *a, uint32_t w);
+void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int mips_asm_col(struct asm_ctx *a, const char *at);
+bool mips_asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value);
+void mips_asm_emit_word(struct asm_ctx *a, uint32_t w);
 
 /* asm_lex.c */
-void asm_skip_space(struct asm_ctx *a);
-bool asm_at_end(struct asm_ctx *a);	/* only blanks or a comment left on the line */
-size_t asm_ident(struct asm_ctx *a);	/* length of the identifier at the cursor, 0 if none */
-bool asm_parse_expr(struct asm_ctx *a, struct asm_expr *e);
-bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out);
-int asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max);
-bool asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v);
+void mips_asm_skip_space(struct asm_ctx *a);
+bool mips_asm_at_end(struct asm_ctx *a);	/* only blanks or a comment left on the line */
+size_t mips_asm_ident(struct asm_ctx *a);	/* length of the identifier at the cursor, 0 if none */
+bool mips_asm_parse_expr(struct asm_ctx *a, struct asm_expr *e);
+bool mips_asm_parse_string(struct asm_ctx *a, struct mips_bytes *out);
+int mips_asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max);
+bool mips_asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v);
 
 /* asm_insn.c: assembles mnemonic m (len n) with the operands at the cursor. */
-void asm_instruction(struct asm_ctx *a, const char *m, size_t n);
+void mips_asm_instruction(struct asm_ctx *a, const char *m, size_t n);
 
 #endif

@@ -6,19 +6,19 @@ static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_ident0(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.'; }
 static bool is_ident(char c) { return is_ident0(c) || is_digit(c); }
 
-void asm_skip_space(struct asm_ctx *a)
+void mips_asm_skip_space(struct asm_ctx *a)
 {
 	while (a->p < a->line_end && is_space(*a->p))
 		a->p++;
 }
 
-bool asm_at_end(struct asm_ctx *a)
+bool mips_asm_at_end(struct asm_ctx *a)
 {
-	asm_skip_space(a);
+	mips_asm_skip_space(a);
 	return a->p >= a->line_end || *a->p == '#';
 }
 
-size_t asm_ident(struct asm_ctx *a)
+size_t mips_asm_ident(struct asm_ctx *a)
 {
 	const char *q = a->p;
 
@@ -66,7 +66,7 @@ static bool parse_char_literal(struct asm_ctx *a, int64_t *v)
 	if (*a->p == '\\') {
 		a->p++;
 		if (a->p >= a->line_end || (c = parse_escape(a)) < 0) {
-			asm_error(a, asm_col(a, start), "unknown escape in character literal");
+			mips_asm_error(a, mips_asm_col(a, start), "unknown escape in character literal");
 			return false;
 		}
 	} else {
@@ -78,7 +78,7 @@ static bool parse_char_literal(struct asm_ctx *a, int64_t *v)
 	*v = c;
 	return true;
 bad:
-	asm_error(a, asm_col(a, start), "unterminated character literal");
+	mips_asm_error(a, mips_asm_col(a, start), "unterminated character literal");
 	return false;
 }
 
@@ -98,12 +98,12 @@ static bool parse_number(struct asm_ctx *a, int64_t *v)
 			break;
 		n = n * (uint64_t)base + (uint64_t)d;
 		if (n > 0xffffffffull) {
-			asm_error(a, asm_col(a, start), "number does not fit in 32 bits");
+			mips_asm_error(a, mips_asm_col(a, start), "number does not fit in 32 bits");
 			return false;
 		}
 	}
 	if (!digits || (a->p < a->line_end && is_ident(*a->p))) {
-		asm_error(a, asm_col(a, start), "malformed number");
+		mips_asm_error(a, mips_asm_col(a, start), "malformed number");
 		return false;
 	}
 	*v = (int64_t)n;
@@ -111,30 +111,30 @@ static bool parse_number(struct asm_ctx *a, int64_t *v)
 }
 
 /* expr := ['-'|'+'] term { ('+'|'-') term }, term := number | char | symbol; at most one symbol. */
-bool asm_parse_expr(struct asm_ctx *a, struct asm_expr *e)
+bool mips_asm_parse_expr(struct asm_ctx *a, struct asm_expr *e)
 {
 	int sign = 1;
 
-	asm_skip_space(a);
-	e->sym = NULL, e->symlen = 0, e->add = 0, e->col = asm_col(a, a->p);
+	mips_asm_skip_space(a);
+	e->sym = NULL, e->symlen = 0, e->add = 0, e->col = mips_asm_col(a, a->p);
 	for (bool first = true;; first = false) {
-		asm_skip_space(a);
+		mips_asm_skip_space(a);
 		if (a->p < a->line_end && (*a->p == '-' || *a->p == '+')) {
 			sign = *a->p == '-' ? -sign : sign;
 			a->p++;
-			asm_skip_space(a);
+			mips_asm_skip_space(a);
 		} else if (!first) {
 			break;
 		}
 		if (a->p >= a->line_end) {
-			asm_error(a, asm_col(a, a->p), "expected a number or label");
+			mips_asm_error(a, mips_asm_col(a, a->p), "expected a number or label");
 			return false;
 		}
-		size_t n = asm_ident(a);
+		size_t n = mips_asm_ident(a);
 		int64_t v;
 		if (n) {
 			if (e->sym || sign < 0) {
-				asm_error(a, asm_col(a, a->p), "only one label, added, per expression");
+				mips_asm_error(a, mips_asm_col(a, a->p), "only one label, added, per expression");
 				return false;
 			}
 			e->sym = a->p, e->symlen = n;
@@ -144,28 +144,28 @@ bool asm_parse_expr(struct asm_ctx *a, struct asm_expr *e)
 				return false;
 			e->add += sign * v;
 		} else {
-			asm_error(a, asm_col(a, a->p), "expected a number or label");
+			mips_asm_error(a, mips_asm_col(a, a->p), "expected a number or label");
 			return false;
 		}
 		sign = 1;
-		asm_skip_space(a);
+		mips_asm_skip_space(a);
 		if (a->p >= a->line_end || (*a->p != '+' && *a->p != '-'))
 			break;
 	}
 	if (e->add < -0x80000000ll || e->add > 0xffffffffll) {
-		asm_error(a, e->col, "value does not fit in 32 bits");
+		mips_asm_error(a, e->col, "value does not fit in 32 bits");
 		return false;
 	}
 	return true;
 }
 
-bool asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v)
+bool mips_asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v)
 {
 	uint32_t s = 0;
 
-	if (e->sym && !asm_sym_lookup(a, e->sym, e->symlen, &s)) {
+	if (e->sym && !mips_asm_sym_lookup(a, e->sym, e->symlen, &s)) {
 		if (a->pass == 2)
-			asm_error(a, e->col, "undefined label '%.*s'", (int)e->symlen, e->sym);
+			mips_asm_error(a, e->col, "undefined label '%.*s'", (int)e->symlen, e->sym);
 		*v = 0;
 		return a->pass == 1;
 	}
@@ -173,12 +173,12 @@ bool asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v)
 	return true;
 }
 
-bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
+bool mips_asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
 {
 	const char *start = a->p;
 
 	if (a->p >= a->line_end || *a->p != '"') {
-		asm_error(a, asm_col(a, a->p), "expected a string in double quotes");
+		mips_asm_error(a, mips_asm_col(a, a->p), "expected a string in double quotes");
 		return false;
 	}
 	for (a->p++; a->p < a->line_end && *a->p != '"';) {
@@ -188,7 +188,7 @@ bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
 				break;
 			const char *esc = a->p - 1;
 			if ((c = parse_escape(a)) < 0) {
-				asm_error(a, asm_col(a, esc), "unknown escape in string");
+				mips_asm_error(a, mips_asm_col(a, esc), "unknown escape in string");
 				return false;
 			}
 		}
@@ -197,7 +197,7 @@ bool asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
 			a->oom = true;
 	}
 	if (a->p >= a->line_end) {
-		asm_error(a, asm_col(a, start), "unterminated string");
+		mips_asm_error(a, mips_asm_col(a, start), "unterminated string");
 		return false;
 	}
 	a->p++;
@@ -231,7 +231,7 @@ static int parse_register(struct asm_ctx *a)
 			return r;
 	if (n == 2 && !strncmp(start + 1, "s8", 2))
 		return 30;
-	asm_error(a, asm_col(a, start), "unknown register '%.*s'", (int)(n + 1), start);
+	mips_asm_error(a, mips_asm_col(a, start), "unknown register '%.*s'", (int)(n + 1), start);
 	return -1;
 }
 
@@ -239,16 +239,16 @@ static int parse_register(struct asm_ctx *a)
 static bool parse_base(struct asm_ctx *a, struct asm_opnd *op)
 {
 	a->p++;
-	asm_skip_space(a);
+	mips_asm_skip_space(a);
 	if (a->p >= a->line_end || *a->p != '$') {
-		asm_error(a, asm_col(a, a->p), "expected a base register");
+		mips_asm_error(a, mips_asm_col(a, a->p), "expected a base register");
 		return false;
 	}
 	if ((op->reg = parse_register(a)) < 0)
 		return false;
-	asm_skip_space(a);
+	mips_asm_skip_space(a);
 	if (a->p >= a->line_end || *a->p != ')') {
-		asm_error(a, asm_col(a, a->p), "expected ')'");
+		mips_asm_error(a, mips_asm_col(a, a->p), "expected ')'");
 		return false;
 	}
 	a->p++;
@@ -257,8 +257,8 @@ static bool parse_base(struct asm_ctx *a, struct asm_opnd *op)
 
 static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 {
-	asm_skip_space(a);
-	op->col = asm_col(a, a->p);
+	mips_asm_skip_space(a);
+	op->col = mips_asm_col(a, a->p);
 	op->has_expr = false;
 	op->reg = -1;
 	if (a->p < a->line_end && *a->p == '$') {
@@ -270,11 +270,11 @@ static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 		op->e = (struct asm_expr){ NULL, 0, 0, op->col };
 		return parse_base(a, op);
 	}
-	if (!asm_parse_expr(a, &op->e))
+	if (!mips_asm_parse_expr(a, &op->e))
 		return false;
 	op->has_expr = true;
 	op->kind = OPND_IMM;
-	asm_skip_space(a);
+	mips_asm_skip_space(a);
 	if (a->p < a->line_end && *a->p == '(') {
 		op->kind = OPND_MEM;
 		return parse_base(a, op);
@@ -283,24 +283,24 @@ static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 }
 
 /* Comma-separated operands up to the end of the line; the count, or -1 after an error. */
-int asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max)
+int mips_asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max)
 {
 	int n = 0;
 
-	if (asm_at_end(a))
+	if (mips_asm_at_end(a))
 		return 0;
 	for (;;) {
 		if (n == max) {
-			asm_error(a, asm_col(a, a->p), "too many operands");
+			mips_asm_error(a, mips_asm_col(a, a->p), "too many operands");
 			return -1;
 		}
 		if (!parse_operand(a, &op[n++]))
 			return -1;
-		asm_skip_space(a);
-		if (asm_at_end(a))
+		mips_asm_skip_space(a);
+		if (mips_asm_at_end(a))
 			return n;
 		if (*a->p != ',') {
-			asm_error(a, asm_col(a, a->p), "expected ',' or end of line");
+			mips_asm_error(a, mips_asm_col(a, a->p), "expected ',' or end of line");
 			return -1;
 		}
 		a->p++;

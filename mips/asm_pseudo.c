@@ -1,4 +1,4 @@
-/* asm_pseudo.c: the pseudo-instructions (SPIM/MARS dialect) and immediate/label forms of real ones. */
+/* mips_asm_pseudo.c: the pseudo-instructions (SPIM/MARS dialect) and immediate/label forms of real ones. */
 #include "asm_insn.h"
 
 typedef void pseudo_fn(struct asm_ctx *a, const struct asm_opnd *o, int arg);
@@ -16,20 +16,20 @@ static void load_imm(struct asm_ctx *a, int reg, const struct asm_expr *e)
 	int64_t v;
 
 	if (e->sym) {	/* a label's value is unknown in pass 1: always the long form */
-		asm_expr_value(a, e, &v);
-		asm_emit_i(a, MIPS_I_LUI, reg, 0, (uint32_t)v >> 16);
-		asm_emit_i(a, MIPS_I_ORI, reg, reg, (uint32_t)v);
+		mips_asm_expr_value(a, e, &v);
+		mips_asm_emit_i(a, MIPS_I_LUI, reg, 0, (uint32_t)v >> 16);
+		mips_asm_emit_i(a, MIPS_I_ORI, reg, reg, (uint32_t)v);
 		return;
 	}
 	uint32_t u = (uint32_t)e->add;
 	if (fits_s16((int32_t)u)) {
-		asm_emit_i(a, MIPS_I_ADDIU, reg, REG_ZERO, u);
+		mips_asm_emit_i(a, MIPS_I_ADDIU, reg, REG_ZERO, u);
 	} else if (u <= 0xffff) {
-		asm_emit_i(a, MIPS_I_ORI, reg, REG_ZERO, u);
+		mips_asm_emit_i(a, MIPS_I_ORI, reg, REG_ZERO, u);
 	} else {
-		asm_emit_i(a, MIPS_I_LUI, reg, 0, u >> 16);
+		mips_asm_emit_i(a, MIPS_I_LUI, reg, 0, u >> 16);
 		if (u & 0xffff)
-			asm_emit_i(a, MIPS_I_ORI, reg, reg, u);
+			mips_asm_emit_i(a, MIPS_I_ORI, reg, reg, u);
 	}
 }
 
@@ -45,13 +45,13 @@ static int reg_or_at(struct asm_ctx *a, const struct asm_opnd *o)
 static void p_nop(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)o, (void)arg;
-	asm_emit_word(a, 0);
+	mips_asm_emit_word(a, 0);
 }
 
 static void p_move(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
-	asm_emit_r(a, MIPS_I_ADDU, o[0].reg, o[1].reg, REG_ZERO, 0);
+	mips_asm_emit_r(a, MIPS_I_ADDU, o[0].reg, o[1].reg, REG_ZERO, 0);
 }
 
 static void p_li(struct asm_ctx *a, const struct asm_opnd *o, int arg)
@@ -67,18 +67,18 @@ static void p_la(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 
 	(void)arg;
 	if (!o[1].e.sym && fits_s16(o[1].e.add) && base >= 0) {
-		asm_emit_i(a, MIPS_I_ADDIU, o[0].reg, base, (uint32_t)o[1].e.add);
+		mips_asm_emit_i(a, MIPS_I_ADDIU, o[0].reg, base, (uint32_t)o[1].e.add);
 		return;
 	}
 	if (!o[1].e.sym && base < 0) {
 		load_imm(a, o[0].reg, &o[1].e);
 		return;
 	}
-	asm_expr_value(a, &o[1].e, &v);
-	asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, (uint32_t)v >> 16);
-	asm_emit_i(a, MIPS_I_ORI, o[0].reg, REG_AT, (uint32_t)v);
+	mips_asm_expr_value(a, &o[1].e, &v);
+	mips_asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, (uint32_t)v >> 16);
+	mips_asm_emit_i(a, MIPS_I_ORI, o[0].reg, REG_AT, (uint32_t)v);
 	if (base >= 0)
-		asm_emit_r(a, MIPS_I_ADDU, o[0].reg, o[0].reg, base, 0);
+		mips_asm_emit_r(a, MIPS_I_ADDU, o[0].reg, o[0].reg, base, 0);
 }
 
 /* Loads and stores with a label, an absolute address or a 32-bit offset: through $at. */
@@ -88,59 +88,59 @@ static void p_mem(struct asm_ctx *a, const struct asm_opnd *o, int id)
 	int64_t v;
 
 	if (!o[1].e.sym && fits_s16(o[1].e.add)) {
-		asm_emit_i(a, id, o[0].reg, base < 0 ? REG_ZERO : base, (uint32_t)o[1].e.add);
+		mips_asm_emit_i(a, id, o[0].reg, base < 0 ? REG_ZERO : base, (uint32_t)o[1].e.add);
 		return;
 	}
-	asm_expr_value(a, &o[1].e, &v);
+	mips_asm_expr_value(a, &o[1].e, &v);
 	uint32_t u = (uint32_t)v;
-	asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, (u + 0x8000u) >> 16);
+	mips_asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, (u + 0x8000u) >> 16);
 	if (base >= 0)
-		asm_emit_r(a, MIPS_I_ADDU, REG_AT, REG_AT, base, 0);
-	asm_emit_i(a, id, o[0].reg, REG_AT, u);
+		mips_asm_emit_r(a, MIPS_I_ADDU, REG_AT, REG_AT, base, 0);
+	mips_asm_emit_i(a, id, o[0].reg, REG_AT, u);
 }
 
 static void p_branch_always(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
-	asm_emit_branch(a, id, REG_ZERO, REG_ZERO, &o[0].e);
+	mips_asm_emit_branch(a, id, REG_ZERO, REG_ZERO, &o[0].e);
 }
 
 static void p_branch_zero(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
-	asm_emit_branch(a, id, o[0].reg, REG_ZERO, &o[1].e);
+	mips_asm_emit_branch(a, id, o[0].reg, REG_ZERO, &o[1].e);
 }
 
 static void p_branch_imm(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
 	int t = reg_or_at(a, &o[1]);
-	asm_emit_branch(a, id, o[0].reg, t, &o[2].e);
+	mips_asm_emit_branch(a, id, o[0].reg, t, &o[2].e);
 }
 
 static void p_branch_cmp(struct asm_ctx *a, const struct asm_opnd *o, int c)
 {
 	int s = o[0].reg, t = reg_or_at(a, &o[1]);
 
-	asm_emit_r(a, c & C_UNS ? MIPS_I_SLTU : MIPS_I_SLT, REG_AT, c & C_SWAP ? t : s, c & C_SWAP ? s : t, 0);
-	asm_emit_branch(a, c & C_NOT ? MIPS_I_BEQ : MIPS_I_BNE, REG_AT, REG_ZERO, &o[2].e);
+	mips_asm_emit_r(a, c & C_UNS ? MIPS_I_SLTU : MIPS_I_SLT, REG_AT, c & C_SWAP ? t : s, c & C_SWAP ? s : t, 0);
+	mips_asm_emit_branch(a, c & C_NOT ? MIPS_I_BEQ : MIPS_I_BNE, REG_AT, REG_ZERO, &o[2].e);
 }
 
 static void p_set_cmp(struct asm_ctx *a, const struct asm_opnd *o, int c)
 {
 	int d = o[0].reg, s = o[1].reg, t = reg_or_at(a, &o[2]);
 
-	asm_emit_r(a, c & C_UNS ? MIPS_I_SLTU : MIPS_I_SLT, d, c & C_SWAP ? t : s, c & C_SWAP ? s : t, 0);
+	mips_asm_emit_r(a, c & C_UNS ? MIPS_I_SLTU : MIPS_I_SLT, d, c & C_SWAP ? t : s, c & C_SWAP ? s : t, 0);
 	if (c & C_NOT)
-		asm_emit_i(a, MIPS_I_XORI, d, d, 1);
+		mips_asm_emit_i(a, MIPS_I_XORI, d, d, 1);
 }
 
 static void p_set_eq(struct asm_ctx *a, const struct asm_opnd *o, int ne)
 {
 	int d = o[0].reg, t = reg_or_at(a, &o[2]);
 
-	asm_emit_r(a, MIPS_I_XOR, d, o[1].reg, t, 0);
+	mips_asm_emit_r(a, MIPS_I_XOR, d, o[1].reg, t, 0);
 	if (ne)
-		asm_emit_r(a, MIPS_I_SLTU, d, REG_ZERO, d, 0);
+		mips_asm_emit_r(a, MIPS_I_SLTU, d, REG_ZERO, d, 0);
 	else
-		asm_emit_i(a, MIPS_I_SLTIU, d, d, 1);
+		mips_asm_emit_i(a, MIPS_I_SLTIU, d, d, 1);
 }
 
 /* The immediate twin of an R-type ALU instruction, and how its immediate is checked. */
@@ -171,17 +171,17 @@ static void p_alu_imm(struct asm_ctx *a, const struct asm_opnd *o, int rid)
 	uint32_t imm;
 
 	if (!o[2].e.sym && alu_imm_form(rid, o[2].e.add, &iid, &imm)) {
-		asm_emit_i(a, iid, o[0].reg, o[1].reg, imm);
+		mips_asm_emit_i(a, iid, o[0].reg, o[1].reg, imm);
 		return;
 	}
 	load_imm(a, REG_AT, &o[2].e);
-	asm_emit_r(a, rid, o[0].reg, o[1].reg, REG_AT, 0);
+	mips_asm_emit_r(a, rid, o[0].reg, o[1].reg, REG_AT, 0);
 }
 
 /* sll $d,$t,$s: the variable shift. */
 static void p_shift_var(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
-	asm_emit_r(a, id, o[0].reg, o[2].reg, o[1].reg, 0);
+	mips_asm_emit_r(a, id, o[0].reg, o[2].reg, o[1].reg, 0);
 }
 
 /* div/divu/rem/remu $d,$s,t: trap on a zero divisor (teq code 7, as the MIPS ABI), then mflo/mfhi. */
@@ -190,39 +190,39 @@ static void p_div(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 	int id = arg & 0xff, rem = arg >> 8;
 
 	if (o[2].kind == OPND_REG && o[0].reg == REG_ZERO && !rem) {	/* gas: div $zero,$s,$t is the real one */
-		asm_emit_r(a, id, 0, o[1].reg, o[2].reg, 0);
+		mips_asm_emit_r(a, id, 0, o[1].reg, o[2].reg, 0);
 		return;
 	}
 	int t = reg_or_at(a, &o[2]);
-	asm_emit_word(a, mips_insn_table[MIPS_I_TEQ].match | MIPS_RS(t) | MIPS_RT(REG_ZERO) | (7u << 6));
-	asm_emit_r(a, id, 0, o[1].reg, t, 0);
-	asm_emit_r(a, rem ? MIPS_I_MFHI : MIPS_I_MFLO, o[0].reg, 0, 0, 0);
+	mips_asm_emit_word(a, mips_insn_table[MIPS_I_TEQ].match | MIPS_RS(t) | MIPS_RT(REG_ZERO) | (7u << 6));
+	mips_asm_emit_r(a, id, 0, o[1].reg, t, 0);
+	mips_asm_emit_r(a, rem ? MIPS_I_MFHI : MIPS_I_MFLO, o[0].reg, 0, 0, 0);
 }
 
 static void p_mul_imm(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
 	load_imm(a, REG_AT, &o[2].e);
-	asm_emit_r(a, MIPS_I_MUL, o[0].reg, o[1].reg, REG_AT, 0);
+	mips_asm_emit_r(a, MIPS_I_MUL, o[0].reg, o[1].reg, REG_AT, 0);
 }
 
 static void p_not(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
-	asm_emit_r(a, MIPS_I_NOR, o[0].reg, o[1].reg, REG_ZERO, 0);
+	mips_asm_emit_r(a, MIPS_I_NOR, o[0].reg, o[1].reg, REG_ZERO, 0);
 }
 
 static void p_neg(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
-	asm_emit_r(a, id, o[0].reg, REG_ZERO, o[1].reg, 0);
+	mips_asm_emit_r(a, id, o[0].reg, REG_ZERO, o[1].reg, 0);
 }
 
 static void p_abs(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
-	asm_emit_r(a, MIPS_I_SRA, REG_AT, 0, o[1].reg, 31);
-	asm_emit_r(a, MIPS_I_XOR, o[0].reg, o[1].reg, REG_AT, 0);
-	asm_emit_r(a, MIPS_I_SUBU, o[0].reg, o[0].reg, REG_AT, 0);
+	mips_asm_emit_r(a, MIPS_I_SRA, REG_AT, 0, o[1].reg, 31);
+	mips_asm_emit_r(a, MIPS_I_XOR, o[0].reg, o[1].reg, REG_AT, 0);
+	mips_asm_emit_r(a, MIPS_I_SUBU, o[0].reg, o[0].reg, REG_AT, 0);
 }
 
 /* rol/ror on the Release 2 rotate instructions; rol by n is ror by 32-n. */
@@ -231,31 +231,31 @@ static void p_rotate(struct asm_ctx *a, const struct asm_opnd *o, int left)
 	if (o[2].kind == OPND_REG) {
 		int amount = o[2].reg;
 		if (left) {
-			asm_emit_r(a, MIPS_I_SUBU, REG_AT, REG_ZERO, amount, 0);
+			mips_asm_emit_r(a, MIPS_I_SUBU, REG_AT, REG_ZERO, amount, 0);
 			amount = REG_AT;
 		}
-		asm_emit_r(a, MIPS_I_ROTRV, o[0].reg, amount, o[1].reg, 0);
+		mips_asm_emit_r(a, MIPS_I_ROTRV, o[0].reg, amount, o[1].reg, 0);
 		return;
 	}
 	if (o[2].e.sym || o[2].e.add < 0 || o[2].e.add > 31) {
-		asm_error(a, o[2].col, "rotate amount must be a constant in [0, 31]");
-		asm_emit_word(a, 0);
+		mips_asm_error(a, o[2].col, "rotate amount must be a constant in [0, 31]");
+		mips_asm_emit_word(a, 0);
 		return;
 	}
 	int n = (int)o[2].e.add;
-	asm_emit_r(a, MIPS_I_ROTR, o[0].reg, 0, o[1].reg, left ? (32 - n) & 31 : n);
+	mips_asm_emit_r(a, MIPS_I_ROTR, o[0].reg, 0, o[1].reg, left ? (32 - n) & 31 : n);
 }
 
 static void p_jalr(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
-	asm_emit_r(a, MIPS_I_JALR, REG_RA, o[0].reg, 0, 0);
+	mips_asm_emit_r(a, MIPS_I_JALR, REG_RA, o[0].reg, 0, 0);
 }
 
 static void p_jr(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
 	(void)arg;
-	asm_emit_r(a, MIPS_I_JR, 0, o[0].reg, 0, 0);
+	mips_asm_emit_r(a, MIPS_I_JR, 0, o[0].reg, 0, 0);
 }
 
 /*
@@ -371,7 +371,7 @@ static bool kinds_match(const char *kinds, const struct asm_opnd *o, int n)
 	return true;
 }
 
-bool asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opnd *o, int nops)
+bool mips_asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opnd *o, int nops)
 {
 	for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++) {
 		const struct pseudo *ps = &pseudos[i];
@@ -383,7 +383,7 @@ bool asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opn
 	return false;
 }
 
-bool asm_pseudo_known(const char *m, size_t n)
+bool mips_asm_pseudo_known(const char *m, size_t n)
 {
 	for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++)
 		if (strlen(pseudos[i].name) == n && !strncmp(pseudos[i].name, m, n))

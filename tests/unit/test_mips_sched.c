@@ -53,10 +53,13 @@ static void test_block_and_exit(void)
 	tp->input = "\1x", tp->in_pos = 0;
 	size_t live = mips_sched_round(&s);
 	CHECK(mips_vm_state(vms[0]) == MIPS_VM_BLOCKED && mips_vm_icount(vms[0]) == 1,
-	      "a read with no input ready blocks; the syscall does not count (%llu)", (unsigned long long)mips_vm_icount(vms[0]));
+	      "a read with no input ready blocks; the syscall does not count (%llu)",
+	      (unsigned long long)mips_vm_icount(vms[0]));
 	CHECK(live == 2 && mips_vm_icount(vms[1]) == 4, "the other VM still gets its slice");
 	mips_sched_round(&s);
-	CHECK(mips_vm_reg(vms[0], 8) == 'x' && mips_vm_icount(vms[0]) == 5, "the blocked read is retried on the next turn (%u, %llu)", mips_vm_reg(vms[0], 8), (unsigned long long)mips_vm_icount(vms[0]));
+	CHECK(mips_vm_reg(vms[0], 8) == 'x' && mips_vm_icount(vms[0]) == 5,
+	      "the blocked read is retried on the next turn (%u, %llu)", mips_vm_reg(vms[0], 8),
+	      (unsigned long long)mips_vm_icount(vms[0]));
 	mips_sched_run(&s);
 	CHECK(mips_vm_state(vms[0]) == MIPS_VM_EXITED && mips_vm_state(vms[1]) == MIPS_VM_EXITED,
 	      "mips_sched_run ends when every VM has ended");

@@ -102,7 +102,8 @@ static void test_corruption(void)
 			mips_vm_free(b);
 		}
 	}
-	CHECK(accepted == 0 && unnamed == 0, "all %zu single-byte corruptions (two patterns) refused with a named check", len);
+	CHECK(accepted == 0 && unnamed == 0,
+	      "all %zu single-byte corruptions (two patterns) refused with a named check", len);
 	int truncated_ok = 0;
 	for (size_t n = 0; n < len; n++) {
 		struct mips_vm *b = fresh_vm();
@@ -177,7 +178,8 @@ static void test_dirty(void)
 	mips_vm_clear_dirty(vm);
 	CHECK(!mips_vm_page_dirty(vm, MIPS_TEXT_BASE) && !mips_vm_page_dirty(vm, MIPS_DATA_BASE), "clear_dirty clears");
 	mips_vm_run(vm, 3);	/* li (1), sw x (2: lui + sw) */
-	CHECK(mips_vm_page_dirty(vm, MIPS_DATA_BASE) && !mips_vm_page_dirty(vm, MIPS_TEXT_BASE), "a store dirties its page only");
+	CHECK(mips_vm_page_dirty(vm, MIPS_DATA_BASE) && !mips_vm_page_dirty(vm, MIPS_TEXT_BASE),
+	      "a store dirties its page only");
 	CHECK(!mips_vm_page_dirty(vm, MIPS_SP_INIT), "an untouched page is not dirty");
 	mips_vm_run(vm, 1);
 	CHECK(mips_vm_page_dirty(vm, MIPS_SP_INIT) && mips_vm_page_count(vm) == 3, "stack page allocated on touch (%zu pages)",
