@@ -13,6 +13,7 @@ PACKAGES=(
 	dosfstools                                       # mkfs.fat / fsck.fat for disk images
 	xz-utils dpkg-dev                                # lwIP source from Debian (tools/fetch-lwip.sh)
 	spim binutils-mipsel-linux-gnu                   # MIPS oracle and encoding checks
+	clang libclang-rt-14-dev                         # libFuzzer targets of mips/
 )
 
 missing=()

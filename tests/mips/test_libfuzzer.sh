@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# test_libfuzzer.sh: runs the libFuzzer targets (build/fuzz/*) briefly from seed corpora:
+# the guest programs for the assembler, snapshots taken by mipsvm for the loader.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/mips/lib.sh
+SECONDS_EACH=${FUZZ_SECONDS:-4}
+mkdir -p "$TMP/asm" "$TMP/snap"
+cp guest/mips/*.s tests/mips/roundtrip.s "$TMP/asm/"
+for k in 0 5 40 150; do
+	build/mipsvm --snapshot-at $k "$TMP/snap/rt$k" -v tests/mips/roundtrip.s >/dev/null 2>&1
+done
+for target in asm snapshot; do
+	bin=build/fuzz/fuzz_$target
+	if [ ! -x $bin ]; then
+		bad "$bin missing (needs clang and libclang-rt-14-dev: make deps)"
+		continue
+	fi
+	# -rss_limit_mb: a VM may use 1 MiB; leaks and crashes fail the run.
+	$bin -max_total_time="$SECONDS_EACH" -rss_limit_mb=1024 -max_len=8192 -print_final_stats=1 \
+		"$TMP/$([ $target = asm ] && echo asm || echo snap)" >"$TMP/$target.log" 2>&1
+	rc=$?
+	runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$TMP/$target.log")
+	if [ $rc -eq 0 ] && [ "${runs:-0}" -gt 0 ]; then
+		ok "libFuzzer $target: $runs inputs in ${SECONDS_EACH}s, no crash"
+	else
+		bad "libFuzzer $target: exit status $rc"
+		grep -E "ERROR|SUMMARY|==[0-9]+==" "$TMP/$target.log" | head -n 10
+	fi
+done
+summary
