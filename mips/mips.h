@@ -71,6 +71,8 @@ enum mips_vm_state mips_vm_state(const struct mips_vm *vm);
 const char *mips_vm_name(const struct mips_vm *vm);
 int mips_vm_exit_code(const struct mips_vm *vm);
 uint64_t mips_vm_icount(const struct mips_vm *vm);
+/* Time spent running this VM in mips_sched_round, by the port's clock. */
+uint64_t mips_vm_run_ns(const struct mips_vm *vm);
 uint32_t mips_vm_pc(const struct mips_vm *vm);
 uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r);
 void mips_vm_set_reg(struct mips_vm *vm, unsigned r, uint32_t v);
@@ -113,11 +115,14 @@ int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, voi
 bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len);
 /*
  * Restores a fresh VM (from mips_vm_new) from bytes. Returns false and writes the failed check
- * into msg ("snapshot: <check> failed at offset N") on any inconsistency; expect_prog, if
+ * into msg ("snapshot: <check> check failed at offset N") on any inconsistency; expect_prog, if
  * non-NULL, must have the same text hash as the snapshot.
  */
 bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 			const struct mips_program *expect_prog, char msg[MIPS_MSG_MAX]);
+/* The same, reading the bytes from the port's named storage (what SNAPSHOT <name> wrote). */
+bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,
+			      char msg[MIPS_MSG_MAX]);
 
 /* Small helpers shared with hosts and tests. */
 uint32_t mips_crc32(uint32_t crc, const void *buf, size_t n);

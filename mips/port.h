@@ -48,7 +48,8 @@ struct mips_port {
 	uint64_t (*clock_ns)(void *ud);
 	/* Named storage (a file, a disk object): 0 on success, negative on failure. */
 	int (*storage_write)(void *ud, const char *name, const void *buf, size_t len);
-	/* Reads the object into buf (at most cap bytes); returns its full length, or negative if absent. */
+	/* Reads the object into buf (at most cap bytes; buf may be NULL when cap is 0); returns its
+	 * full length, or negative if absent. */
 	long (*storage_read)(void *ud, const char *name, void *buf, size_t cap);
 	/* Hands the VM (its snapshot bytes) to target "host[:port]". */
 	enum mips_migrate_result (*migrate)(void *ud, struct mips_vm *vm, const char *target,

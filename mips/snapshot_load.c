@@ -180,3 +180,26 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 	mips_tlb_flush(vm);
 	return true;
 }
+
+bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,
+			      char msg[MIPS_MSG_MAX])
+{
+	const struct mips_port *port = vm->port;
+	long len = port->storage_read(port->ud, name, NULL, 0);
+
+	if (len < 0) {
+		mips_snprintf(msg, MIPS_MSG_MAX, "snapshot: %s: not found in storage", name);
+		return false;
+	}
+	uint8_t *buf = mips_alloc(port, (size_t)len + 1);
+	if (!buf) {
+		mips_snprintf(msg, MIPS_MSG_MAX, "snapshot: %s: out of memory for %ld bytes", name, len);
+		return false;
+	}
+	long got = port->storage_read(port->ud, name, buf, (size_t)len);
+	bool ok = got == len && mips_snapshot_load(vm, buf, (size_t)len, expect_prog, msg);
+	if (got != len)
+		mips_snprintf(msg, MIPS_MSG_MAX, "snapshot: %s: changed while being read", name);
+	mips_free(port, buf, (size_t)len + 1);
+	return ok;
+}

@@ -87,7 +87,8 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	(void)ud;
 	if (!data)
 		return -1;
-	memcpy(buf, data, len < cap ? len : cap);
+	if (cap)
+		memcpy(buf, data, len < cap ? len : cap);
 	free(data);
 	return (long)len;
 }

@@ -101,7 +101,8 @@ static inline long tp_storage_read(void *ud, const char *name, void *buf, size_t
 	struct tp_blob *b = tp_find(ud, name, false);
 	if (!b)
 		return -1;
-	memcpy(buf, b->data, b->len < cap ? b->len : cap);
+	if (cap)
+		memcpy(buf, b->data, b->len < cap ? b->len : cap);
 	return (long)b->len;
 }
 

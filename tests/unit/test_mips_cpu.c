@@ -172,6 +172,16 @@ static void test_para(void)
 	      "SNAPSHOT and an unavailable MIGRATE let the VM continue");
 	CHECK(tp_find(tp, "snap.bin", false) != NULL, "SNAPSHOT wrote through the port's storage");
 	mips_vm_free(vm);
+	char msg[MIPS_MSG_MAX];
+	vm = mips_vm_new(&tp->port, "r", 0);
+	CHECK(mips_snapshot_load_named(vm, "snap.bin", NULL, msg), "the stored snapshot loads by name (%s)", msg);
+	tp_run(vm);
+	CHECK(mips_vm_state(vm) == MIPS_VM_EXITED && mips_vm_reg(vm, 9) == 9 && tp->migrations == 2,
+	      "and resumes after SNAPSHOT (MIGRATE runs again)");
+	mips_vm_free(vm);
+	vm = mips_vm_new(&tp->port, "r", 0);
+	CHECK(!mips_snapshot_load_named(vm, "absent", NULL, msg) && strstr(msg, "absent: not found"), "%s", msg);
+	mips_vm_free(vm);
 }
 
 int main(void)
