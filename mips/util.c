@@ -131,6 +131,8 @@ void mips_free(const struct mips_port *port, void *p, size_t n)
 
 bool mips_bytes_append(const struct mips_port *port, struct mips_bytes *b, const void *src, size_t n)
 {
+	if (!n)
+		return true;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n)

@@ -17,6 +17,7 @@ for target in asm snapshot; do
 	fi
 	# -rss_limit_mb: a VM may use 1 MiB; leaks and crashes fail the run.
 	$bin -max_total_time="$SECONDS_EACH" -rss_limit_mb=1024 -max_len=8192 -print_final_stats=1 \
+		-artifact_prefix="$TMP/$target-" \
 		"$TMP/$([ $target = asm ] && echo asm || echo snap)" >"$TMP/$target.log" 2>&1
 	rc=$?
 	runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$TMP/$target.log")
@@ -24,7 +25,11 @@ for target in asm snapshot; do
 		ok "libFuzzer $target: $runs inputs in ${SECONDS_EACH}s, no crash"
 	else
 		bad "libFuzzer $target: exit status $rc"
-		grep -E "ERROR|SUMMARY|==[0-9]+==" "$TMP/$target.log" | head -n 10
+		grep -E "ERROR|SUMMARY|runtime error|==[0-9]+==" "$TMP/$target.log" | head -n 10
+		for f in "$TMP/$target-"*; do	# keep the reproducer where it survives the test
+			[ -f "$f" ] && mkdir -p build/fuzz/crashes && cp "$f" build/fuzz/crashes/ &&
+				echo "reproducer: build/fuzz/crashes/$(basename "$f")"
+		done
 	fi
 done
 summary

@@ -161,6 +161,10 @@ static void test_errors(void)
 	fails("j 0x20000000", 1, "unreachable");
 	fails("ins $t0, $t1, 30, 3", 1, "size 3 out of range [1, 2]");
 	fails(".float 1.5", 1, "unsupported directive");
+	uint32_t w[4];
+	size_t n;
+	CHECK(!assemble(".data\n.space 0\n.ascii \"\"\n.text\nnop", w, &n, NULL) && n == 1,
+	      "empty .space and .ascii emit nothing (found by libFuzzer)");
 }
 
 int main(void)
