@@ -196,16 +196,6 @@ static uint64_t default_slice(void)
 	return option_get_u64("slice", MIPSVMS_DEFAULT_SLICE);
 }
 
-static const char *basename_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-	strlcpy(buf, slash ? slash + 1 : path, size);
-	char *space = strchr(buf, ' ');
-	if (space)
-		*space = 0;
-	return buf;
-}
-
 static void start_module(size_t index, const struct boot_module *m)
 {
 	char name[MIPS_NAME_MAX], slice_s[WORD_MAX], snap[WORD_MAX], fallback[MIPS_NAME_MAX];
@@ -343,7 +333,8 @@ void mipsvms_run_file(const char *source_file, const char *snapshot_file)
 		kprintf("run: %s\n", err);
 		return;
 	}
-	basename_of(source_file, name, sizeof(name));
+	const char *slash = strrchr(source_file, '/');
+	strlcpy(name, slash ? slash + 1 : source_file, sizeof(name));
 	char *dot = strrchr(name, '.');
 	if (dot && dot != name)
 		*dot = 0;

@@ -36,6 +36,7 @@ struct virtio_blk {
 	struct blockdev bdev;
 	struct blk_req_header *header; /* one page: header, then the status byte */
 	volatile uint8_t *status;
+	bool dead; /* a request timed out: its buffers may still be in the device's hands */
 };
 
 static struct virtio_blk blk;
@@ -43,6 +44,8 @@ static struct virtio_blk blk;
 /* Submits one request and polls for its completion. Returns 0 or -1 with a message. */
 static int blk_request(struct virtio_blk *b, uint32_t type, uint64_t sector, void *data, uint32_t len)
 {
+	if (b->dead)
+		return -1;
 	b->header->type = type;
 	b->header->reserved = 0;
 	b->header->sector = sector;
@@ -59,7 +62,12 @@ static int blk_request(struct virtio_blk *b, uint32_t type, uint64_t sector, voi
 	uint64_t deadline = time_ms() + REQUEST_TIMEOUT_MS;
 	while (!virtq_has_used(&b->q)) {
 		if (time_ms() > deadline) {
-			log_err("virtio-blk: request type %u sector %llu timed out\n", type, (unsigned long long)sector);
+			/* The device still owns the request's buffers and may complete it late: a later
+			 * request would take that completion for its own. Stop using the device. */
+			log_err("virtio-blk: request type %u sector %llu timed out; the disk is no longer used\n", type,
+				(unsigned long long)sector);
+			b->dead = true;
+			virtio_fail(&b->dev);
 			return -1;
 		}
 		__asm__ volatile("pause");
