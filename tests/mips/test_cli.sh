@@ -88,4 +88,4 @@ check "an unknown option gives status 2" [ $? -eq 2 ]
 check "--help documents the options" [ $? -eq 0 ]
 "$MIPSVM" -v /nonexistent.s 2>"$TMP/n.err"
 check "a missing file is named" grep -q "/nonexistent.s: No such file" "$TMP/n.err"
-summary
+finish

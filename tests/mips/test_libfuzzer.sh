@@ -12,7 +12,7 @@ done
 for target in asm snapshot; do
 	bin=build/fuzz/fuzz_$target
 	if [ ! -x $bin ]; then
-		bad "$bin missing (needs clang and libclang-rt-14-dev: make deps)"
+		fail "$bin missing (needs clang and libclang-rt-14-dev: make deps)"
 		continue
 	fi
 	# -rss_limit_mb: a VM may use 1 MiB; leaks and crashes fail the run.
@@ -22,9 +22,9 @@ for target in asm snapshot; do
 	rc=$?
 	runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$TMP/$target.log")
 	if [ $rc -eq 0 ] && [ "${runs:-0}" -gt 0 ]; then
-		ok "libFuzzer $target: $runs inputs in ${SECONDS_EACH}s, no crash"
+		pass "libFuzzer $target: $runs inputs in ${SECONDS_EACH}s, no crash"
 	else
-		bad "libFuzzer $target: exit status $rc"
+		fail "libFuzzer $target: exit status $rc"
 		grep -E "ERROR|SUMMARY|runtime error|==[0-9]+==" "$TMP/$target.log" | head -n 10
 		for f in "$TMP/$target-"*; do	# keep the reproducer where it survives the test
 			[ -f "$f" ] && mkdir -p build/fuzz/crashes && cp "$f" build/fuzz/crashes/ &&
@@ -32,4 +32,4 @@ for target in asm snapshot; do
 		done
 	fi
 done
-summary
+finish

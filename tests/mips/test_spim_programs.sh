@@ -10,11 +10,11 @@ for exp in guest/mips/*.expected; do
 	timeout 60 "$MIPSVM" -v "$s" <"$in" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$exp" "$TMP/out"; then
-		ok "$s prints what spim prints"
+		pass "$s prints what spim prints"
 	else
-		bad "$s: exit status $rc, output differs from $exp:"
+		fail "$s: exit status $rc, output differs from $exp:"
 		diff "$exp" "$TMP/out" | head -n 10
 		head -n 5 "$TMP/err"
 	fi
 done
-summary
+finish
