@@ -87,15 +87,25 @@ $(BUILD)/tool/%.o: %.c
 	@echo "  TOOLCC  $<"
 	@$(CC) $(HOST_TOOL_CFLAGS) -I. -c $< -o $@
 
-# The version string changes with every commit: keep it in its own object.
-$(BUILD)/k/kernel/version.o: FORCE
+# The version string changes with every commit: its object depends on a stamp rewritten only
+# when `git describe` changes.
+$(BUILD)/version: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' "$(VERSION)" | cmp -s - $@ || printf '%s\n' "$(VERSION)" >$@
+$(BUILD)/k/kernel/version.o: $(BUILD)/version
 FORCE:
 
 $(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
 	@echo "  LD      $@"
 	@$(LD) -n -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -o $@ $(KERNEL_OBJS)
 
-$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh boot/grub.cfg.in $(BOOT_TEST_DEPS) guest/mips/fib.s guest/mips/sieve.s
+# Rewritten only when CMDLINE changes, so a new command line rebuilds the ISO.
+$(BUILD)/cmdline: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' "$(CMDLINE)" | cmp -s - $@ || printf '%s\n' "$(CMDLINE)" >$@
+
+$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh boot/grub.cfg.in $(BOOT_TEST_DEPS) guest/mips/fib.s guest/mips/sieve.s \
+		$(BUILD)/cmdline
 	@echo "  ISO     $@"
 	@tools/mkiso.sh -o $@ -k $(KERNEL_ELF) -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
 
