@@ -7,6 +7,7 @@
 #include "kernel/disk.h"
 #include "kernel/gdt.h"
 #include "kernel/kernel.h"
+#include "kernel/migrate.h"
 #include "kernel/mipsvms.h"
 #include "kernel/mm.h"
 #include "kernel/net.h"
@@ -170,6 +171,7 @@ void kernel_poll(void)
 	if (shell_on)
 		shell_poll();
 	net_poll();
+	migrate_poll();
 	mipsvms_round();
 }
 
@@ -211,10 +213,11 @@ void kmain(uint32_t magic, uint64_t info)
 	const char *sh = option_get("shell");
 	shell_on = !sh || strcmp(sh, "off");
 	mipsvms_start_modules();
+	migrate_init(mipsvms_port());
 	if (shell_on)
 		shell_start();
 	vmx_run_guests(); /* calls kernel_poll() between guest runs */
-	while (mipsvms_live())
+	while (mipsvms_live() || migrate_active())
 		kernel_poll();
 	kprintf("Tally: all VMs have ended\n");
 	the_end();

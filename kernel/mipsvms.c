@@ -5,6 +5,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/disk.h"
+#include "kernel/migrate.h"
 #include "kernel/mipsvms.h"
 #include "kernel/mm.h"
 #include "kernel/options.h"
@@ -123,11 +124,13 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	return (long)len;
 }
 
-static enum mips_migrate_result port_migrate(void *ud, struct mips_vm *vm, const char *target, const void *snap,
-					     size_t len)
+static void port_migrate(void *ud, struct mips_vm *vm, const char *target)
 {
-	(void)ud, (void)vm, (void)target, (void)snap, (void)len;
-	return MIPS_MIGRATE_UNAVAILABLE;
+	(void)ud;
+	struct kvm *k = find_by_vm(vm);
+	if (k && k->line_len)
+		flush_line(k); /* what it printed so far stays with this console */
+	migrate_start(vm, target);
 }
 
 static const struct mips_port port = {
@@ -227,6 +230,12 @@ static bool runnable(const struct kvm *k)
 	return st == MIPS_VM_RUNNING || st == MIPS_VM_BLOCKED;
 }
 
+/* Not ended: runnable, or paused while its last pages go (it may yet run on here). */
+static bool live(const struct kvm *k)
+{
+	return runnable(k) || (!k->killed && k->vm && mips_vm_state(k->vm) == MIPS_VM_PAUSED);
+}
+
 static const char *state_name(const struct kvm *k)
 {
 	if (k->killed)
@@ -237,6 +246,7 @@ static const char *state_name(const struct kvm *k)
 	case MIPS_VM_EXITED: return "exited";
 	case MIPS_VM_FAULTED: return "faulted";
 	case MIPS_VM_MIGRATED: return "migrated";
+	case MIPS_VM_PAUSED: return "paused";
 	}
 	return "unknown";
 }
@@ -253,25 +263,25 @@ static void report_end(struct kvm *k)
 
 size_t mipsvms_round(void)
 {
-	size_t live = 0;
+	size_t live_count = 0;
 	for (size_t i = 0; i < nvms; i++) {
 		struct kvm *k = &vms[i];
 		if (runnable(k))
 			mips_vm_run(k->vm, k->slice);
-		if (runnable(k))
-			live++;
+		if (live(k))
+			live_count++;
 		else if (!k->reported && !k->killed)
 			report_end(k);
 	}
-	return live;
+	return live_count;
 }
 
 size_t mipsvms_live(void)
 {
-	size_t live = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < nvms; i++)
-		live += runnable(&vms[i]);
-	return live;
+		n += live(&vms[i]);
+	return n;
 }
 
 void mipsvms_list(void)
@@ -279,8 +289,9 @@ void mipsvms_list(void)
 	if (!nvms)
 		kprintf("  no MIPS VMs\n");
 	for (size_t i = 0; i < nvms; i++)
-		kprintf("  mips  %-16s %-9s %llu instructions, %zu pages\n", vms[i].name, state_name(&vms[i]),
-			(unsigned long long)mips_vm_icount(vms[i].vm), mips_vm_page_count(vms[i].vm));
+		kprintf("  mips  %-16s %-9s %llu instructions, %zu pages%s\n", vms[i].name, state_name(&vms[i]),
+			(unsigned long long)mips_vm_icount(vms[i].vm), mips_vm_page_count(vms[i].vm),
+			migrate_sending(vms[i].vm) ? ", migrating" : "");
 }
 
 void mipsvms_dump(const char *name)
@@ -316,10 +327,11 @@ void mipsvms_kill(const char *name)
 	struct kvm *k = find_by_name(name);
 	if (!k)
 		return;
-	if (!runnable(k)) {
+	if (!live(k)) {
 		kprintf("kill: '%s' is not running (%s)\n", name, state_name(k));
 		return;
 	}
+	migrate_cancel(k->vm);
 	k->killed = true;
 	kprintf("kill: '%s' stopped after %llu instructions\n", name, (unsigned long long)mips_vm_icount(k->vm));
 }
@@ -340,4 +352,65 @@ void mipsvms_run_file(const char *source_file, const char *snapshot_file)
 		*dot = 0;
 	start_vm(name, source_file, src ? src : "", len, default_slice(), snapshot_file);
 	kfree(src);
+}
+
+void mipsvms_migrate(const char *name, const char *target)
+{
+	struct kvm *k = find_by_name(name);
+	if (!k)
+		return;
+	if (!runnable(k)) {
+		kprintf("migrate: '%s' is not running (%s)\n", name, state_name(k));
+		return;
+	}
+	port_migrate(NULL, k->vm, target);
+}
+
+/* A slot for a VM called name: a fresh one, or one whose VM has ended (its record goes). */
+static struct kvm *free_slot(const char *name)
+{
+	for (size_t i = 0; i < nvms; i++)
+		if (!strcmp(vms[i].name, name) && !live(&vms[i]))
+			return &vms[i];
+	if (nvms < MAX_VMS)
+		return &vms[nvms++];
+	for (size_t i = 0; i < nvms; i++)
+		if (!live(&vms[i]))
+			return &vms[i];
+	return NULL;
+}
+
+bool mipsvms_adopt(struct mips_vm *vm, const char *from)
+{
+	char name[MIPS_NAME_MAX];
+	strlcpy(name, mips_vm_name(vm), sizeof(name));
+	for (int n = 2; n < 100; n++) { /* a live VM has the name: "fib-2", "fib-3"... */
+		size_t i = 0;
+		while (i < nvms && (strcmp(vms[i].name, name) || !live(&vms[i])))
+			i++;
+		if (i == nvms)
+			break;
+		ksnprintf(name, sizeof(name), "%.*s-%d", MIPS_NAME_MAX - 5, mips_vm_name(vm), n);
+	}
+	struct kvm *k = free_slot(name);
+	if (!k) {
+		kprintf("mips: '%s' from %s not resumed: %d VMs are live\n", name, from, MAX_VMS);
+		mips_vm_free(vm);
+		return false;
+	}
+	if (k->vm)
+		mips_vm_free(k->vm);
+	mips_program_free(&port, &k->prog);
+	memset(k, 0, sizeof(*k));
+	strlcpy(k->name, name, sizeof(k->name));
+	k->vm = vm;
+	k->slice = default_slice();
+	kprintf("mips: resumed '%s' (from %s) at pc 0x%08x after %llu instructions, slice %llu\n", name, from,
+		mips_vm_pc(vm), (unsigned long long)mips_vm_icount(vm), (unsigned long long)k->slice);
+	return true;
+}
+
+const struct mips_port *mipsvms_port(void)
+{
+	return &port;
 }

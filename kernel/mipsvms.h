@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct mips_vm;
+struct mips_port;
+
 #define MIPSVMS_DEFAULT_SLICE 10000
 
 /* Starts every "mips" module (and "mipsconfig" module); prints what it started. */
@@ -18,6 +21,13 @@ void mipsvms_list(void);
 void mipsvms_dump(const char *name);
 void mipsvms_snapshot(const char *name, const char *file);
 void mipsvms_kill(const char *name);
+/* Starts moving a running VM to "a.b.c.d[:port]" (the shell's migrate command). */
+void mipsvms_migrate(const char *name, const char *target);
+/* Takes a VM that arrived by migration and runs it (renamed "name-2"... if a live VM has its name);
+ * false (vm freed) when the table is full of live VMs. */
+bool mipsvms_adopt(struct mips_vm *vm, const char *from);
+/* The port VMs run with (the migration receiver builds VMs with it). */
+const struct mips_port *mipsvms_port(void);
 /* Starts a VM from an assembly file on the disk, optionally resumed from a snapshot file. */
 void mipsvms_run_file(const char *source_file, const char *snapshot_file);
 

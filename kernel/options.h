@@ -16,6 +16,7 @@
 	X(peer, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")                \
 	X(migrate_key, "shared key that authenticates migration streams")                  \
 	X(migrate_port, "TCP port for incoming migrations (default 7283)")                 \
+	X(migrate_mem, "most memory one incoming migrated VM may have (default 64M)")       \
 	X(slice, "default MIPS slice in instructions")                                      \
 	X(shell, "on|off: the serial console shell (default on)")
 

@@ -125,6 +125,16 @@ void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc);
 bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end);
 uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
 
+/* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
+#define MIPS_CPU_RECORD_SIZE	(35u * 4 + 8 + 3 * 4)
+void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8_t out[MIPS_CPU_RECORD_SIZE]);
+/* Restores the CPU record into vm; NULL, or the name of the failed check. */
+const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t text_end);
+bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end);
+bool mips_snap_page_addr_ok(uint32_t addr);
+/* After every page is in: checks the text is whole and decodes it; NULL, or the failed check. */
+const char *mips_vm_restore_finish(struct mips_vm *vm, uint32_t text_end);
+
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);
 /* para.c: the para-instructions; false when the VM must stop. */

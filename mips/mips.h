@@ -56,6 +56,7 @@ enum mips_vm_state {
 	MIPS_VM_EXITED,
 	MIPS_VM_FAULTED,
 	MIPS_VM_MIGRATED,
+	MIPS_VM_PAUSED,		/* stopped for the last round of an outgoing migration */
 };
 
 struct mips_vm;
@@ -123,6 +124,81 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 /* The same, reading the bytes from the port's named storage (what SNAPSHOT <name> wrote). */
 bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,
 			      char msg[MIPS_MSG_MAX]);
+
+/* ---- live migration (protocol in migrate.c) ---- */
+
+#define MIPS_MIG_DEFAULT_PORT	7283
+#define MIPS_MIG_NONCE_SIZE	16
+#define MIPS_MIG_KEY_MAX	128
+
+/* The transport, non-blocking: the host's TCP socket, lwIP stream or test pipe. */
+#define MIPS_IO_AGAIN	0	/* nothing now: pump again later */
+#define MIPS_IO_EOF	(-1)	/* recv: the peer closed its side */
+#define MIPS_IO_ERR	(-2)	/* the connection failed: error() says why */
+struct mips_mig_io {
+	void *ctx;
+	/* Takes up to len bytes; returns how many (MIPS_IO_AGAIN when full) or MIPS_IO_ERR. */
+	long (*send)(void *ctx, const void *buf, size_t len);
+	/* Reads up to len bytes; returns how many, MIPS_IO_AGAIN, MIPS_IO_EOF or MIPS_IO_ERR. */
+	long (*recv)(void *ctx, void *buf, size_t len);
+	/* Why the connection failed ("connection refused"...). */
+	const char *(*error)(void *ctx);
+};
+
+struct mips_mig_config {
+	const void *key;		/* migrate_key: HMAC-SHA256 key both ends share; NULL: none */
+	size_t keylen;			/* at most MIPS_MIG_KEY_MAX */
+	uint8_t nonce[MIPS_MIG_NONCE_SIZE];	/* receiver: fresh random bytes per connection */
+	uint32_t mem_limit;		/* receiver: most memory one incoming VM may take (0: default) */
+	uint32_t max_rounds;		/* sender: pre-copy rounds before pausing anyway (0: 30) */
+	uint64_t max_downtime_ns;	/* sender: pause once the rest fits in this (0: 5 ms) */
+	uint64_t timeout_ns;		/* either: fail when nothing moves for this long (0: 10 s) */
+};
+
+enum mips_mig_status {
+	MIPS_MIG_ACTIVE,	/* pump again */
+	MIPS_MIG_DONE,		/* sender: acknowledged, the VM is MIGRATED; receiver: the VM is ready */
+	MIPS_MIG_FAILED,	/* mips_mig_*_error() says why; sender: the VM runs on here */
+};
+
+struct mips_mig_stats {
+	uint32_t rounds;	/* pre-copy rounds plus the final one */
+	uint64_t pages;		/* page records sent or received, resends included */
+	uint64_t final_pages;	/* pages in the paused round */
+	uint64_t bytes;		/* stream bytes, both directions */
+	uint64_t total_ns;	/* sender: start to acknowledgement; receiver: first byte to resume */
+	uint64_t downtime_ns;	/* sender: paused to acknowledged; receiver: paused (by the sender's
+				 * account) to verified and ready to resume */
+};
+
+struct mips_mig_out;
+struct mips_mig_in;
+
+/* Starts sending vm, which keeps running while it is pumped. NULL if memory is out. */
+struct mips_mig_out *mips_mig_out_start(struct mips_vm *vm, const struct mips_mig_config *cfg,
+					const struct mips_mig_io *io);
+/* Moves as many bytes as the transport takes (bounded, so the caller's loop stays live). */
+enum mips_mig_status mips_mig_out_pump(struct mips_mig_out *m);
+const char *mips_mig_out_error(const struct mips_mig_out *m);
+void mips_mig_out_stats(const struct mips_mig_out *m, struct mips_mig_stats *st);
+struct mips_vm *mips_mig_out_vm(const struct mips_mig_out *m);
+/* Ends the sender; a transfer still ACTIVE is abandoned and a paused VM runs again. */
+void mips_mig_out_free(struct mips_mig_out *m);
+
+/* Starts receiving on an accepted connection: the greeting (nonce, key needed, memory limit) goes first. */
+struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct mips_mig_config *cfg,
+				      const struct mips_mig_io *io);
+enum mips_mig_status mips_mig_in_pump(struct mips_mig_in *m);
+const char *mips_mig_in_error(const struct mips_mig_in *m);
+void mips_mig_in_stats(const struct mips_mig_in *m, struct mips_mig_stats *st);
+/* After DONE: the received VM, RUNNING where the sender paused it; the caller owns it from here. */
+struct mips_vm *mips_mig_in_take(struct mips_mig_in *m);
+/* Ends the receiver; a VM not taken is discarded. */
+void mips_mig_in_free(struct mips_mig_in *m);
+
+/* One line for either console: "N rounds, N pages (N in the paused round), N bytes, total N.N ms,
+ * downtime N.N ms, N.N MB/s". */
+void mips_mig_stats_format(const struct mips_mig_stats *st, char *buf, size_t cap);
 
 /* Small helpers shared with hosts and tests. */
 uint32_t mips_crc32(uint32_t crc, const void *buf, size_t n);

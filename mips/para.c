@@ -33,22 +33,8 @@ static bool para_snapshot(struct mips_vm *vm, const char *name)
 
 static bool para_migrate(struct mips_vm *vm, const char *target)
 {
-	void *buf;
-	size_t len;
-
-	if (!mips_snapshot_to_buffer(vm, &buf, &len)) {
-		mips_vm_diagf(vm, "MIGRATE %s: out of memory, continuing here", target);
-		return true;
-	}
-	enum mips_migrate_result r = vm->port->migrate(vm->port->ud, vm, target, buf, len);
-	mips_free(vm->port, buf, len);
-	if (r == MIPS_MIGRATE_DONE) {
-		vm->state = MIPS_VM_MIGRATED;
-		return false;
-	}
-	if (r == MIPS_MIGRATE_FAILED)
-		mips_vm_diagf(vm, "MIGRATE %s: transfer failed, continuing here", target);
-	return true;
+	vm->port->migrate(vm->port->ud, vm, target);
+	return vm->state == MIPS_VM_RUNNING;
 }
 
 /* vm->pc already points after the para-instruction; false when the VM must stop. */

@@ -27,13 +27,6 @@ enum mips_stream {
 #define MIPS_INPUT_EOF		0
 #define MIPS_INPUT_WOULD_BLOCK	(-1)
 
-/* Answers of mips_port.migrate. */
-enum mips_migrate_result {
-	MIPS_MIGRATE_DONE,		/* the VM now lives elsewhere: stop it here */
-	MIPS_MIGRATE_UNAVAILABLE,	/* no transport: the VM continues here */
-	MIPS_MIGRATE_FAILED,		/* the transfer failed: the VM continues here */
-};
-
 /*
  * Everything mips/ needs from its host, Lua-style: one struct of callbacks and one user-data
  * pointer handed to each callback. vm is NULL for messages that belong to no VM (the assembler).
@@ -51,9 +44,10 @@ struct mips_port {
 	/* Reads the object into buf (at most cap bytes; buf may be NULL when cap is 0); returns its
 	 * full length, or negative if absent. */
 	long (*storage_read)(void *ud, const char *name, void *buf, size_t cap);
-	/* Hands the VM (its snapshot bytes) to target "host[:port]". */
-	enum mips_migrate_result (*migrate)(void *ud, struct mips_vm *vm, const char *target,
-					    const void *snapshot, size_t len);
+	/* MIGRATE <target>: starts moving the VM to target "host[:port]" (mips_mig_out_start). The VM
+	 * keeps running here while its pages go; the host drives the transfer and reports the outcome,
+	 * or says why it could not start. */
+	void (*migrate)(void *ud, struct mips_vm *vm, const char *target);
 };
 
 #endif

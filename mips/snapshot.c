@@ -78,18 +78,25 @@ static void w_pages(struct snap_writer *w, const struct mips_vm *vm, bool only_d
 	}
 }
 
-static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)
+void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8_t out[CPU_SIZE])
 {
-	uint8_t c[CPU_SIZE], *p = c;
+	uint8_t *p = out;
 
 	put32(p, vm->pc), put32(p + 4, vm->hi), put32(p + 8, vm->lo);
 	p += 12;
 	for (unsigned i = 0; i < 32; i++, p += 4)
 		put32(p, i ? vm->r[i] : 0);
 	put64(p, vm->icount);
-	put32(p + 8, (uint32_t)vm->state);
+	put32(p + 8, (uint32_t)state);
 	put32(p + 12, (uint32_t)vm->exit_code);
 	put32(p + 16, vm->brk);
+}
+
+static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)
+{
+	uint8_t c[CPU_SIZE];
+
+	mips_snap_put_cpu(vm, vm->state, c);
 	w_section(w, TAG_CPU, c, sizeof c, NULL, 0);
 }
 

@@ -30,7 +30,7 @@
 #define TAG_PAGE	TAG('P', 'A', 'G', 'E')
 #define TAG_CPU		TAG('C', 'P', 'U', ' ')
 #define TAG_END		TAG('E', 'N', 'D', ' ')
-#define CPU_SIZE	(35u * 4 + 8 + 3 * 4)
+#define CPU_SIZE	MIPS_CPU_RECORD_SIZE
 #define PROG_FIXED	(8u + 3 * 4)
 #define TEXT_MAX	(16u << 20)
 #define KDATA_MAX	(16u << 20)

@@ -41,6 +41,20 @@ static bool read_header(struct snap_reader *r)
 	return true;
 }
 
+bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end)
+{
+	return text_end >= MIPS_TEXT_BASE + 8 && text_end - MIPS_TEXT_BASE <= TEXT_MAX && !(text_end & 3) &&
+	       user_end + 8 <= text_end && user_end >= MIPS_TEXT_BASE && !(user_end & 3);
+}
+
+bool mips_snap_page_addr_ok(uint32_t a)
+{
+	bool user = a >= MIPS_USER_LOW && a < MIPS_USER_END;
+	bool kdata = a >= MIPS_KDATA_BASE && a - MIPS_KDATA_BASE < KDATA_MAX;
+
+	return !(a & (MIPS_PAGE_SIZE - 1)) && (user || kdata);
+}
+
 static bool read_prog(struct snap_reader *r, const uint8_t *p, uint32_t n)
 {
 	if (r->have_prog || r->nsections != 0)
@@ -50,8 +64,7 @@ static bool read_prog(struct snap_reader *r, const uint8_t *p, uint32_t n)
 	r->text_hash = get64(p);
 	r->text_end = get32(p + 8);
 	uint32_t user_end = get32(p + 12);
-	if (r->text_end < MIPS_TEXT_BASE + 8 || r->text_end - MIPS_TEXT_BASE > TEXT_MAX || (r->text_end & 3) ||
-	    user_end + 8 > r->text_end || user_end < MIPS_TEXT_BASE || (user_end & 3))
+	if (!mips_snap_text_bounds_ok(r->text_end, user_end))
 		return fail(r, "PROG text bounds");
 	r->vm->user_text_end = user_end;
 	r->vm->text_hash = r->text_hash;
@@ -67,24 +80,15 @@ static bool read_page(struct snap_reader *r, const uint8_t *p, uint32_t n)
 		return fail(r, "PAGE between PROG and CPU");
 	if (n != 4 + MIPS_PAGE_SIZE)
 		return fail(r, "PAGE length");
-	uint32_t a = get32(p);
-	bool user = a >= MIPS_USER_LOW && a < MIPS_USER_END;
-	bool kdata = a >= MIPS_KDATA_BASE && a - MIPS_KDATA_BASE < KDATA_MAX;
-	if ((a & (MIPS_PAGE_SIZE - 1)) || !(user || kdata))
+	if (!mips_snap_page_addr_ok(get32(p)))
 		return fail(r, "PAGE address");
-	if (!mips_vm_write(r->vm, a, p + 4, MIPS_PAGE_SIZE))
+	if (!mips_vm_write(r->vm, get32(p), p + 4, MIPS_PAGE_SIZE))
 		return fail(r, "memory limit");
 	return true;
 }
 
-static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
+const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t text_end)
 {
-	struct mips_vm *vm = r->vm;
-
-	if (!r->have_prog || r->have_cpu)
-		return fail(r, "CPU once after PROG");
-	if (n != CPU_SIZE)
-		return fail(r, "CPU length");
 	vm->pc = get32(p), vm->hi = get32(p + 4), vm->lo = get32(p + 8);
 	for (unsigned i = 0; i < 32; i++)
 		vm->r[i] = get32(p + 12 + 4 * i);
@@ -94,14 +98,26 @@ static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
 	vm->exit_code = (int)get32(p + 12);
 	vm->brk = get32(p + 16);
 	if (vm->r[0])
-		return fail(r, "CPU $zero is zero");
+		return "CPU $zero is zero";
 	if (state > MIPS_VM_EXITED)
-		return fail(r, "CPU state");
-	if ((vm->pc & 3) || vm->pc < MIPS_TEXT_BASE || vm->pc >= r->text_end)
-		return fail(r, "CPU pc inside text");
+		return "CPU state";
+	if ((vm->pc & 3) || vm->pc < MIPS_TEXT_BASE || vm->pc >= text_end)
+		return "CPU pc inside text";
 	if (vm->brk < MIPS_DATA_BASE || vm->brk >= MIPS_USER_END)
-		return fail(r, "CPU break");
+		return "CPU break";
 	vm->state = state == MIPS_VM_BLOCKED ? MIPS_VM_RUNNING : (enum mips_vm_state)state;
+	return NULL;
+}
+
+static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
+{
+	if (!r->have_prog || r->have_cpu)
+		return fail(r, "CPU once after PROG");
+	if (n != CPU_SIZE)
+		return fail(r, "CPU length");
+	const char *bad = mips_snap_get_cpu(r->vm, p, r->text_end);
+	if (bad)
+		return fail(r, bad);
 	r->have_cpu = true;
 	return true;
 }
@@ -152,13 +168,15 @@ static bool read_sections(struct snap_reader *r)
 	}
 }
 
-/* Every text page must be present: the pre-decoder reads them all. */
-static bool text_present(struct snap_reader *r)
+const char *mips_vm_restore_finish(struct mips_vm *vm, uint32_t text_end)
 {
-	for (uint32_t a = MIPS_TEXT_BASE; a < r->text_end; a += MIPS_PAGE_SIZE)
-		if (!mips_vm_page_present(r->vm, a))
-			return fail(r, "text pages present");
-	return true;
+	for (uint32_t a = MIPS_TEXT_BASE; a < text_end; a += MIPS_PAGE_SIZE)
+		if (!mips_vm_page_present(vm, a))
+			return "text pages present";	/* the pre-decoder reads them all */
+	if (!mips_vm_predecode(vm, text_end))
+		return "memory for decoded text";
+	mips_tlb_flush(vm);
+	return NULL;
 }
 
 bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
@@ -167,18 +185,13 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 	struct snap_reader r = { .vm = vm, .buf = buf, .len = len, .msg = msg };
 
 	msg[0] = 0;
-	if (!read_header(&r) || !read_sections(&r) || !text_present(&r))
+	if (!read_header(&r) || !read_sections(&r))
 		return false;
-	if (expect_prog && mips_program_text_hash(expect_prog->text, expect_prog->ntext) != r.text_hash) {
-		r.off = 0;
+	r.off = 0;
+	if (expect_prog && mips_program_text_hash(expect_prog->text, expect_prog->ntext) != r.text_hash)
 		return fail(&r, "program identity (snapshot of another program)");
-	}
-	if (!mips_vm_predecode(vm, r.text_end)) {
-		r.off = 0;
-		return fail(&r, "memory for decoded text");
-	}
-	mips_tlb_flush(vm);
-	return true;
+	const char *bad = mips_vm_restore_finish(vm, r.text_end);
+	return bad ? fail(&r, bad) : true;
 }
 
 bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,

@@ -94,14 +94,10 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 }
 
 /* No transport yet (issue 6): say so; the VM continues here. */
-static enum mips_migrate_result port_migrate(void *ud, struct mips_vm *vm, const char *target,
-					     const void *snapshot, size_t len)
+static void port_migrate(void *ud, struct mips_vm *vm, const char *target)
 {
 	struct mipsvm_host *h = ud;
-	(void)snapshot;
-	fprintf(h->diag, "vm %s: MIGRATE %s: migration unavailable (%zu-byte state kept), continuing\n",
-		mips_vm_name(vm), target, len);
-	return MIPS_MIGRATE_UNAVAILABLE;
+	fprintf(h->diag, "vm %s: MIGRATE %s: migration unavailable, continuing\n", mips_vm_name(vm), target);
 }
 
 void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)

@@ -45,10 +45,9 @@ static long fz_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	return -1;
 }
 
-static enum mips_migrate_result fz_migrate(void *ud, struct mips_vm *vm, const char *t, const void *s, size_t n)
+static void fz_migrate(void *ud, struct mips_vm *vm, const char *t)
 {
-	(void)ud, (void)vm, (void)t, (void)s, (void)n;
-	return MIPS_MIGRATE_UNAVAILABLE;
+	(void)ud, (void)vm, (void)t;
 }
 
 static const struct mips_port fz_port = { NULL, fz_alloc, fz_write, fz_input, fz_clock, fz_storage_write,

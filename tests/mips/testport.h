@@ -106,13 +106,11 @@ static inline long tp_storage_read(void *ud, const char *name, void *buf, size_t
 	return (long)b->len;
 }
 
-static inline enum mips_migrate_result tp_migrate(void *ud, struct mips_vm *vm, const char *target, const void *s,
-					   size_t len)
+static inline void tp_migrate(void *ud, struct mips_vm *vm, const char *target)
 {
 	struct testport *t = ud;
-	(void)vm, (void)target, (void)s, (void)len;
+	(void)vm, (void)target;
 	t->migrations++;
-	return MIPS_MIGRATE_UNAVAILABLE;
 }
 
 static struct testport *tp_new(void)
