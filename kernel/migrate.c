@@ -42,6 +42,11 @@ static long io_recv(void *ctx, void *buf, size_t len)
 	return net_stream_recv(ctx, buf, len); /* the same for _EOF */
 }
 
+static size_t io_pending(void *ctx)
+{
+	return net_stream_unacked(ctx);
+}
+
 static const char *io_error(void *ctx)
 {
 	const char *e = net_stream_error(ctx);
@@ -76,7 +81,7 @@ static struct transfer *new_transfer(struct net_stream *s)
 			memset(t, 0, sizeof(*t));
 			t->used = true;
 			t->s = s;
-			t->io = (struct mips_mig_io){ s, io_send, io_recv, io_error };
+			t->io = (struct mips_mig_io){ s, io_send, io_recv, io_error, io_pending };
 			return t;
 		}
 	return NULL;

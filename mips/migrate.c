@@ -66,6 +66,7 @@ struct mig_link {
 	uint8_t in[REC_BUF];
 	size_t in_len;
 	uint64_t sent, received;
+	size_t pending;		/* the transport's unacknowledged bytes when last asked */
 	enum mips_mig_status status;
 	char err[MIPS_MSG_MAX];
 };
@@ -184,6 +185,17 @@ static bool link_read(struct mig_link *l, size_t want, uint32_t max, const char 
 		l->received += (uint64_t)n;
 		l->last_move_ns = now(l);
 	}
+}
+
+/* True when everything sent has been acknowledged; a shrinking queue counts as movement. */
+static bool link_drained(struct mig_link *l)
+{
+	size_t p = l->io.pending ? l->io.pending(l->io.ctx) : 0;
+
+	if (p < l->pending)
+		l->last_move_ns = now(l);
+	l->pending = p;
+	return p == 0;
 }
 
 static bool link_timed_out(struct mig_link *l)
@@ -367,6 +379,8 @@ static bool out_round(struct mips_mig_out *m)
 	if (vm->state != MIPS_VM_RUNNING && vm->state != MIPS_VM_BLOCKED)
 		return link_fail(&m->l, "the VM %s during the transfer; nothing moved",
 				 vm->state == MIPS_VM_EXITED ? "exited" : "stopped");
+	if (m->stats.rounds && !link_drained(&m->l))
+		return false;	/* the last round is still on its way: its dirty pages are not all in yet */
 	if (m->stats.rounds) {	/* the rate of the round just produced */
 		uint64_t dt = t - m->round_start_ns, db = m->l.sent - m->round_bytes_start;
 		if (dt > 0 && db > 0)

