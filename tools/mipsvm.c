@@ -23,6 +23,10 @@ struct options {
 	const char *snapshot_at_file;
 	const char *emit_text;
 	bool stats;
+	const char *listen;	/* --listen [ADDR:]PORT, or NULL */
+	bool once;
+	char key[MIPS_MIG_KEY_MAX + 1];
+	size_t keylen;
 	char *owned[MIPSVM_MAX_VMS];	/* vm_binary paths copied from config files */
 	int nowned;
 };
@@ -42,9 +46,20 @@ static void usage(FILE *f)
 		"  --snapshot-at N FILE  run one VM for N instructions, save its snapshot to FILE and stop\n"
 		"  --emit-text FILE assemble one program and write its text words (little-endian) to FILE\n"
 		"  --stats          print instructions, seconds and million instructions/s per VM to stderr\n"
+		"  --listen [ADDR:]PORT  receive VMs live-migrated to ADDR:PORT (ADDR default 0.0.0.0; port 0\n"
+		"                   picks a free one) and run them; \"mipsvm: listening on ADDR:PORT\" goes to stderr.\n"
+		"                   Without -v/-s mipsvm only serves; without --once it serves forever\n"
+		"  --once           with --listen: stop listening once a VM was received; exit when all VMs end\n"
+		"  --migrate-key KEY     HMAC-SHA256 key both ends of a migration share (Tally's migrate_key=);\n"
+		"                   without one, neither end may have one\n"
+		"  --migrate-key-file FILE  the key from FILE's first line (keeps it out of ps)\n"
 		"  --help           this text\n"
-		"With several VMs each output line is prefixed by the VM's name. Exit status: 0 when every VM\n"
-		"exited (a single VM's exit2 code otherwise), 1 when a VM faulted, 2 on bad input.\n");
+		"MIGRATE host[:port] in a program (default port %u) moves its VM to a mipsvm --listen or a Tally\n"
+		"host; the VM runs on while its pages go, and on failure it continues here. --mem is also the\n"
+		"memory limit of each incoming VM. With several VMs, or when listening, each output line is\n"
+		"prefixed by the VM's name (received ones renamed name-2, name-3... when a live VM has the name).\n"
+		"Exit status: 0 when every VM exited or migrated away (a single VM's exit2 code otherwise), 1\n"
+		"when a VM faulted, 2 on bad input.\n", MIPS_MIG_DEFAULT_PORT);
 }
 
 static bool parse_u64(const char *s, uint64_t *v)
@@ -119,6 +134,33 @@ static bool read_config(struct options *o, const char *path)
 	return ok;
 }
 
+/* --migrate-key or the first line of --migrate-key-file: not empty, at most MIPS_MIG_KEY_MAX bytes. */
+static bool set_key(struct options *o, const char *opt, const char *key, size_t len)
+{
+	if (!len || len > MIPS_MIG_KEY_MAX) {
+		fprintf(stderr, "mipsvm: %s: the key must have 1 to %d bytes (it has %zu)\n", opt, MIPS_MIG_KEY_MAX, len);
+		return false;
+	}
+	memcpy(o->key, key, len);
+	o->keylen = len;
+	return true;
+}
+
+static bool read_key_file(struct options *o, const char *path)
+{
+	size_t len;
+	char *text = mipsvm_read_file(path, &len);
+
+	if (!text) {
+		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	bool ok = set_key(o, "--migrate-key-file", text, strcspn(text, "\r\n"));
+	memset(text, 0, len);
+	free(text);
+	return ok;
+}
+
 /* Returns 0 to go on, or an exit status. */
 static int parse_args(struct options *o, int argc, char **argv)
 {
@@ -127,7 +169,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
-			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text");
+			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text") || !strcmp(a, "--listen") ||
+			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file");
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return -1;
@@ -172,17 +215,32 @@ static int parse_args(struct options *o, int argc, char **argv)
 			o->emit_text = argv[++i];
 		} else if (!strcmp(a, "--stats")) {
 			o->stats = true;
+		} else if (!strcmp(a, "--listen")) {
+			o->listen = argv[++i];
+		} else if (!strcmp(a, "--once")) {
+			o->once = true;
+		} else if (!strcmp(a, "--migrate-key")) {
+			if (!set_key(o, a, argv[i + 1], strlen(argv[i + 1])))
+				return EXIT_BAD_INPUT;
+			i++;
+		} else if (!strcmp(a, "--migrate-key-file")) {
+			if (!read_key_file(o, argv[++i]))
+				return EXIT_BAD_INPUT;
 		} else {
 			fprintf(stderr, "mipsvm: unknown option '%s' (try --help)\n", a);
 			return EXIT_BAD_INPUT;
 		}
 	}
-	if (!o->nspecs) {
+	if (!o->nspecs && !o->listen) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
-	if ((o->snapshot_at_file || o->emit_text) && o->nspecs != 1) {
-		fprintf(stderr, "mipsvm: --snapshot-at and --emit-text take exactly one VM\n");
+	if ((o->snapshot_at_file || o->emit_text) && (o->nspecs != 1 || o->listen)) {
+		fprintf(stderr, "mipsvm: --snapshot-at and --emit-text take exactly one VM and no --listen\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (o->once && !o->listen) {
+		fprintf(stderr, "mipsvm: --once needs --listen\n");
 		return EXIT_BAD_INPUT;
 	}
 	return 0;
@@ -313,7 +371,7 @@ static void print_stats(struct mips_vm *vm, uint64_t ns)
 		(unsigned long long)mips_vm_icount(vm), s, s > 0 ? ins / s / 1e6 : 0.0);
 }
 
-/* The overall exit status once every VM has stopped. */
+/* The overall exit status once every VM has stopped; a VM that migrated away counts as exited with 0. */
 static int final_status(struct mips_vm **vms, int n)
 {
 	int rc = 0;
@@ -321,9 +379,27 @@ static int final_status(struct mips_vm **vms, int n)
 	for (int i = 0; i < n; i++)
 		if (mips_vm_state(vms[i]) == MIPS_VM_FAULTED)
 			rc = EXIT_FAULT;
-	if (!rc && n == 1)
+	if (!rc && n == 1 && mips_vm_state(vms[0]) != MIPS_VM_MIGRATED)
 		rc = mips_vm_exit_code(vms[0]) & 0xff;
 	return rc;
+}
+
+/*
+ * One scheduler round per iteration, then the network: new connections, every transfer pumped.
+ * A VM paused for its last round is not runnable but not over either: its transfer keeps the
+ * loop going, as does the listener, and mipsvm_mig_poll sleeps in poll() while nothing can run.
+ */
+static void run_vms(struct mipsvm_host *h, uint64_t slice)
+{
+	struct mips_sched sched = { h->vms, 0, slice };
+
+	for (;;) {
+		sched.nvms = (size_t)h->nvms;
+		bool runnable = mips_sched_round(&sched) > 0;
+		mipsvm_mig_poll(h, runnable);
+		if (!runnable && !mipsvm_mig_busy(h) && !mipsvm_host_live(h))
+			break;
+	}
 }
 
 /* Builds the VMs and runs them; returns the exit status. */
@@ -331,33 +407,39 @@ static int run(const struct options *o)
 {
 	static struct mipsvm_host host;
 	struct mips_port port;
-	struct mips_vm *vms[MIPSVM_MAX_VMS];
-	int rc = 0, n = 0;
+	int rc = 0;
 
-	host.out = stdout, host.diag = stderr, host.prefix = o->nspecs > 1;
+	host.out = stdout, host.diag = stderr, host.prefix = o->nspecs > 1 || o->listen;
 	mipsvm_port_init(&port, &host);
+	mipsvm_mig_init(&host);
+	host.mig = (struct mips_mig_config){ .key = o->keylen ? o->key : NULL, .keylen = o->keylen,
+					     .mem_limit = o->mem_limit };
+	host.once = o->once;
 	if (o->emit_text)
 		return emit_text(&port, o->specs[0].source, o->emit_text);
 	for (int i = 0; i < o->nspecs; i++) {
-		if (!(vms[n] = make_vm(&port, o, &o->specs[i])))
+		struct mips_vm *vm = make_vm(&port, o, &o->specs[i]);
+		if (!vm)
 			rc = EXIT_BAD_INPUT;	/* go on: report every bad input at once */
 		else
-			mipsvm_host_add(&host, vms[n++]);
+			mipsvm_host_add(&host, vm, NULL);
 	}
+	if (!rc && o->listen && !mipsvm_mig_listen(&host, o->listen))
+		rc = EXIT_BAD_INPUT;
 	uint64_t t0 = port.clock_ns(port.ud);
 	if (!rc && o->snapshot_at_file) {
-		rc = snapshot_at(&port, vms[0], o->snapshot_at, o->snapshot_at_file);
+		rc = snapshot_at(&port, host.vms[0], o->snapshot_at, o->snapshot_at_file);
 	} else if (!rc) {
-		struct mips_sched sched = { vms, (size_t)n, o->slice };
-		mips_sched_run(&sched);
-		rc = final_status(vms, n);
+		run_vms(&host, o->slice);
+		rc = final_status(host.vms, host.nvms);
 	}
 	uint64_t t1 = port.clock_ns(port.ud);
+	mipsvm_mig_close(&host);
 	fflush(stdout);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < host.nvms; i++) {
 		if (o->stats)
-			print_stats(vms[i], t1 - t0);
-		mips_vm_free(vms[i]);
+			print_stats(host.vms[i], t1 - t0);
+		mips_vm_free(host.vms[i]);
 	}
 	return rc;
 }

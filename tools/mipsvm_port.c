@@ -17,7 +17,7 @@ static void *port_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return realloc(ptr, nsize);
 }
 
-static int host_index(struct mipsvm_host *h, struct mips_vm *vm)
+static int host_index(const struct mipsvm_host *h, const struct mips_vm *vm)
 {
 	for (int i = 0; i < h->nvms; i++)
 		if (h->vms[i] == vm)
@@ -39,7 +39,7 @@ static void port_write(void *ud, struct mips_vm *vm, enum mips_stream stream, co
 	}
 	for (size_t k = 0; k < n; k++) {
 		if (h->at_line_start[i])
-			fprintf(h->out, "%s: ", mips_vm_name(vm));
+			fprintf(h->out, "%s: ", h->names[i]);
 		fputc(s[k], h->out);
 		h->at_line_start[i] = s[k] == '\n';
 	}
@@ -93,15 +93,14 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	return (long)len;
 }
 
-/* No transport yet (issue 6): say so; the VM continues here. */
 static void port_migrate(void *ud, struct mips_vm *vm, const char *target)
 {
-	struct mipsvm_host *h = ud;
-	fprintf(h->diag, "vm %s: MIGRATE %s: migration unavailable, continuing\n", mips_vm_name(vm), target);
+	mipsvm_mig_start(ud, vm, target);
 }
 
 void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)
 {
+	host->port = port;
 	*port = (struct mips_port){
 		.ud = host,
 		.alloc = port_alloc,
@@ -114,10 +113,42 @@ void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)
 	};
 }
 
-void mipsvm_host_add(struct mipsvm_host *host, struct mips_vm *vm)
+bool mipsvm_host_add(struct mipsvm_host *host, struct mips_vm *vm, const char *name)
 {
+	if (host->nvms == MIPSVM_MAX_VMS)
+		return false;
 	host->vms[host->nvms] = vm;
+	snprintf(host->names[host->nvms], MIPS_NAME_MAX, "%s", name ? name : mips_vm_name(vm));
 	host->at_line_start[host->nvms++] = true;
+	return true;
+}
+
+const char *mipsvm_host_name(const struct mipsvm_host *host, const struct mips_vm *vm)
+{
+	int i = host_index(host, vm);
+	return i < 0 ? mips_vm_name(vm) : host->names[i];
+}
+
+void mipsvm_host_end_line(struct mipsvm_host *host, const struct mips_vm *vm)
+{
+	int i = host_index(host, vm);
+
+	if (i >= 0 && host->prefix && !host->at_line_start[i]) {
+		fputc('\n', host->out);
+		host->at_line_start[i] = true;
+	}
+	fflush(host->out);
+}
+
+int mipsvm_host_live(const struct mipsvm_host *host)
+{
+	int n = 0;
+
+	for (int i = 0; i < host->nvms; i++) {
+		enum mips_vm_state st = mips_vm_state(host->vms[i]);
+		n += st == MIPS_VM_RUNNING || st == MIPS_VM_BLOCKED || st == MIPS_VM_PAUSED;
+	}
+	return n;
 }
 
 char *mipsvm_read_file(const char *path, size_t *len)
