@@ -15,6 +15,7 @@
 #define MAX_TRANSFERS 8
 #define DRAIN_MS 2000 /* after a refusal: read and drop until the sender hangs up, so the NAK is not reset away */
 #define PEER_MAX 24
+#define DEFAULT_TIMEOUT_MS 10000 /* nothing moved for this long: the transfer has failed */
 
 struct transfer {
 	bool used;
@@ -31,6 +32,7 @@ static struct transfer transfers[MAX_TRANSFERS];
 static struct net_stream *listener;
 static const struct mips_port *vm_port;
 static struct mips_mig_config config;
+static uint64_t timeout_ms = DEFAULT_TIMEOUT_MS;
 
 static long io_send(void *ctx, const void *buf, size_t len)
 {
@@ -81,6 +83,7 @@ static struct transfer *new_transfer(struct net_stream *s)
 			memset(t, 0, sizeof(*t));
 			t->used = true;
 			t->s = s;
+			net_stream_set_timeout(s, (uint32_t)timeout_ms);
 			t->io = (struct mips_mig_io){ s, io_send, io_recv, io_error, io_pending };
 			return t;
 		}
@@ -115,6 +118,13 @@ void migrate_init(const struct mips_port *port)
 	config.key = key;
 	config.keylen = key ? strlen(key) : 0;
 	config.mem_limit = (uint32_t)option_get_u64("migrate_mem", MIPS_DEFAULT_MEM_LIMIT);
+	timeout_ms = option_get_u64("migrate_timeout", DEFAULT_TIMEOUT_MS);
+	if (!timeout_ms || timeout_ms > 3600000) {
+		kprintf("migrate: migrate_timeout=%llu ms is outside 1..3600000; using %u\n", (unsigned long long)timeout_ms,
+			DEFAULT_TIMEOUT_MS);
+		timeout_ms = DEFAULT_TIMEOUT_MS;
+	}
+	config.timeout_ns = timeout_ms * 1000000;
 	uint64_t port_no = option_get_u64("migrate_port", MIPS_MIG_DEFAULT_PORT);
 	if (!port_no || port_no > 65535) {
 		kprintf("migrate: migrate_port=%llu is not a TCP port; not listening\n", (unsigned long long)port_no);
@@ -200,8 +210,10 @@ static void pump_out(struct transfer *t)
 		kprintf("migrate: '%s' moved to %s: %s\n", t->name, t->peer, line);
 		end_transfer(t, true);
 	} else {
-		kprintf("migrate: '%s' to %s failed: %s; '%s' continues here\n", t->name, t->peer,
-			mips_mig_out_error(t->out), t->name);
+		enum mips_vm_state vs = mips_vm_state(mips_mig_out_vm(t->out));
+		bool runs_on = vs == MIPS_VM_RUNNING || vs == MIPS_VM_BLOCKED;
+		kprintf("migrate: '%s' to %s failed: %s%s%s%s\n", t->name, t->peer, mips_mig_out_error(t->out),
+			runs_on ? "; '" : "", runs_on ? t->name : "", runs_on ? "' continues here" : "");
 		end_transfer(t, false);
 	}
 }

@@ -17,6 +17,7 @@
 	X(migrate_key, "shared key that authenticates migration streams")                  \
 	X(migrate_port, "TCP port for incoming migrations (default 7283)")                 \
 	X(migrate_mem, "most memory one incoming migrated VM may have (default 64M)")       \
+	X(migrate_timeout, "ms without progress after which a migration fails (default 10000)") \
 	X(slice, "default MIPS slice in instructions")                                      \
 	X(shell, "on|off: the serial console shell (default on)")
 

@@ -202,7 +202,7 @@ static bool link_timed_out(struct mig_link *l)
 {
 	if (now(l) - l->last_move_ns < l->timeout_ns)
 		return false;
-	return link_fail(l, "timed out: nothing moved for %llu s", (unsigned long long)(l->timeout_ns / 1000000000u));
+	return link_fail(l, "timed out: nothing moved for %llu ms", (unsigned long long)(l->timeout_ns / 1000000u));
 }
 
 static void stats_common(const struct mig_link *l, struct mips_mig_stats *st)

@@ -85,7 +85,13 @@ expect() {
 # expect_not DESCRIPTION EXTENDED-REGEX [LOG]: no line matches.
 expect_not() {
 	local log=${3:-$last_log}
-	if tr -d '\r' <"$log" | grep -Eq -- "$2"; then fail "$1 (unexpected /$2/ in $log)"; else pass "$1"; fi
+	if [ ! -f "$log" ]; then
+		fail "$1 (no log $log)"
+	elif tr -d '\r' <"$log" | grep -Eq -- "$2"; then
+		fail "$1 (unexpected /$2/ in $log)"
+	else
+		pass "$1"
+	fi
 }
 
 # expect_count DESCRIPTION N EXTENDED-REGEX [LOG]: exactly N lines match.

@@ -97,4 +97,47 @@ expect "writer: moved after more than one round" "^migrate: 'mig_writer' moved t
 expect "writer: resent pages it dirtied (more than its 260)" "^migrate: 'mig_writer' received from 10\.0\.3\.1:[0-9]+: [0-9]+ rounds, (2[6-9][0-9]|[3-9][0-9]{2}|[0-9]{4,}) pages" "$D"
 judge mig_writer "$S" "$D"
 
+# 3. A wrong key: refused at the header; the VM finishes at the source, the destination carries on.
+make_iso src3 "ip=10.0.3.1/24 migrate_key=alpha" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+make_iso dstkey "ip=10.0.3.2/24 exit=shell migrate_key=bravo"
+stop_at="^migrate: from 10\.0\.3\.1:[0-9]+: "
+pair src3 dstkey
+S=$TEST_DIR/src3.log D=$TEST_DIR/dstkey.log
+expect "wrong key: the destination refuses" \
+	"^migrate: from 10\.0\.3\.1:[0-9]+: refused: authentication failed \(wrong migrate_key\?\); what arrived is discarded$" "$D"
+expect "wrong key: the source hears why and keeps the VM" \
+	"^migrate: 'mig_steps' to 10\.0\.3\.2 failed: the destination refused the VM: refused: authentication failed \(wrong migrate_key\?\); 'mig_steps' continues here$" "$S"
+expect_eq "wrong key: the VM's whole run happens at the source" "$(reference mig_steps)" "$(vm_lines "$S" mig_steps)"
+expect "wrong key: the source VM exits normally" "^mips: 'mig_steps' exited after 21606926 instructions$" "$S"
+
+# 4. The destination dies mid-transfer (its QEMU killed as the writer's pages flow).
+port=$((port + 1))
+cp "$TEST_DIR/dst.iso" "$TEST_DIR/dst4.iso"
+make_iso src4 "ip=10.0.3.1/24 migrate_timeout=1000" "$TEST_DIR/mig_writer.s" "mips name=mig_writer"
+start_qemu dst4 90 -netdev socket,id=n0,listen=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:02"
+dst=$qpid
+for _ in $(seq 1 50); do
+	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+	sleep 0.1
+done
+(wait_for "$TEST_DIR/dst4.log" "^migrate: incoming from" 60 && sleep 0.3 && kill $dst) &
+killer=$!
+boot_qemu src4 90 -netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01"
+wait $killer $dst 2>/dev/null
+S=$TEST_DIR/src4.log
+expect "killed destination: it was receiving" "^migrate: incoming from 10\.0\.3\.1:[0-9]+$" "$TEST_DIR/dst4.log"
+expect_not "killed destination: it had not resumed the VM" "^mips: resumed" "$TEST_DIR/dst4.log"
+expect "killed destination: the source gives up and keeps the VM" \
+	"^migrate: 'mig_writer' to 10\.0\.3\.2 failed: (connection failed: )?timed out.*; 'mig_writer' continues here$" "$S"
+expect_eq "killed destination: the VM's whole run happens at the source" "$(reference mig_writer)" "$(vm_lines "$S" mig_writer)"
+
+# 5. Nobody listening: slirp's host port is closed, the connection is refused.
+closed=$((port + 1))
+program mig_steps 10.0.2.2:$closed
+make_iso src5 "" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+boot_qemu src5 60 -netdev user,id=n0 "${NIC[@]}"
+expect "nobody listening: refused, the VM continues" \
+	"^migrate: 'mig_steps' to 10\.0\.2\.2:$closed failed: connection failed: connection refused; 'mig_steps' continues here$"
+expect_eq "nobody listening: the VM's whole run happens at the source" "$(reference mig_steps)" "$(vm_lines "$last_log" mig_steps)"
+
 finish
