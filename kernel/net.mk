@@ -59,3 +59,8 @@ NET_RUN_QEMU_ARGS := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_FWD_PORT)-:7
 run-pair: deps
 	@$(MAKE) --no-print-directory all
 	tools/run-pair.sh -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
+
+BENCHES += bench-migrate
+.PHONY: bench-migrate
+bench-migrate: all $(BUILD)/mipsvm
+	@tools/bench-migrate.sh
