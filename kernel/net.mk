@@ -58,7 +58,7 @@ NET_RUN_QEMU_ARGS := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_FWD_PORT)-:7
 .PHONY: run-pair
 run-pair: deps
 	@$(MAKE) --no-print-directory all
-	tools/run-pair.sh -c "$(CMDLINE)" $(foreach m,$(ISO_MODULES),$(m))
+	tools/run-pair.sh -c "$(CMDLINE)" -b guest/mips/ticker.s "mips name=ticker" $(foreach m,$(ISO_MODULES),$(m))
 
 BENCHES += bench-migrate
 .PHONY: bench-migrate

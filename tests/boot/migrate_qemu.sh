@@ -41,8 +41,8 @@ start_qemu() {
 	qpid=$!
 }
 
-# pair SRC-NAME DST-NAME: the two ISOs joined by a socket link (10.0.3.1 -> 10.0.3.2); the
-# destination is stopped once its log shows $stop_at.
+# pair SRC-NAME DST-NAME [SHELL-INPUT]: the two ISOs joined by a socket link (10.0.3.1 -> 10.0.3.2),
+# the source's shell typed SHELL-INPUT if given; the destination is stopped once its log shows $stop_at.
 pair() {
 	port=$((port + 1))
 	start_qemu "$2" 90 -netdev socket,id=n0,listen=127.0.0.1:$port "${NIC[0]}" \
@@ -52,7 +52,12 @@ pair() {
 		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
 		sleep 0.1
 	done
-	boot_qemu "$1" 90 -netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01"
+	local link=(-netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01")
+	if [ $# -ge 3 ]; then
+		boot_qemu_shell "$1" 90 "$3" "${link[@]}"
+	else
+		boot_qemu "$1" 90 "${link[@]}"
+	fi
 	wait_for "$TEST_DIR/$2.log" "$stop_at" 30 || true
 	kill "$dst" 2>/dev/null
 	wait "$dst" 2>/dev/null
@@ -130,6 +135,23 @@ expect_not "killed destination: it had not resumed the VM" "^mips: resumed" "$TE
 expect "killed destination: the source gives up and keeps the VM" \
 	"^migrate: 'mig_writer' to 10\.0\.3\.2 failed: (connection failed: )?timed out.*; 'mig_writer' continues here$" "$S"
 expect_eq "killed destination: the VM's whole run happens at the source" "$(reference mig_writer)" "$(vm_lines "$S" mig_writer)"
+
+# 6. The shell's migrate command moves a running VM: it counts on at the destination from the
+# tick after the source's last.
+make_iso src6 "ip=10.0.3.1/24" guest/mips/ticker.s "mips name=ticker"
+printf 'vms\nvms\nvms\nvms\nmigrate ticker 10.0.3.2\n' >"$TEST_DIR/src6.in" # a few ticks first
+stop_at='^\[ticker\] tick [0-9]+ of 300'
+pair src6 dst "$TEST_DIR/src6.in"
+S=$TEST_DIR/src6.log D=$TEST_DIR/dst.log
+expect "shell migrate: the transfer starts" "^migrate: 'ticker' to 10\.0\.3\.2: started, [0-9]+ pages; it runs on while they go$" "$S"
+expect "shell migrate: moved" "^migrate: 'ticker' moved to 10\.0\.3\.2: $STATS$" "$S"
+expect "shell migrate: vms listed it running first" "^  mips  ticker +running +[0-9]+ instructions, [0-9]+ pages$" "$S"
+expect "shell migrate: the source's VM is migrated" "^mips: 'ticker' migrated after [0-9]+ instructions$" "$S"
+last=$(vm_lines "$S" ticker | sed -n 's/^tick \([0-9]*\) of 300.*/\1/p' | tail -n 1)
+first=$(vm_lines "$D" ticker | sed -n 's/^tick \([0-9]*\) of 300.*/\1/p' | head -n 1)
+[ "${last:-0}" -gt 0 ] && pass "shell migrate: it ticked at the source first ($last ticks)" ||
+	fail "shell migrate: no tick at the source before it moved"
+expect_eq "shell migrate: the destination's first tick follows the source's last" "$((${last:-0} + 1))" "${first:-none}"
 
 # 5. Nobody listening: slirp's host port is closed, the connection is refused.
 closed=$((port + 1))
