@@ -21,12 +21,13 @@ $(BUILD)/mipsvm: $(MIPS_TOOL_OBJS) $(patsubst %.c,$(BUILD)/tool/%.o,$(MIPSVM_SRC
 $(BUILD)/mipsvm-asan: $(MIPS_HOST_OBJS) $(patsubst %.c,$(BUILD)/host/%.o,$(MIPSVM_SRCS))
 	$(CC) $(HOST_LDFLAGS) -o $@ $^
 
-# Hosted unit tests link the sanitized library and the Linux port; script tests need both tools.
+# Hosted unit tests link the sanitized library and the Linux port; script tests need both tools
+# (and test_migrate.sh faultproxy, from tests/tools.mk).
 $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%.o $(MIPS_HOST_OBJS) \
 		$(MIPSVM_PORT_HOST_OBJ) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
 	$(CC) $(HOST_LDFLAGS) -o $@ $^
 
-$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS)
+$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy
 
 # libFuzzer targets (clang), built from the same sources with ASan/UBSan; run by test_libfuzzer.sh.
 MIPS_FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) -I.

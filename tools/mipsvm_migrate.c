@@ -8,6 +8,7 @@
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,12 @@
 #define RBUF_SIZE	(64u << 10)	/* the engine reads record by record: one recv() serves many */
 #define PEER_MAX	(INET_ADDRSTRLEN + sizeof ":65535")
 #define TARGET_MAX	128
+/* Receive buffer of incoming connections. The sender waits for its queue to drain (SIOCOUTQ)
+ * before each round, but Linux acknowledges what lands in our buffer, not what the engine has
+ * read: an autotuned buffer of megabytes would hide a backlog that the paused round then waits
+ * behind. A quarter MiB is about 2 ms of the engine's work (socket(7) SO_RCVBUF, set before
+ * listen() so the window scale fits). */
+#define RCVBUF_BYTES	(256 << 10)
 
 struct mipsvm_transfer {
 	struct mipsvm_host *h;
@@ -114,8 +121,13 @@ static size_t io_pending(void *ctx)
 	return (size_t)n;
 }
 
+/* The engine writes record by record and the last ones are small: Nagle would hold them back
+ * behind the peer's delayed acknowledgement, tens of ms of downtime (tcp(7) TCP_NODELAY). */
 static struct mipsvm_transfer *new_transfer(struct mipsvm_host *h, int fd)
 {
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	for (int i = 0; i < MIPSVM_MAX_TRANSFERS; i++) {
 		if (h->transfers[i])
 			continue;
@@ -223,8 +235,9 @@ bool mipsvm_mig_listen(struct mipsvm_host *h, const char *spec)
 		fprintf(h->diag, "mipsvm: --listen %s: %s\n", spec, why);
 		return false;
 	}
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rcvbuf = RCVBUF_BYTES;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, MIPSVM_MAX_TRANSFERS) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
 		fprintf(h->diag, "mipsvm: cannot listen on %s: %s\n", addr_text(&sa, at), strerror(errno));
@@ -453,12 +466,14 @@ static bool pump_all(struct mipsvm_host *h)
 	return moved;
 }
 
-/* Sleeps until a socket has something for us (or WAIT_MS pass). */
+/* Sleeps until a socket has something for us (or WAIT_MS pass). A server's VMs have all ended or
+ * are paused here: what they printed goes out now rather than whenever stdio's buffer fills. */
 static void wait_for_io(struct mipsvm_host *h)
 {
 	struct pollfd p[MIPSVM_MAX_TRANSFERS + 1];
 	nfds_t n = 0;
 
+	fflush(h->out);
 	if (h->listen_fd >= 0)
 		p[n++] = (struct pollfd){ .fd = h->listen_fd, .events = POLLIN };
 	for (int i = 0; i < MIPSVM_MAX_TRANSFERS; i++) {
