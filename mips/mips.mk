@@ -5,7 +5,7 @@ MIPSVM_SRCS := $(wildcard tools/mipsvm*.c)
 
 MIPS_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(MIPS_SRCS))
 MIPS_TOOL_OBJS := $(patsubst %.c,$(BUILD)/tool/%.o,$(MIPS_SRCS))
-MIPSVM_PORT_HOST_OBJ := $(BUILD)/host/tools/mipsvm_port.o
+MIPSVM_PORT_HOST_OBJS := $(BUILD)/host/tools/mipsvm_port.o $(BUILD)/host/tools/mipsvm_migrate.o
 
 MIPS_C_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_mips_*.c))
 MIPS_SCRIPT_TESTS := $(wildcard tests/mips/test_*.sh)
@@ -24,7 +24,7 @@ $(BUILD)/mipsvm-asan: $(MIPS_HOST_OBJS) $(patsubst %.c,$(BUILD)/host/%.o,$(MIPSV
 # Hosted unit tests link the sanitized library and the Linux port; script tests need both tools
 # (and test_migrate.sh faultproxy, from tests/tools.mk).
 $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%.o $(MIPS_HOST_OBJS) \
-		$(MIPSVM_PORT_HOST_OBJ) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
+		$(MIPSVM_PORT_HOST_OBJS) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
 	$(CC) $(HOST_LDFLAGS) -o $@ $^
 
 $(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy

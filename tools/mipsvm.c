@@ -411,7 +411,6 @@ static int run(const struct options *o)
 
 	host.out = stdout, host.diag = stderr, host.prefix = o->nspecs > 1 || o->listen;
 	mipsvm_port_init(&port, &host);
-	mipsvm_mig_init(&host);
 	host.mig = (struct mips_mig_config){ .key = o->keylen ? o->key : NULL, .keylen = o->keylen,
 					     .mem_limit = o->mem_limit };
 	host.once = o->once;

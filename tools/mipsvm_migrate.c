@@ -395,9 +395,11 @@ static bool pump_out(struct mipsvm_transfer *t)
 		mips_mig_out_stats(t->out, &stats);
 		mips_mig_stats_format(&stats, line, sizeof line);
 		fprintf(h->diag, "migrate: '%s' moved to %s: %s\n", t->name, t->peer, line);
-	} else {
-		fprintf(h->diag, "migrate: '%s' to %s failed: %s; '%s' continues here\n", t->name, t->peer,
-			mips_mig_out_error(t->out), t->name);
+	} else {	/* a VM that ended meanwhile does not continue anywhere */
+		enum mips_vm_state vs = mips_vm_state(mips_mig_out_vm(t->out));
+		bool runs_on = vs == MIPS_VM_RUNNING || vs == MIPS_VM_BLOCKED;
+		fprintf(h->diag, "migrate: '%s' to %s failed: %s%s%s%s\n", t->name, t->peer, mips_mig_out_error(t->out),
+			runs_on ? "; '" : "", runs_on ? t->name : "", runs_on ? "' continues here" : "");
 	}
 	end_transfer(t);
 	return true;

@@ -101,6 +101,7 @@ static void port_migrate(void *ud, struct mips_vm *vm, const char *target)
 void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)
 {
 	host->port = port;
+	mipsvm_mig_init(host);
 	*port = (struct mips_port){
 		.ud = host,
 		.alloc = port_alloc,

@@ -44,8 +44,8 @@ main:	li \$t0, 41
 EOS
 "$MIPSVM" -v "$TMP/para.s" >"$TMP/p.out" 2>"$TMP/p.err"
 check "SNAPSHOT and MIGRATE continue the VM" grep -qx 42 "$TMP/p.out"
-check "MIGRATE to a closed port reports the failure" grep -qx \
-	"migrate: 'para' to 127.0.0.1:1 failed: connection failed: connection refused; 'para' continues here" "$TMP/p.err"
+check "MIGRATE to a closed port reports the failure (the VM has exited by then)" grep -qx \
+	"migrate: 'para' to 127.0.0.1:1 failed: connection failed: connection refused" "$TMP/p.err"
 "$MIPSVM" -s "$TMP/para.snap" >"$TMP/p2.out" 2>/dev/null
 check "the SNAPSHOT file resumes after the SNAPSHOT instruction" grep -qx 42 "$TMP/p2.out"
 
