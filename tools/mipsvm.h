@@ -33,11 +33,14 @@ struct mipsvm_host {
 void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host);
 /* Registers a VM for output prefixing under name (NULL: the VM's own); false when the table is full. */
 bool mipsvm_host_add(struct mipsvm_host *host, struct mips_vm *vm, const char *name);
+/* The same into slot i (host->nvms appends), replacing what was there. */
+void mipsvm_host_put(struct mipsvm_host *host, int i, struct mips_vm *vm, const char *name);
 /* The host's name of a registered VM (the VM's own name otherwise). */
 const char *mipsvm_host_name(const struct mipsvm_host *host, const struct mips_vm *vm);
 /* Ends vm's unfinished prefixed line and flushes the output, before a message about it. */
 void mipsvm_host_end_line(struct mipsvm_host *host, const struct mips_vm *vm);
-/* VMs that are not over yet: running, blocked or paused for a migration. */
+/* Not over yet: running, blocked or paused for a migration. */
+bool mipsvm_vm_live(const struct mips_vm *vm);
 int mipsvm_host_live(const struct mipsvm_host *host);
 /* Reads a whole file into a malloc'd buffer; NULL (errno set) on failure. */
 char *mipsvm_read_file(const char *path, size_t *len);

@@ -323,6 +323,20 @@ void mipsvm_mig_start(struct mipsvm_host *h, struct mips_vm *vm, const char *tar
 		mips_vm_page_count(vm));
 }
 
+/* A slot for one more VM: a new one, else that of an ended VM no transfer holds, so a server runs
+ * on past MIPSVM_MAX_VMS arrivals (the ended VM is freed); -1 when all are live or held. */
+static int free_slot(struct mipsvm_host *h)
+{
+	if (h->nvms < MIPSVM_MAX_VMS)
+		return h->nvms;
+	for (int i = 0; i < h->nvms; i++)
+		if (!mipsvm_vm_live(h->vms[i]) && !sending(h, h->vms[i])) {
+			mips_vm_free(h->vms[i]);
+			return i;
+		}
+	return -1;
+}
+
 /* Takes a received VM under a name no live VM has ("fib-2", "fib-3"...), prefixed like the rest. */
 static void adopt(struct mipsvm_host *h, struct mips_vm *vm, const char *from)
 {
@@ -331,19 +345,19 @@ static void adopt(struct mipsvm_host *h, struct mips_vm *vm, const char *from)
 	snprintf(name, sizeof name, "%s", mips_vm_name(vm));
 	for (int n = 2; n < 100; n++) {
 		int i = 0;
-		while (i < h->nvms && (strcmp(h->names[i], name) || mips_vm_state(h->vms[i]) == MIPS_VM_EXITED ||
-				       mips_vm_state(h->vms[i]) == MIPS_VM_FAULTED ||
-				       mips_vm_state(h->vms[i]) == MIPS_VM_MIGRATED))
+		while (i < h->nvms && (strcmp(h->names[i], name) || !mipsvm_vm_live(h->vms[i])))
 			i++;
 		if (i == h->nvms)
 			break;
 		snprintf(name, sizeof name, "%.*s-%d", MIPS_NAME_MAX - 5, mips_vm_name(vm), n);
 	}
-	if (!mipsvm_host_add(h, vm, name)) {
-		fprintf(h->diag, "mips: '%s' from %s not resumed: %d VMs are here\n", name, from, MIPSVM_MAX_VMS);
+	int slot = free_slot(h);
+	if (slot < 0) {
+		fprintf(h->diag, "mips: '%s' from %s not resumed: %d VMs are live\n", name, from, MIPSVM_MAX_VMS);
 		mips_vm_free(vm);
 		return;
 	}
+	mipsvm_host_put(h, slot, vm, name);
 	fprintf(h->diag, "mips: resumed '%s' (from %s) at pc 0x%08x after %llu instructions\n", name, from,
 		mips_vm_pc(vm), (unsigned long long)mips_vm_icount(vm));
 }

@@ -114,13 +114,20 @@ void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)
 	};
 }
 
+void mipsvm_host_put(struct mipsvm_host *host, int i, struct mips_vm *vm, const char *name)
+{
+	host->vms[i] = vm;
+	snprintf(host->names[i], MIPS_NAME_MAX, "%s", name ? name : mips_vm_name(vm));
+	host->at_line_start[i] = true;
+	if (i == host->nvms)
+		host->nvms++;
+}
+
 bool mipsvm_host_add(struct mipsvm_host *host, struct mips_vm *vm, const char *name)
 {
 	if (host->nvms == MIPSVM_MAX_VMS)
 		return false;
-	host->vms[host->nvms] = vm;
-	snprintf(host->names[host->nvms], MIPS_NAME_MAX, "%s", name ? name : mips_vm_name(vm));
-	host->at_line_start[host->nvms++] = true;
+	mipsvm_host_put(host, host->nvms, vm, name);
 	return true;
 }
 
@@ -141,14 +148,18 @@ void mipsvm_host_end_line(struct mipsvm_host *host, const struct mips_vm *vm)
 	fflush(host->out);
 }
 
+bool mipsvm_vm_live(const struct mips_vm *vm)
+{
+	enum mips_vm_state st = mips_vm_state(vm);
+	return st == MIPS_VM_RUNNING || st == MIPS_VM_BLOCKED || st == MIPS_VM_PAUSED;
+}
+
 int mipsvm_host_live(const struct mipsvm_host *host)
 {
 	int n = 0;
 
-	for (int i = 0; i < host->nvms; i++) {
-		enum mips_vm_state st = mips_vm_state(host->vms[i]);
-		n += st == MIPS_VM_RUNNING || st == MIPS_VM_BLOCKED || st == MIPS_VM_PAUSED;
-	}
+	for (int i = 0; i < host->nvms; i++)
+		n += mipsvm_vm_live(host->vms[i]);
 	return n;
 }
 

@@ -208,6 +208,25 @@ done
 check "h: with the two sources' lines, they make two whole runs" cmp -s \
 	<(cat "$TMP/h1.src.out" "$TMP/h2.src.out" "$TMP/h.$NAME" "$TMP/h.$NAME-2" | sort) <(cat "$TMP/$NAME.ref" "$TMP/$NAME.ref" | sort)
 
+# i. One server, 66 VMs one after another: ended VMs give their places to new ones (the table holds
+# 64); one that arrives while another of its name runs there is renamed mig_short-2...
+dest i
+prog mig_short "127.0.0.1:$DPORT" i
+for _ in $(seq 66); do
+	"$MIPSVM" -v "$TMP/i/mig_short.s" >>"$TMP/i.src.out" 2>>"$TMP/i.src.err"
+done
+for _ in $(seq 200); do	# the 66th VM finishes, then the idle server flushes its output
+	[ "$(grep -c '' "$TMP/i.dst.out")" -ge 66 ] && break
+	sleep 0.05
+done
+check "i: the server is still up" kill -0 "$DPID"
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+expect_count "i: 66 VMs moved" 66 "^migrate: 'mig_short' moved to " "$TMP/i.src.err"
+expect_count "i: 66 resumed at the server" 66 "^mips: resumed 'mig_short(-[0-9]+)?' \(from $IP:[0-9]+\) at pc 0x004000[0-9a-f]{2} after [0-9]+ instructions$" "$TMP/i.dst.err"
+expect_count "i: 66 finished there" 66 '^mig_short(-[0-9]+)?: ok$' "$TMP/i.dst.out"
+expect_eq "i: none finished at the source" 0 "$(grep -c '' "$TMP/i.src.out")"
+
 # Key options.
 : >"$TMP/empty"
 "$MIPSVM" --listen 127.0.0.1:0 --migrate-key-file "$TMP/empty" 2>"$TMP/k.err"
