@@ -113,6 +113,21 @@ expect "c: ... the refusal" \
 	"^migrate: '$NAME' to $IP:$closed failed: connection failed: connection refused; '$NAME' continues here$" \
 	"$TMP/c.src.err"
 
+# c2. A bad target: one line says why, the VM carries on; a host name is resolved.
+prog $NAME "127.0.0.1:99999" c2
+src c2 $NAME c2
+check "c: a bad port: the VM runs to the end here" cmp -s "$TMP/c2.src.out" "$TMP/$NAME.ref"
+expect_lines "c: ... after one message" "$TMP/c2.src.err" 1
+expect "c: ... saying why" \
+	"^migrate: '$NAME' to 127\.0\.0\.1:99999: port '99999' is not a number from 1 to 65535; '$NAME' continues here$" \
+	"$TMP/c2.src.err"
+prog mig_short "localhost:$closed" c3
+src c3 mig_short c3
+expect_eq "c: localhost, nobody listening: the VM finishes here" "ok" "$(cat "$TMP/c3.src.out")"
+expect "c: ... refused" \
+	"^migrate: 'mig_short' to localhost:$closed failed: connection failed: connection refused; 'mig_short' continues here$" \
+	"$TMP/c3.src.err"
+
 # d to g against one keyed server that must survive every refused stream, then take a good one.
 printf 'right key\n' >"$TMP/keyfile"
 dest d --once --migrate-key-file "$TMP/keyfile"
