@@ -24,6 +24,8 @@
 #define WAIT_MS		10		/* longest poll() while no VM can run: the engines time out by pumps */
 #define ACCEPT_EVERY_NS	1000000ull	/* while VMs run, look for new connections this often */
 #define RBUF_SIZE	(64u << 10)	/* the engine reads record by record: one recv() serves many */
+#define RECV_BUDGET	(256u << 10)	/* most bytes one receiving pump takes, like the sender's bound,
+					 * so the VMs running here get their turns during a transfer */
 #define PEER_MAX	(INET_ADDRSTRLEN + sizeof ":65535")
 #define TARGET_MAX	128
 /* Receive buffer of incoming connections. The sender waits for its queue to drain (SIOCOUTQ)
@@ -45,6 +47,7 @@ struct mipsvm_transfer {
 	char err_text[64];
 	bool moved;			/* bytes went either way in this pump */
 	bool send_full;			/* a send found the socket full in this pump */
+	size_t recv_left;		/* of RECV_BUDGET in this pump */
 	uint64_t drain_until;
 	uint8_t rbuf[RBUF_SIZE];
 	size_t roff, rlen;
@@ -80,7 +83,9 @@ static long io_recv(void *ctx, void *buf, size_t len)
 	if (t->err)
 		return MIPS_IO_ERR;
 	if (t->roff == t->rlen) {
-		ssize_t n = recv(t->fd, t->rbuf, sizeof t->rbuf, 0);
+		if (!t->recv_left)
+			return MIPS_IO_AGAIN;	/* pumped enough for now: more on the next turn */
+		ssize_t n = recv(t->fd, t->rbuf, t->recv_left < sizeof t->rbuf ? t->recv_left : sizeof t->rbuf, 0);
 		if (n == 0)
 			return MIPS_IO_EOF;
 		if (n < 0 && transient(errno))
@@ -90,6 +95,7 @@ static long io_recv(void *ctx, void *buf, size_t len)
 			return MIPS_IO_ERR;
 		}
 		t->roff = 0, t->rlen = (size_t)n;
+		t->recv_left -= (size_t)n;
 		t->moved = true;
 	}
 	size_t n = len < t->rlen - t->roff ? len : t->rlen - t->roff;
@@ -404,12 +410,13 @@ static bool pump_out(struct mipsvm_transfer *t)
 
 	if (st == MIPS_MIG_ACTIVE)
 		return t->moved;
-	mipsvm_host_end_line(h, mips_mig_out_vm(t->out));
 	if (st == MIPS_MIG_DONE) {
+		mipsvm_host_end_line(h, mips_mig_out_vm(t->out));	/* its unfinished line ends here */
 		mips_mig_out_stats(t->out, &stats);
 		mips_mig_stats_format(&stats, line, sizeof line);
 		fprintf(h->diag, "migrate: '%s' moved to %s: %s\n", t->name, t->peer, line);
 	} else {	/* a VM that ended meanwhile does not continue anywhere */
+		fflush(h->out);
 		enum mips_vm_state vs = mips_vm_state(mips_mig_out_vm(t->out));
 		bool runs_on = vs == MIPS_VM_RUNNING || vs == MIPS_VM_BLOCKED;
 		fprintf(h->diag, "migrate: '%s' to %s failed: %s%s%s%s\n", t->name, t->peer, mips_mig_out_error(t->out),
@@ -472,6 +479,7 @@ static bool pump_all(struct mipsvm_host *h)
 		if (!t)
 			continue;
 		t->moved = t->send_full = false;
+		t->recv_left = RECV_BUDGET;
 		if (t->out)
 			moved |= pump_out(t);
 		else if (t->in)
