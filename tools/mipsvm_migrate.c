@@ -28,12 +28,6 @@
 					 * so the VMs running here get their turns during a transfer */
 #define PEER_MAX	(INET_ADDRSTRLEN + sizeof ":65535")
 #define TARGET_MAX	128
-/* Receive buffer of incoming connections. The sender waits for its queue to drain (SIOCOUTQ)
- * before each round, but Linux acknowledges what lands in our buffer, not what the engine has
- * read: an autotuned buffer of megabytes would hide a backlog that the paused round then waits
- * behind. A quarter MiB is about 2 ms of the engine's work (socket(7) SO_RCVBUF, set before
- * listen() so the window scale fits). */
-#define RCVBUF_BYTES	(256 << 10)
 
 struct mipsvm_transfer {
 	struct mipsvm_host *h;
@@ -241,9 +235,8 @@ bool mipsvm_mig_listen(struct mipsvm_host *h, const char *spec)
 		fprintf(h->diag, "mipsvm: --listen %s: %s\n", spec, why);
 		return false;
 	}
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rcvbuf = RCVBUF_BYTES;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, MIPSVM_MAX_TRANSFERS) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
 		fprintf(h->diag, "mipsvm: cannot listen on %s: %s\n", addr_text(&sa, at), strerror(errno));
