@@ -20,7 +20,7 @@ prog() {
 # wait_for FILE REGEX SECONDS
 wait_for() {
 	for _ in $(seq 1 $(($3 * 10))); do
-		tr -d '\r' <"$1" 2>/dev/null | grep -Eq -- "$2" && return 0
+		tr -d '\r' 2>/dev/null <"$1" | grep -Eq -- "$2" && return 0
 		sleep 0.1
 	done
 	return 1

@@ -5,7 +5,7 @@
 # Every VM's output, source lines then destination lines, must equal mipsvm's uninterrupted run.
 . tests/boot/lib.sh
 
-F=tests/boot/fixtures
+F=tests/mips
 MIPSVM=build/mipsvm
 PROXY=build/tool/faultproxy
 port=$((21000 + $$ % 20000)) # per run, so parallel runs on one machine do not collide
@@ -14,19 +14,24 @@ NIC=(-device virtio-net-pci,netdev=n0,disable-legacy=on)
 # vm_lines LOG NAME: that VM's output lines without the prefix.
 vm_lines() { tr -d '\r' <"$1" | sed -n "s/^\[$2\] //p"; }
 
-# program NAME TARGET: the fixture NAME with its MIGRATE aimed at TARGET, as $TEST_DIR/NAME-<tag>.s.
+# program NAME TARGET: tests/mips/NAME.s with its MIGRATE aimed at TARGET, as $TEST_DIR/NAME.s.
 program() { sed "s/@TARGET@/$2/" "$F/$1.s" >"$TEST_DIR/$1.s"; }
 
-# reference NAME: stdout of the uninterrupted run (its MIGRATE goes nowhere: port 1 is closed).
+# reference NAME: stdout of the uninterrupted run (MIGRATE, one word, replaced by a nop).
 reference() {
-	sed "s/@TARGET@/127.0.0.1:1/" "$F/$1.s" >"$TEST_DIR/$1-ref.s"
+	sed 's/^\tMIGRATE @TARGET@$/\tnop/' "$F/$1.s" >"$TEST_DIR/$1-ref.s"
 	$MIPSVM -v "$TEST_DIR/$1-ref.s" 2>/dev/null
+}
+
+# instructions NAME: how many instructions the uninterrupted run executes, exit included.
+instructions() {
+	$MIPSVM --stats -v "$TEST_DIR/$1-ref.s" 2>&1 >/dev/null | sed -nE 's/.*: ([0-9]+) instructions in .*/\1/p'
 }
 
 # wait_for LOG REGEX SECONDS: until a line of LOG matches; false on timeout.
 wait_for() {
 	for _ in $(seq 1 $(($3 * 10))); do
-		tr -d '\r' <"$1" 2>/dev/null | grep -Eq -- "$2" && return 0
+		tr -d '\r' 2>/dev/null <"$1" | grep -Eq -- "$2" && return 0
 		sleep 0.1
 	done
 	return 1
@@ -78,19 +83,20 @@ judge() {
 STATS='[0-9]+ rounds?, [0-9]+ pages \([0-9]+ in the paused round\), [0-9]+ bytes, total [0-9.]+ ms, downtime [0-9.]+ ms, [0-9.]+ MB/s'
 
 # 1. Tally -> Tally: a VM that computes, moved mid-run by its own MIGRATE.
-program mig_steps 10.0.3.2
-make_iso src1 "ip=10.0.3.1/24" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+program mig_progress 10.0.3.2
+make_iso src1 "ip=10.0.3.1/24" "$TEST_DIR/mig_progress.s" "mips name=mig_progress"
 make_iso dst "ip=10.0.3.2/24 exit=shell"
-stop_at="^mips: 'mig_steps' exited"
+stop_at="^mips: 'mig_progress' exited"
 pair src1 dst
 S=$TEST_DIR/src1.log D=$TEST_DIR/dst.log
-expect "source: the transfer starts" "^migrate: 'mig_steps' to 10\.0\.3\.2: started, [0-9]+ pages; it runs on while they go$" "$S"
-expect "source: acknowledged, with rounds, bytes, time, downtime" "^migrate: 'mig_steps' moved to 10\.0\.3\.2: $STATS$" "$S"
-expect "source: the VM is migrated, not exited" "^mips: 'mig_steps' migrated after [0-9]+ instructions$" "$S"
-expect "destination: the same report" "^migrate: 'mig_steps' received from 10\.0\.3\.1:[0-9]+: $STATS$" "$D"
-expect "destination: resumed" "^mips: resumed 'mig_steps' \(from 10\.0\.3\.1:[0-9]+\) at pc 0x[0-9a-f]{8} after [0-9]+ instructions, slice 10000$" "$D"
-expect "destination: it finishes" "^mips: 'mig_steps' exited after 21606926 instructions$" "$D"
-judge mig_steps "$S" "$D"
+expect "source: the transfer starts" "^migrate: 'mig_progress' to 10\.0\.3\.2: started, [0-9]+ pages; it runs on while they go$" "$S"
+expect "source: acknowledged, with rounds, bytes, time, downtime" "^migrate: 'mig_progress' moved to 10\.0\.3\.2: $STATS$" "$S"
+expect "source: the VM is migrated, not exited" "^mips: 'mig_progress' migrated after [0-9]+ instructions$" "$S"
+expect "destination: the same report" "^migrate: 'mig_progress' received from 10\.0\.3\.1:[0-9]+: $STATS$" "$D"
+expect "destination: resumed" "^mips: resumed 'mig_progress' \(from 10\.0\.3\.1:[0-9]+\) at pc 0x[0-9a-f]{8} after [0-9]+ instructions, slice 10000$" "$D"
+judge mig_progress "$S" "$D"
+expect "destination: it finishes, after as many instructions as the uninterrupted run" \
+	"^mips: 'mig_progress' exited after $(instructions mig_progress) instructions$" "$D"
 
 # 2. Tally -> Tally: a VM that keeps rewriting its 1 MiB while the pages go.
 program mig_writer 10.0.3.2
@@ -103,7 +109,7 @@ expect "writer: resent pages it dirtied (more than its 260)" "^migrate: 'mig_wri
 judge mig_writer "$S" "$D"
 
 # 3. A wrong key: refused at the header; the VM finishes at the source, the destination carries on.
-make_iso src3 "ip=10.0.3.1/24 migrate_key=alpha" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+make_iso src3 "ip=10.0.3.1/24 migrate_key=alpha" "$TEST_DIR/mig_progress.s" "mips name=mig_progress"
 make_iso dstkey "ip=10.0.3.2/24 exit=shell migrate_key=bravo"
 stop_at="^migrate: from 10\.0\.3\.1:[0-9]+: "
 pair src3 dstkey
@@ -111,9 +117,9 @@ S=$TEST_DIR/src3.log D=$TEST_DIR/dstkey.log
 expect "wrong key: the destination refuses" \
 	"^migrate: from 10\.0\.3\.1:[0-9]+: refused: authentication failed \(wrong migrate_key\?\); what arrived is discarded$" "$D"
 expect "wrong key: the source hears why and keeps the VM" \
-	"^migrate: 'mig_steps' to 10\.0\.3\.2 failed: the destination refused the VM: refused: authentication failed \(wrong migrate_key\?\); 'mig_steps' continues here$" "$S"
-expect_eq "wrong key: the VM's whole run happens at the source" "$(reference mig_steps)" "$(vm_lines "$S" mig_steps)"
-expect "wrong key: the source VM exits normally" "^mips: 'mig_steps' exited after 21606926 instructions$" "$S"
+	"^migrate: 'mig_progress' to 10\.0\.3\.2 failed: the destination refused the VM: refused: authentication failed \(wrong migrate_key\?\); 'mig_progress' continues here$" "$S"
+expect_eq "wrong key: the VM's whole run happens at the source" "$(reference mig_progress)" "$(vm_lines "$S" mig_progress)"
+expect "wrong key: the source VM exits normally" "^mips: 'mig_progress' exited after $(instructions mig_progress) instructions$" "$S"
 
 # 4. The destination dies mid-transfer (its QEMU killed as the writer's pages flow).
 port=$((port + 1))
@@ -155,11 +161,62 @@ expect_eq "shell migrate: the destination's first tick follows the source's last
 
 # 5. Nobody listening: slirp's host port is closed, the connection is refused.
 closed=$((port + 1))
-program mig_steps 10.0.2.2:$closed
-make_iso src5 "" "$TEST_DIR/mig_steps.s" "mips name=mig_steps"
+program mig_progress 10.0.2.2:$closed
+make_iso src5 "" "$TEST_DIR/mig_progress.s" "mips name=mig_progress"
 boot_qemu src5 60 -netdev user,id=n0 "${NIC[@]}"
 expect "nobody listening: refused, the VM continues" \
-	"^migrate: 'mig_steps' to 10\.0\.2\.2:$closed failed: connection failed: connection refused; 'mig_steps' continues here$"
-expect_eq "nobody listening: the VM's whole run happens at the source" "$(reference mig_steps)" "$(vm_lines "$last_log" mig_steps)"
+	"^migrate: 'mig_progress' to 10\.0\.2\.2:$closed failed: connection failed: connection refused; 'mig_progress' continues here$"
+expect_eq "nobody listening: the VM's whole run happens at the source" "$(reference mig_progress)" "$(vm_lines "$last_log" mig_progress)"
+
+# 7. Linux -> Tally through the forwarded port: first a stream with one byte corrupted (via
+# faultproxy), refused; then, to the same Tally, a clean one.
+fport=$((port + 2))
+make_iso hub "exit=shell"
+start_qemu hub 90 -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$fport-:7283 "${NIC[@]}"
+hub=$qpid
+H=$TEST_DIR/hub.log
+wait_for "$H" "^migrate: listening on port 7283" 30
+wait_for "$H" "^net: .* address 10\.0\.2\.15/24" 30
+$PROXY --once --corrupt-at 2180 0 127.0.0.1:$fport >"$TEST_DIR/proxy7.out" &
+proxy=$!
+wait_for "$TEST_DIR/proxy7.out" "^faultproxy: listening on " 10
+pport=$(sed -n 's/^faultproxy: listening on 127\.0\.0\.1://p' "$TEST_DIR/proxy7.out")
+program mig_progress 127.0.0.1:$pport
+$MIPSVM -v "$TEST_DIR/mig_progress.s" >"$TEST_DIR/linux7a.out" 2>"$TEST_DIR/linux7a.err"
+wait $proxy
+expect "corrupted byte: faultproxy flipped byte 2180" "^faultproxy: corrupted byte 2180 " "$TEST_DIR/proxy7.out"
+wait_for "$H" "^migrate: from 10\.0\.2\.2:[0-9]+: " 10
+expect "corrupted byte: Tally refuses the stream" \
+	"^migrate: from 10\.0\.2\.2:[0-9]+: the source sent a record with a bad CRC; what arrived is discarded$" "$H"
+expect "corrupted byte: mipsvm hears the refusal" \
+	"^migrate: 'mig_progress' to 127\.0\.0\.1:$pport failed: the destination refused the VM: the source sent a record with a bad CRC; 'mig_progress' continues here$" \
+	"$TEST_DIR/linux7a.err"
+expect_eq "corrupted byte: the VM's whole run happens in mipsvm" "$(reference mig_progress)" "$(cat "$TEST_DIR/linux7a.out")"
+program mig_progress 127.0.0.1:$fport
+$MIPSVM -v "$TEST_DIR/mig_progress.s" >"$TEST_DIR/linux7b.out" 2>"$TEST_DIR/linux7b.err"
+expect_eq "Linux -> Tally: mipsvm exits 0 once the VM has moved" 0 $?
+wait_for "$H" "^mips: 'mig_progress' exited" 60
+kill $hub 2>/dev/null
+wait $hub 2>/dev/null
+expect "Linux -> Tally: mipsvm reports the move" "^migrate: 'mig_progress' moved to 127\.0\.0\.1:$fport: $STATS$" "$TEST_DIR/linux7b.err"
+expect "Linux -> Tally: the same Tally, still up, takes it" "^migrate: 'mig_progress' received from 10\.0\.2\.2:[0-9]+: $STATS$" "$H"
+expect_eq "Linux -> Tally: mipsvm's lines + Tally's lines = the uninterrupted run" "$(reference mig_progress)" \
+	"$(cat "$TEST_DIR/linux7b.out"; vm_lines "$H" mig_progress)"
+
+# 8. Tally -> Linux: mipsvm --listen takes the VM from Tally (10.0.2.2 is the host's loopback).
+$MIPSVM --listen 127.0.0.1:0 --once >"$TEST_DIR/linux8.out" 2>"$TEST_DIR/linux8.err" &
+listener=$!
+wait_for "$TEST_DIR/linux8.err" "^mipsvm: listening on 127\.0\.0\.1:[0-9]+$" 10
+lport=$(sed -n 's/^mipsvm: listening on 127\.0\.0\.1://p' "$TEST_DIR/linux8.err")
+program mig_progress 10.0.2.2:$lport
+make_iso src8 "" "$TEST_DIR/mig_progress.s" "mips name=mig_progress"
+boot_qemu src8 60 -netdev user,id=n0 "${NIC[@]}"
+wait $listener
+expect_eq "Tally -> Linux: mipsvm --once exits 0 after the VM ends" 0 $?
+expect "Tally -> Linux: Tally reports the move" "^migrate: 'mig_progress' moved to 10\.0\.2\.2:$lport: $STATS$"
+expect "Tally -> Linux: mipsvm reports the arrival" "^migrate: 'mig_progress' received from 127\.0\.0\.1:[0-9]+: $STATS$" \
+	"$TEST_DIR/linux8.err"
+expect_eq "Tally -> Linux: Tally's lines + mipsvm's lines = the uninterrupted run" "$(reference mig_progress)" \
+	"$(vm_lines "$last_log" mig_progress; sed 's/^mig_progress: //' "$TEST_DIR/linux8.out")"
 
 finish
