@@ -311,6 +311,10 @@ void mipsvms_snapshot(const char *name, const char *file)
 	char err[DISK_ERR_MAX];
 	if (!k)
 		return;
+	if (mips_vm_state(k->vm) == MIPS_VM_PAUSED) {
+		kprintf("snapshot: '%s' is paused while its last pages migrate; try again in a moment\n", name);
+		return;
+	}
 	if (!mips_snapshot_to_buffer(k->vm, &buf, &len)) {
 		kprintf("snapshot: out of memory serialising '%s'\n", name);
 		return;
