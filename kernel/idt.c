@@ -45,6 +45,18 @@ void idt_init(void)
 	lidt(&p);
 }
 
+void idt_set_gate(int vector, void (*handler)(void))
+{
+	uint64_t a = (uintptr_t)handler;
+	idt[vector] = (struct idt_gate){
+		.offset_lo = a & 0xffff,
+		.selector = GDT_KERNEL_CS,
+		.type_attr = GATE_INTERRUPT_PRESENT,
+		.offset_mid = (a >> 16) & 0xffff,
+		.offset_hi = a >> 32,
+	};
+}
+
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
 	"#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor segment overrun",

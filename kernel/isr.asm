@@ -89,6 +89,21 @@ isr_common:
 	add rsp, 16
 	iretq
 
+; The idle loop's APIC timer (kernel/idle.c): it only has to wake hlt; acknowledge and return.
+extern apic_eoi
+global idle_timer_isr
+idle_timer_isr:
+	push rax
+	mov rax, [rel apic_eoi]
+	mov dword [rax], 0
+	pop rax
+	iretq
+
+; A spurious APIC interrupt takes no EOI (Intel SDM Vol. 3A, 11.9).
+global spurious_isr
+spurious_isr:
+	iretq
+
 section .rodata
 global isr_table
 isr_table:

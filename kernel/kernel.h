@@ -2,10 +2,13 @@
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
+#include <stdbool.h>
+
 /* One turn of everything that is not the VMX guest: serial input (shell), devices, network timers,
  * one slice of each MIPS VM. The VMX run loop calls it after every exit that returns to Tally
- * because of the preemption timer or an external event; it never blocks. */
-void kernel_poll(void);
+ * because of the preemption timer or an external event; it never blocks. True when some MIPS VM
+ * can run on its next turn (otherwise the caller may sleep). */
+bool kernel_poll(void);
 
 /* The VMX part of Tally (vmx/). vmx_report_caps() prints the capability line of the banner;
  * vmx_run_guests() runs every "guest" module to its end and returns. */

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/disk.h"
 #include "kernel/gdt.h"
+#include "kernel/idle.h"
 #include "kernel/kernel.h"
 #include "kernel/migrate.h"
 #include "kernel/mipsvms.h"
@@ -166,13 +167,23 @@ static void run_selftest(void)
 
 static bool shell_on;
 
-void kernel_poll(void)
+/* How long the idle loop sleeps: the longest extra delay before a frame or a key is seen. */
+#define IDLE_US 100
+
+bool kernel_poll(void)
 {
 	if (shell_on)
 		shell_poll();
 	net_poll();
 	migrate_poll();
-	mipsvms_round();
+	return mipsvms_round() > 0;
+}
+
+/* The main loop once VMX guests are done: polls, and sleeps a little whenever no VM can run. */
+static void poll_or_idle(void)
+{
+	if (!kernel_poll())
+		idle_wait(IDLE_US);
 }
 
 /* What happens once every VM has ended: exit=poweroff (default), halt, or shell (stay in the
@@ -183,7 +194,7 @@ static void the_end(void)
 	if (e && !strcmp(e, "shell") && shell_on) {
 		kprintf("Tally: the shell stays up (exit=shell); 'halt' powers off\n");
 		for (;;)
-			kernel_poll();
+			poll_or_idle();
 	}
 	if (e && !strcmp(e, "halt")) {
 		kprintf("Tally: halted (exit=halt)\n");
@@ -207,6 +218,7 @@ void kmain(uint32_t magic, uint64_t info)
 	apply_log_level();
 	pmm_init();
 	tsc_init();
+	idle_init();
 	pci_init();
 	banner();
 	run_selftest();
@@ -218,7 +230,7 @@ void kmain(uint32_t magic, uint64_t info)
 		shell_start();
 	vmx_run_guests(); /* calls kernel_poll() between guest runs */
 	while (mipsvms_live() || migrate_active())
-		kernel_poll();
+		poll_or_idle();
 	kprintf("Tally: all VMs have ended\n");
 	the_end();
 }

@@ -263,17 +263,17 @@ static void report_end(struct kvm *k)
 
 size_t mipsvms_round(void)
 {
-	size_t live_count = 0;
+	size_t can_run = 0;
 	for (size_t i = 0; i < nvms; i++) {
 		struct kvm *k = &vms[i];
 		if (runnable(k))
 			mips_vm_run(k->vm, k->slice);
-		if (live(k))
-			live_count++;
-		else if (!k->reported && !k->killed)
+		if (runnable(k))
+			can_run++;
+		else if (!live(k) && !k->reported && !k->killed)
 			report_end(k);
 	}
-	return live_count;
+	return can_run;
 }
 
 size_t mipsvms_live(void)

@@ -12,7 +12,7 @@ struct mips_port;
 
 /* Starts every "mips" module (and "mipsconfig" module); prints what it started. */
 void mipsvms_start_modules(void);
-/* One slice for every runnable VM; returns how many VMs are still live. */
+/* One slice for every runnable VM; returns how many can run on their next turn. */
 size_t mipsvms_round(void);
 size_t mipsvms_live(void);
 

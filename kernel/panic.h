@@ -25,5 +25,7 @@ void panic_frame(const struct trap_frame *tf, const char *why) __attribute__((no
 	} while (0)
 
 void idt_init(void);
+/* Points vector at handler (an interrupt gate); for the few interrupts Tally takes (kernel/idle.c). */
+void idt_set_gate(int vector, void (*handler)(void));
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-migrate.sh: live migration figures (make bench-migrate): rounds, pages, total time, downtime
 # and MB/s for a VM with 1 MiB and 16 MiB of touched memory, idle and rewriting a 64-page hot set,
-# between two mipsvm processes on 127.0.0.1 and between two Tallys under QEMU TCG (socket netdev).
+# between two mipsvm processes on 127.0.0.1 and between two Tallys under QEMU TCG (UDP socket netdev).
 # Each figure is one migration, as the source reports it (downtime: paused to acknowledged).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -61,22 +61,18 @@ for mib in 1 16; do
 		wait $send $recv 2>/dev/null
 		row "mipsvm-mipsvm" $mib $mode "$dir/send.log"
 
-		# Tally -> Tally under QEMU TCG
-		port=$((port + 1))
+		# Tally -> Tally under QEMU TCG, on a UDP socket link (see tests/boot/migrate_qemu.sh)
+		port=$((port + 2))
 		rm -f "$dir"/*.log
 		tools/mkiso.sh -o "$dir/src.iso" -k build/tally.elf -c "ip=10.0.3.1/24 loglevel=warn" \
 			-m "$(prog $mib $hot 10.0.3.2)" "mips name=load" >/dev/null
 		tools/mkiso.sh -o "$dir/dst.iso" -k build/tally.elf -c "ip=10.0.3.2/24 exit=shell loglevel=warn" >/dev/null
 		nic="virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03"
 		tools/run-qemu.sh --tcg -s "$dir/dst.log" -t 300 "$dir/dst.iso" -- \
-			-netdev socket,id=n0,listen=127.0.0.1:$port -device "$nic:02" &
+			-netdev socket,id=n0,udp=127.0.0.1:$((port + 1)),localaddr=127.0.0.1:$port -device "$nic:02" &
 		dst=$!
-		for _ in $(seq 1 50); do
-			ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
-			sleep 0.1
-		done
 		tools/run-qemu.sh --tcg -s "$dir/src.log" -t 300 "$dir/src.iso" -- \
-			-netdev socket,id=n0,connect=127.0.0.1:$port -device "$nic:01" &
+			-netdev socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1)) -device "$nic:01" &
 		src=$!
 		wait_for "$dir/src.log" "^migrate: '.*' (moved to|to .* failed)" 280
 		kill $src $dst 2>/dev/null

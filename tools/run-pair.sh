@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# run-pair.sh: two Tallys in two QEMUs joined by a -netdev socket link on 127.0.0.1, with static
-# addresses: "A" 10.0.3.1/24 (listens; its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24
-# (connects; its serial console is this terminal: type shell commands there, Ctrl-A X quits both).
+# run-pair.sh: two Tallys in two QEMUs joined by a -netdev socket link (UDP on 127.0.0.1 ports PORT
+# and PORT+1: QEMU's TCP socket link holds small frames behind Nagle), with static addresses:
+# "A" 10.0.3.1/24 (its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24 (its serial
+# console is this terminal: type shell commands there, Ctrl-A X quits both).
 # usage: run-pair.sh [-k tally.elf] [-c "extra kernel command line"] [-p PORT] [-b FILE "module cmdline"]...
 #                    [FILE "module cmdline"]...     (-b: a module on B only; the others go on both)
 set -euo pipefail
@@ -29,15 +30,12 @@ nic() { echo "-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00
 
 : >"$dir/a.log"
 # shellcheck disable=SC2046
-tools/run-qemu.sh -s "$dir/a.log" "$dir/a.iso" -- -netdev socket,id=n0,listen=127.0.0.1:$port $(nic 01) &
+tools/run-qemu.sh -s "$dir/a.log" "$dir/a.iso" -- \
+	-netdev socket,id=n0,udp=127.0.0.1:$((port + 1)),localaddr=127.0.0.1:$port $(nic 01) &
 a_pid=$!
 tail -n +1 -f "$dir/a.log" | sed -u 's/^/[A] /' &
 tail_pid=$!
 trap 'kill $a_pid $tail_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
-	sleep 0.1
-done
 echo "run-pair: A is 10.0.3.1 (serial in $dir/a.log, shown as [A]); B is 10.0.3.2 on this terminal"
 # shellcheck disable=SC2046
-tools/run-qemu.sh "$dir/b.iso" -- -netdev socket,id=n0,connect=127.0.0.1:$port $(nic 02)
+tools/run-qemu.sh "$dir/b.iso" -- -netdev socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1)) $(nic 02)

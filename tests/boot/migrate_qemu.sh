@@ -46,18 +46,24 @@ start_qemu() {
 	qpid=$!
 }
 
+# link SIDE: QEMU arguments for one end (src 10.0.3.1, dst 10.0.3.2) of a UDP socket link on
+# loopback ports $port and $port+1. UDP, not the TCP socket netdev: QEMU does not set TCP_NODELAY
+# there, and Nagle on the host's socket holds small frames for a delayed ACK (40 ms).
+link() {
+	local me=$port peer=$((port + 1)) mac=01
+	[ "$1" = dst ] && me=$((port + 1)) peer=$port mac=02
+	echo "-netdev socket,id=n0,udp=127.0.0.1:$peer,localaddr=127.0.0.1:$me ${NIC[0]} ${NIC[1]},mac=52:54:00:00:03:$mac"
+}
+
 # pair SRC-NAME DST-NAME [SHELL-INPUT]: the two ISOs joined by a socket link (10.0.3.1 -> 10.0.3.2),
 # the source's shell typed SHELL-INPUT if given; the destination is stopped once its log shows $stop_at.
 pair() {
-	port=$((port + 1))
-	start_qemu "$2" 90 -netdev socket,id=n0,listen=127.0.0.1:$port "${NIC[0]}" \
-		"${NIC[1]},mac=52:54:00:00:03:02"
+	port=$((port + 2))
+	# shellcheck disable=SC2046
+	start_qemu "$2" 90 $(link dst)
 	local dst=$qpid
-	for _ in $(seq 1 50); do
-		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
-		sleep 0.1
-	done
-	local link=(-netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01")
+	# shellcheck disable=SC2207
+	local link=($(link src))
 	if [ $# -ge 3 ]; then
 		boot_qemu_shell "$1" 90 "$3" "${link[@]}"
 	else
@@ -122,18 +128,16 @@ expect_eq "wrong key: the VM's whole run happens at the source" "$(reference mig
 expect "wrong key: the source VM exits normally" "^mips: 'mig_progress' exited after $(instructions mig_progress) instructions$" "$S"
 
 # 4. The destination dies mid-transfer (its QEMU killed as the writer's pages flow).
-port=$((port + 1))
+port=$((port + 2))
 cp "$TEST_DIR/dst.iso" "$TEST_DIR/dst4.iso"
 make_iso src4 "ip=10.0.3.1/24 migrate_timeout=1000" "$TEST_DIR/mig_writer.s" "mips name=mig_writer"
-start_qemu dst4 90 -netdev socket,id=n0,listen=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:02"
+# shellcheck disable=SC2046
+start_qemu dst4 90 $(link dst)
 dst=$qpid
-for _ in $(seq 1 50); do
-	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
-	sleep 0.1
-done
 (wait_for "$TEST_DIR/dst4.log" "^migrate: incoming from" 60 && sleep 0.3 && kill $dst) &
 killer=$!
-boot_qemu src4 90 -netdev socket,id=n0,connect=127.0.0.1:$port "${NIC[0]}" "${NIC[1]},mac=52:54:00:00:03:01"
+# shellcheck disable=SC2046
+boot_qemu src4 90 $(link src)
 wait $killer $dst 2>/dev/null
 S=$TEST_DIR/src4.log
 expect "killed destination: it was receiving" "^migrate: incoming from 10\.0\.3\.1:[0-9]+$" "$TEST_DIR/dst4.log"
@@ -160,7 +164,7 @@ first=$(vm_lines "$D" ticker | sed -n 's/^tick \([0-9]*\) of 300.*/\1/p' | head 
 expect_eq "shell migrate: the destination's first tick follows the source's last" "$((${last:-0} + 1))" "${first:-none}"
 
 # 5. Nobody listening: slirp's host port is closed, the connection is refused.
-closed=$((port + 1))
+closed=$((port + 2))
 program mig_progress 10.0.2.2:$closed
 make_iso src5 "" "$TEST_DIR/mig_progress.s" "mips name=mig_progress"
 boot_qemu src5 60 -netdev user,id=n0 "${NIC[@]}"
@@ -170,7 +174,7 @@ expect_eq "nobody listening: the VM's whole run happens at the source" "$(refere
 
 # 7. Linux -> Tally through the forwarded port: first a stream with one byte corrupted (via
 # faultproxy), refused; then, to the same Tally, a clean one.
-fport=$((port + 2))
+fport=$((port + 3))
 make_iso hub "exit=shell"
 start_qemu hub 90 -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$fport-:7283 "${NIC[@]}"
 hub=$qpid

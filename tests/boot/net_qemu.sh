@@ -47,13 +47,11 @@ port=$((port + 1))
 make_iso recv "selftest=tcp-recv ip=10.0.3.2/24"
 make_iso send "selftest=tcp-send ip=10.0.3.1/24 peer=10.0.3.2"
 tools/run-qemu.sh --tcg -s "$TEST_DIR/recv.log" -t 60 "$TEST_DIR/recv.iso" -- \
-	-netdev socket,id=n0,listen=127.0.0.1:$port -device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:02 &
+	-netdev socket,id=n0,udp=127.0.0.1:$((port + 1)),localaddr=127.0.0.1:$port \
+	-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:02 &
 recv_pid=$!
-for _ in $(seq 1 50); do
-	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
-	sleep 0.1
-done
-boot_qemu send 60 -netdev socket,id=n0,connect=127.0.0.1:$port -device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:01
+boot_qemu send 60 -netdev socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1)) \
+	-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:01
 wait $recv_pid
 expect "static address" '^net: virtio-net MAC 52:54:00:00:03:01 address 10\.0\.3\.1/24 gw 0\.0\.0\.0 \(static\)$'
 expect "sender: receiver confirmed" '^selftest: tcp-send: 1048576 bytes to 10\.0\.3\.2:7284, receiver says GOOD$'
