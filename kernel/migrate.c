@@ -15,6 +15,7 @@
 #define MAX_TRANSFERS 8
 #define DRAIN_MS 2000 /* after a refusal: read and drop until the sender hangs up, so the NAK is not reset away */
 #define PEER_MAX 24
+#define MIGRATE_MEM_MAX (2ull << 30) /* the engine's limits are 32-bit byte counts */
 #define DEFAULT_TIMEOUT_MS 10000 /* nothing moved for this long: the transfer has failed */
 
 struct transfer {
@@ -24,7 +25,6 @@ struct transfer {
 	struct mips_mig_in *in;
 	struct mips_mig_io io;
 	char peer[PEER_MAX];
-	char name[MIPS_NAME_MAX];
 	uint64_t drain_until; /* refused incoming stream being drained, or 0 */
 };
 
@@ -103,7 +103,6 @@ static void end_transfer(struct transfer *t, bool graceful)
 
 void migrate_init(const struct mips_port *port)
 {
-	vm_port = port;
 	if (!net_present())
 		return;
 	const char *key = option_get("migrate_key");
@@ -117,7 +116,13 @@ void migrate_init(const struct mips_port *port)
 	}
 	config.key = key;
 	config.keylen = key ? strlen(key) : 0;
-	config.mem_limit = (uint32_t)option_get_u64("migrate_mem", MIPS_DEFAULT_MEM_LIMIT);
+	uint64_t mem = option_get_u64("migrate_mem", MIPS_DEFAULT_MEM_LIMIT);
+	if (mem < MIPS_PAGE_SIZE || mem > MIGRATE_MEM_MAX) {
+		kprintf("migrate: migrate_mem=%llu is outside 4K..2G; using %uM\n", (unsigned long long)mem,
+			MIPS_DEFAULT_MEM_LIMIT >> 20);
+		mem = MIPS_DEFAULT_MEM_LIMIT;
+	}
+	config.mem_limit = (uint32_t)mem;
 	timeout_ms = option_get_u64("migrate_timeout", DEFAULT_TIMEOUT_MS);
 	if (!timeout_ms || timeout_ms > 3600000) {
 		kprintf("migrate: migrate_timeout=%llu ms is outside 1..3600000; using %u\n", (unsigned long long)timeout_ms,
@@ -125,6 +130,7 @@ void migrate_init(const struct mips_port *port)
 		timeout_ms = DEFAULT_TIMEOUT_MS;
 	}
 	config.timeout_ns = timeout_ms * 1000000;
+	vm_port = port; /* migration is on: outgoing from here, incoming if the port is good */
 	uint64_t port_no = option_get_u64("migrate_port", MIPS_MIG_DEFAULT_PORT);
 	if (!port_no || port_no > 65535) {
 		kprintf("migrate: migrate_port=%llu is not a TCP port; not listening\n", (unsigned long long)port_no);
@@ -140,8 +146,9 @@ void migrate_start(struct mips_vm *vm, const char *target)
 {
 	const char *name = mips_vm_name(vm);
 	console_begin_line();
-	if (!vm_port || !net_present()) {
-		kprintf("migrate: '%s' to %s: no network here; '%s' continues here\n", name, target, name);
+	if (!vm_port) {
+		kprintf("migrate: '%s' to %s: migration is off here (%s); '%s' continues here\n", name, target,
+			net_present() ? "see the migrate: line at boot" : "no network", name);
 		return;
 	}
 	if (migrate_sending(vm)) {
@@ -166,7 +173,6 @@ void migrate_start(struct mips_vm *vm, const char *target)
 		return;
 	}
 	strlcpy(t->peer, target, sizeof(t->peer));
-	strlcpy(t->name, name, sizeof(t->name));
 	kprintf("migrate: '%s' to %s: started, %zu pages; it runs on while they go\n", name, target,
 		mips_vm_page_count(vm));
 }
@@ -202,20 +208,10 @@ static void pump_out(struct transfer *t)
 	if (st == MIPS_MIG_ACTIVE)
 		return;
 	char line[MIPS_MSG_MAX];
+	mips_mig_out_outcome(t->out, t->peer, line, sizeof(line));
 	console_begin_line();
-	if (st == MIPS_MIG_DONE) {
-		struct mips_mig_stats stats;
-		mips_mig_out_stats(t->out, &stats);
-		mips_mig_stats_format(&stats, line, sizeof(line));
-		kprintf("migrate: '%s' moved to %s: %s\n", t->name, t->peer, line);
-		end_transfer(t, true);
-	} else {
-		enum mips_vm_state vs = mips_vm_state(mips_mig_out_vm(t->out));
-		bool runs_on = vs == MIPS_VM_RUNNING || vs == MIPS_VM_BLOCKED;
-		kprintf("migrate: '%s' to %s failed: %s%s%s%s\n", t->name, t->peer, mips_mig_out_error(t->out),
-			runs_on ? "; '" : "", runs_on ? t->name : "", runs_on ? "' continues here" : "");
-		end_transfer(t, false);
-	}
+	kprintf("migrate: %s\n", line);
+	end_transfer(t, st == MIPS_MIG_DONE);
 }
 
 static void pump_in(struct transfer *t)
@@ -233,20 +229,16 @@ static void pump_in(struct transfer *t)
 	if (st == MIPS_MIG_ACTIVE)
 		return;
 	char line[MIPS_MSG_MAX];
-	struct mips_mig_stats stats;
-	mips_mig_in_stats(t->in, &stats);
+	mips_mig_in_outcome(t->in, t->peer, line, sizeof(line));
 	console_begin_line();
+	kprintf("migrate: %s\n", line);
 	if (st == MIPS_MIG_FAILED) {
-		kprintf("migrate: from %s: %s; what arrived is discarded\n", t->peer, mips_mig_in_error(t->in));
 		mips_mig_in_free(t->in);
 		t->in = NULL;
 		t->drain_until = time_ms() + DRAIN_MS;
 		return;
 	}
-	struct mips_vm *vm = mips_mig_in_take(t->in);
-	mips_mig_stats_format(&stats, line, sizeof(line));
-	kprintf("migrate: '%s' received from %s: %s\n", mips_vm_name(vm), t->peer, line);
-	mipsvms_adopt(vm, t->peer);
+	mipsvms_adopt(mips_mig_in_take(t->in), t->peer);
 	end_transfer(t, true);
 }
 
@@ -283,7 +275,7 @@ void migrate_cancel(const struct mips_vm *vm)
 	for (int i = 0; i < MAX_TRANSFERS; i++) {
 		struct transfer *t = &transfers[i];
 		if (t->used && t->out && mips_mig_out_vm(t->out) == vm) {
-			kprintf("migrate: '%s' to %s: called off\n", t->name, t->peer);
+			kprintf("migrate: '%s' to %s: called off\n", mips_vm_name(vm), t->peer);
 			end_transfer(t, false);
 		}
 	}

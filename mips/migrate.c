@@ -830,3 +830,36 @@ void mips_mig_stats_format(const struct mips_mig_stats *st, char *buf, size_t ca
 	mips_sb_printf(&sb, ", %llu.%02llu MB/s", (unsigned long long)(kb_per_s / 1000),
 		       (unsigned long long)(kb_per_s % 1000 / 10));
 }
+
+void mips_mig_out_outcome(const struct mips_mig_out *m, const char *target, char *buf, size_t cap)
+{
+	struct mips_strbuf sb = { buf, cap, 0 };
+	const char *name = m->vm->name;
+	struct mips_mig_stats st;
+	char line[MIPS_MSG_MAX];
+
+	if (m->l.status == MIPS_MIG_DONE) {
+		mips_mig_out_stats(m, &st);
+		mips_mig_stats_format(&st, line, sizeof line);
+		mips_sb_printf(&sb, "'%s' moved to %s: %s", name, target, line);
+		return;
+	}
+	mips_sb_printf(&sb, "'%s' to %s failed: %s", name, target, m->l.err);
+	if (m->vm->state == MIPS_VM_RUNNING || m->vm->state == MIPS_VM_BLOCKED)	/* not if it ended meanwhile */
+		mips_sb_printf(&sb, "; '%s' continues here", name);
+}
+
+void mips_mig_in_outcome(const struct mips_mig_in *m, const char *peer, char *buf, size_t cap)
+{
+	struct mips_strbuf sb = { buf, cap, 0 };
+	struct mips_mig_stats st;
+	char line[MIPS_MSG_MAX];
+
+	if (m->l.status != MIPS_MIG_DONE || !m->vm) {
+		mips_sb_printf(&sb, "from %s: %s; what arrived is discarded", peer, m->l.err);
+		return;
+	}
+	mips_mig_in_stats(m, &st);
+	mips_mig_stats_format(&st, line, sizeof line);
+	mips_sb_printf(&sb, "'%s' received from %s: %s", m->vm->name, peer, line);
+}

@@ -199,6 +199,15 @@ struct mips_vm *mips_mig_in_take(struct mips_mig_in *m);
 /* Ends the receiver; a VM not taken is discarded. */
 void mips_mig_in_free(struct mips_mig_in *m);
 
+/*
+ * The outcome line both hosts print after "migrate: " once a pump returned DONE or FAILED:
+ * "'NAME' moved to TARGET: <stats>", "'NAME' to TARGET failed: <why>; 'NAME' continues here"
+ * (without the last part if the VM ended meanwhile); "'NAME' received from PEER: <stats>" (before
+ * mips_mig_in_take), "from PEER: <why>; what arrived is discarded".
+ */
+void mips_mig_out_outcome(const struct mips_mig_out *m, const char *target, char *buf, size_t cap);
+void mips_mig_in_outcome(const struct mips_mig_in *m, const char *peer, char *buf, size_t cap);
+
 /* One line for either console: "N rounds, N pages (N in the paused round), N bytes, total N.N ms,
  * downtime N.N ms, N.N MB/s". */
 void mips_mig_stats_format(const struct mips_mig_stats *st, char *buf, size_t cap);

@@ -36,7 +36,6 @@ struct mipsvm_transfer {
 	struct mips_mig_in *in;
 	struct mips_mig_io io;
 	char peer[TARGET_MAX];		/* the target as given, or the connecting address */
-	char name[MIPS_NAME_MAX];
 	int err;			/* errno of the call that failed (or of connect), 0 if none */
 	char err_text[64];
 	bool moved;			/* bytes went either way in this pump */
@@ -317,7 +316,6 @@ void mipsvm_mig_start(struct mipsvm_host *h, struct mips_vm *vm, const char *tar
 	}
 	t->err = err;
 	snprintf(t->peer, sizeof t->peer, "%s", target);
-	snprintf(t->name, sizeof t->name, "%s", name);
 	fprintf(h->diag, "migrate: '%s' to %s: started, %zu pages; it runs on while they go\n", name, target,
 		mips_vm_page_count(vm));
 }
@@ -398,23 +396,16 @@ static bool pump_out(struct mipsvm_transfer *t)
 {
 	struct mipsvm_host *h = t->h;
 	enum mips_mig_status st = mips_mig_out_pump(t->out);
-	struct mips_mig_stats stats;
 	char line[MIPS_MSG_MAX];
 
 	if (st == MIPS_MIG_ACTIVE)
 		return t->moved;
-	if (st == MIPS_MIG_DONE) {
+	if (st == MIPS_MIG_DONE)
 		mipsvm_host_end_line(h, mips_mig_out_vm(t->out));	/* its unfinished line ends here */
-		mips_mig_out_stats(t->out, &stats);
-		mips_mig_stats_format(&stats, line, sizeof line);
-		fprintf(h->diag, "migrate: '%s' moved to %s: %s\n", t->name, t->peer, line);
-	} else {	/* a VM that ended meanwhile does not continue anywhere */
+	else
 		fflush(h->out);
-		enum mips_vm_state vs = mips_vm_state(mips_mig_out_vm(t->out));
-		bool runs_on = vs == MIPS_VM_RUNNING || vs == MIPS_VM_BLOCKED;
-		fprintf(h->diag, "migrate: '%s' to %s failed: %s%s%s%s\n", t->name, t->peer, mips_mig_out_error(t->out),
-			runs_on ? "; '" : "", runs_on ? t->name : "", runs_on ? "' continues here" : "");
-	}
+	mips_mig_out_outcome(t->out, t->peer, line, sizeof line);
+	fprintf(h->diag, "migrate: %s\n", line);
 	end_transfer(t);
 	return true;
 }
@@ -437,25 +428,21 @@ static bool pump_in(struct mipsvm_transfer *t)
 {
 	struct mipsvm_host *h = t->h;
 	enum mips_mig_status st = mips_mig_in_pump(t->in);
-	struct mips_mig_stats stats;
 	char line[MIPS_MSG_MAX];
 
 	if (st == MIPS_MIG_ACTIVE)
 		return t->moved;
 	fflush(h->out);
+	mips_mig_in_outcome(t->in, t->peer, line, sizeof line);
+	fprintf(h->diag, "migrate: %s\n", line);
 	if (st == MIPS_MIG_FAILED) {
-		fprintf(h->diag, "migrate: from %s: %s; what arrived is discarded\n", t->peer, mips_mig_in_error(t->in));
 		mips_mig_in_free(t->in);
 		t->in = NULL;
 		shutdown(t->fd, SHUT_WR);
 		t->drain_until = now(h) + DRAIN_NS;
 		return true;
 	}
-	mips_mig_in_stats(t->in, &stats);
-	mips_mig_stats_format(&stats, line, sizeof line);
-	struct mips_vm *vm = mips_mig_in_take(t->in);
-	fprintf(h->diag, "migrate: '%s' received from %s: %s\n", mips_vm_name(vm), t->peer, line);
-	adopt(h, vm, t->peer);
+	adopt(h, mips_mig_in_take(t->in), t->peer);
 	end_transfer(t);
 	if (h->once)
 		stop_listening(h);
