@@ -5,6 +5,7 @@
 # Each figure is one migration, as the source reports it (downtime: paused to acknowledged).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+. tests/boot/lib.sh # wait_for
 MIPSVM=build/mipsvm
 dir=build/bench-migrate
 mkdir -p "$dir"
@@ -15,15 +16,6 @@ prog() {
 	local f=$dir/load-$1-$2.s
 	sed -e "s/@PAGES@/$(($1 * 256))/g" -e "s/@HOT@/$2/g" -e "s/@TARGET@/$3/g" guest/mips/migbench.s >"$f"
 	echo "$f"
-}
-
-# wait_for FILE REGEX SECONDS
-wait_for() {
-	for _ in $(seq 1 $(($3 * 10))); do
-		tr -d '\r' 2>/dev/null <"$1" | grep -Eq -- "$2" && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # row PATH MIB MODE LOG: the table row from the source's "moved to" line.

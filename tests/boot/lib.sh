@@ -73,6 +73,15 @@ boot_bochs() {
 	BOCHS_LOG_COPY=$TEST_DIR/$name.bochs.log tools/run-bochs.sh -i "$TEST_DIR/$name.iso" -s "$last_log" -t "$t" "$@"
 }
 
+# wait_for LOG REGEX SECONDS: until some line of LOG (which may not exist yet) matches; false on timeout.
+wait_for() {
+	for _ in $(seq 1 $(($3 * 10))); do
+		tr -d '\r' 2>/dev/null <"$1" | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 pass() { passed=$((passed + 1)); echo "PASS: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 

@@ -1,7 +1,8 @@
 # mig_writer.s: for tests/mips/test_migrate.sh and tests/boot/migrate_qemu.sh: touches 1 MiB,
-# then keeps rewriting 32 of its pages per step while it runs; at step 100 it asks to move to
-# @TARGET@. Prints a checksum of the whole array every 200 steps, each line by one syscall, and
-# the processor state at the end. Long enough (90 M instructions) to outlast a TCG transfer.
+# then keeps rewriting 32 of its pages per step while it runs; at step 300, after its first line,
+# it asks to move to @TARGET@. Prints a checksum of the whole array every 200 steps, each line by
+# one syscall, and the processor state at the end. Long enough (90 M instructions) to outlast a
+# TCG transfer.
 	.data
 line:	.space 32
 	.align 2
@@ -32,7 +33,7 @@ words:	addu $t3, $t1, $t2	# 16 words in each page
 	li $t0, 20000		# a little arithmetic between steps
 spin:	addiu $t0, $t0, -1
 	bnez $t0, spin
-	bne $s0, 100, no_move
+	bne $s0, 300, no_move
 	MIGRATE @TARGET@
 no_move: addiu $s0, $s0, 1
 	li $t0, 200
