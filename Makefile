@@ -15,7 +15,7 @@ DEPFLAGS := -MMD -MP
 KERNEL_CFLAGS_BASE := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-fno-pie -fno-pic -fno-stack-protector -mno-red-zone -mgeneral-regs-only \
 	-mcmodel=small -fno-omit-frame-pointer -fno-strict-aliasing $(WARN) $(DEPFLAGS)
-KERNEL_CFLAGS := $(KERNEL_CFLAGS_BASE) -I. -Ikernel/libc -DTALLY_VERSION='"$(VERSION)"'
+KERNEL_CFLAGS := $(KERNEL_CFLAGS_BASE) -I. -Ikernel/lib/libc -DTALLY_VERSION='"$(VERSION)"'
 # mips/ sees only its own headers (STYLE.md rule 1): a stray kernel include fails here.
 MIPS_KERNEL_CFLAGS := $(KERNEL_CFLAGS_BASE) -Imips
 NASMFLAGS := -f elf64 -g -F dwarf
@@ -30,8 +30,8 @@ KERNEL_ELF := $(BUILD)/tally.elf
 KERNEL_ISO := $(BUILD)/tally.iso
 
 # Fragments append to these.
-KERNEL_C_SRCS   := $(wildcard kernel/*.c)
-KERNEL_ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
+KERNEL_C_SRCS   := $(wildcard kernel/*.c kernel/*/*.c)
+KERNEL_ASM_SRCS := $(wildcard boot/*.asm kernel/*/*.asm)
 KERNEL_MIPS_SRCS := $(wildcard mips/*.c)
 UNIT_TESTS  :=	# hosted test binaries; each prints PASS:/FAIL: lines and "N passed, N failed"
 BOOT_TESTS  :=	# boot test scripts in tests/boot; same output contract
@@ -45,7 +45,7 @@ BENCHES     :=
 .PHONY: all iso run run-bochs debug test test-unit test-boot deps clean help disk
 all: $(KERNEL_ELF) $(KERNEL_ISO)
 
-include $(sort $(wildcard */*.mk))
+include $(sort $(wildcard */*.mk kernel/*/*.mk))
 
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM_SRCS)) \
@@ -95,7 +95,15 @@ $(BUILD)/version: FORCE
 $(BUILD)/k/kernel/version.o: $(BUILD)/version
 FORCE:
 
-$(KERNEL_ELF): $(KERNEL_OBJS) linker.ld
+# Who may include whom (docs/ARCHITECTURE.md): checked whenever a source changes.
+FENCED_SRCS := $(shell git ls-files 'kernel/*.[ch]' 'vmx/*.[ch]' 'mips/*.[ch]' 'tools/*.[ch]' 'guest/*.[chS]' 2>/dev/null)
+$(BUILD)/fences.ok: tools/fences.sh $(FENCED_SRCS)
+	@mkdir -p $(BUILD)
+	@echo "  FENCES  kernel/ vmx/ mips/ tools/ guest/"
+	@tools/fences.sh
+	@touch $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) linker.ld $(BUILD)/fences.ok
 	@echo "  LD      $@"
 	@$(LD) -n -T linker.ld -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -o $@ $(KERNEL_OBJS)
 

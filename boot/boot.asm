@@ -1,5 +1,5 @@
 ; boot.asm: multiboot2 header and the 32-bit entry: check for long mode, identity-map the first
-; 4 GiB, enter 64-bit mode and call kmain(magic, info). kernel/paging.c maps the RAM above 4 GiB.
+; 4 GiB, enter 64-bit mode and call kmain(magic, info). kernel/arch/paging.c maps the RAM above 4 GiB.
 
 MB2_MAGIC        equ 0xE85250D6          ; Multiboot2 spec 3.1.1
 MB2_ARCH_I386    equ 0

@@ -2,9 +2,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/format.h"
-#include "kernel/x86.h"
+#include "kernel/lib/format.h"
 
 /* 16550 registers, offsets from the base port (PC16550D datasheet, table 2). */
 #define COM1_BASE 0x3f8

@@ -2,24 +2,24 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/arch/gdt.h"
+#include "kernel/arch/idle.h"
+#include "kernel/arch/idt.h"
+#include "kernel/arch/panic.h"
+#include "kernel/arch/power.h"
+#include "kernel/arch/tsc.h"
+#include "kernel/arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/disk.h"
-#include "kernel/gdt.h"
-#include "kernel/idle.h"
+#include "kernel/dev/disk.h"
+#include "kernel/dev/pci.h"
 #include "kernel/kernel.h"
-#include "kernel/migrate.h"
-#include "kernel/mipsvms.h"
-#include "kernel/mm.h"
-#include "kernel/net.h"
+#include "kernel/mips/migrate.h"
+#include "kernel/mips/mipsvms.h"
+#include "kernel/mm/mm.h"
+#include "kernel/net/net.h"
 #include "kernel/options.h"
-#include "kernel/panic.h"
-#include "kernel/pci.h"
-#include "kernel/pmm.h"
-#include "kernel/power.h"
 #include "kernel/shell.h"
-#include "kernel/tsc.h"
-#include "kernel/x86.h"
 
 static void cpu_describe(void)
 {

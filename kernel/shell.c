@@ -2,14 +2,14 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "kernel/arch/power.h"
 #include "kernel/console.h"
-#include "kernel/disk.h"
+#include "kernel/dev/disk.h"
+#include "kernel/dev/pci.h"
 #include "kernel/kernel.h"
-#include "kernel/mipsvms.h"
-#include "kernel/mm.h"
-#include "kernel/net.h"
-#include "kernel/pci.h"
-#include "kernel/power.h"
+#include "kernel/mips/mipsvms.h"
+#include "kernel/mm/mm.h"
+#include "kernel/net/net.h"
 #include "kernel/shell.h"
 
 #define SHELL_LINE_MAX 160

@@ -1,6 +1,6 @@
-# tests/fat.mk: the hosted FAT filesystem test (kernel/fat*.c against mkfs.fat images, checked
+# tests/fat.mk: the hosted FAT filesystem test (kernel/fs/fat*.c against mkfs.fat images, checked
 # with fsck.fat and mtools).
-FAT_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard kernel/fat*.c))
+FAT_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard kernel/fs/fat*.c))
 
 $(BUILD)/host/test_fat: $(BUILD)/host/tests/unit/test_fat.o $(BUILD)/host/tests/unit/test_fat_more.o \
 		$(BUILD)/host/tests/unit/fat_image.o $(FAT_HOST_OBJS)

@@ -1,5 +1,5 @@
 /* net_peer.c: the Linux end of Tally's selftest=tcp-recv: connects to 127.0.0.1:PORT (a QEMU hostfwd),
- * sends the 1 MiB pattern of kernel/net_selftest.c and prints the receiver's verdict. */
+ * sends the 1 MiB pattern of kernel/net/net_selftest.c and prints the receiver's verdict. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

@@ -4,9 +4,9 @@ UNIT_TESTS += $(FOUNDATION_UNIT)
 BOOT_TESTS += tests/boot/foundation_qemu.sh tests/boot/panic_qemu.sh tests/boot/foundation_bochs.sh \
 	tests/boot/mips_qemu.sh
 
-build/host/test_frames: build/host/tests/unit/test_frames.o build/host/kernel/frames.o
-build/host/test_heap: build/host/tests/unit/test_heap.o build/host/kernel/heap.o
-build/host/test_format: build/host/tests/unit/test_format.o build/host/kernel/format.o
+build/host/test_frames: build/host/tests/unit/test_frames.o build/host/kernel/mm/frames.o
+build/host/test_heap: build/host/tests/unit/test_heap.o build/host/kernel/mm/heap.o
+build/host/test_format: build/host/tests/unit/test_format.o build/host/kernel/lib/format.o
 build/host/test_options: build/host/tests/unit/test_options.o build/host/kernel/kv.o
 $(FOUNDATION_UNIT):
 	@echo "  LINK    $@"

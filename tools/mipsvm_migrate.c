@@ -1,6 +1,6 @@
 /* mipsvm_migrate.c: mipsvm's host for live migration: non-blocking TCP sockets under the mips/
  * sender and receiver, the --listen socket, poll() while only transfers are in flight, and the
- * same messages as Tally's kernel/migrate.c. */
+ * same messages as Tally's kernel/mips/migrate.c. */
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,7 +1,7 @@
 /* caps.c: VT-x availability and the features Tally needs, said in words for the boot banner. */
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "kernel/x86.h"
 #include "vmx/caps.h"
 
 static uint32_t allowed1(uint32_t msr)

@@ -1,7 +1,7 @@
 /* controls.c: pin/processor/exit/entry controls from the allowed-0/allowed-1 capability MSRs. */
 #include <stddef.h>
 
-#include "kernel/x86.h"
+#include "kernel/arch/x86.h"
 #include "vmx/caps.h"
 #include "vmx/controls.h"
 #include "vmx/vmcs.h"

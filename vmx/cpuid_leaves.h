@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "kernel/x86.h"
+#include "kernel/arch/x86.h"
 #include "vmx/abi.h"
 
 /* Reads cpuid_abi= from the kernel command line; an unknown value is reported and 4leaf used. */

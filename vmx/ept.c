@@ -1,9 +1,9 @@
 /* ept.c: 4-level extended page tables with 4 KiB pages over one contiguous run of frames. */
 #include <string.h>
 
+#include "kernel/arch/panic.h"
 #include "kernel/console.h"
-#include "kernel/mm.h"
-#include "kernel/panic.h"
+#include "kernel/mm/mm.h"
 #include "vmx/ept.h"
 #include "vmx/vmx_insn.h"
 

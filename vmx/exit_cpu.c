@@ -1,6 +1,6 @@
 /* exit_cpu.c: exits for CPU instructions: HLT, INVD, WBINVD, VMCALL, XSETBV, CR accesses. */
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/x86.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"

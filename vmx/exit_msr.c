@@ -1,6 +1,6 @@
 /* exit_msr.c: RDMSR/WRMSR exits (every MSR exits through the all-ones MSR bitmap). */
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/x86.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 

@@ -1,12 +1,12 @@
 /* guest.c: running the VMX guests handed over as GRUB modules, one after the other. */
 #include <string.h>
 
+#include "kernel/arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "kernel/mm.h"
+#include "kernel/mm/mm.h"
 #include "kernel/options.h"
-#include "kernel/x86.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid_leaves.h"
 #include "vmx/ept.h"

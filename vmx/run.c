@@ -1,10 +1,10 @@
 /* run.c: the VMX run loop: enter, count and time the exit, dispatch, poll the rest of Tally. */
 #include <stdarg.h>
 
+#include "kernel/arch/tsc.h"
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "kernel/tsc.h"
-#include "kernel/x86.h"
 #include "vmx/exit.h"
 #include "vmx/run.h"
 #include "vmx/vmcs.h"

@@ -1,7 +1,7 @@
 /* stats.c: counting and timing exits per basic reason, and the console statistics table. */
+#include "kernel/arch/tsc.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "kernel/tsc.h"
 #include "vmx/stats.h"
 
 #define REASON_NAME_ENTRY(name, num, handler) [num] = #name,

@@ -1,6 +1,6 @@
 /* vmcs.c: checked VMREAD/VMWRITE, VM-instruction error names, guest-state dump, event injection. */
+#include "kernel/arch/panic.h"
 #include "kernel/console.h"
-#include "kernel/panic.h"
 #include "vmx/vmcs.h"
 
 /* Intel SDM Vol. 3C, 31.4 "VM Instruction Error Numbers", Table 31-1. */

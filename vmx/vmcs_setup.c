@@ -1,11 +1,11 @@
 /* vmcs_setup.c: a guest's VMCS: host state from the real GDT/TSS/IDT, controls, start state. */
 #include <string.h>
 
+#include "kernel/arch/gdt.h"
+#include "kernel/arch/tsc.h"
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/gdt.h"
-#include "kernel/mm.h"
-#include "kernel/tsc.h"
-#include "kernel/x86.h"
+#include "kernel/mm/mm.h"
 #include "vmx/caps.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"

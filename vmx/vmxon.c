@@ -1,9 +1,9 @@
 /* vmxon.c: entering VMX root operation: IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, VMXON region. */
 #include <stdbool.h>
 
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/mm.h"
-#include "kernel/x86.h"
+#include "kernel/mm/mm.h"
 #include "vmx/caps.h"
 #include "vmx/vmx_insn.h"
 #include "vmx/vmxon.h"

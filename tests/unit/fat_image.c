@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/fat.h"
+#include "kernel/fs/fat.h"
 #include "tests/unit/fat_image.h"
 
 static int allowed(struct image_dev *d)

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/blockdev.h"
+#include "kernel/fs/blockdev.h"
 
 struct image_dev {
 	struct blockdev dev;

@@ -1,12 +1,12 @@
-/* test_fat.c: kernel/fat*.c on images made by mkfs.fat, checked with fsck.fat -n and mtools. */
+/* test_fat.c: kernel/fs/fat*.c on images made by mkfs.fat, checked with fsck.fat -n and mtools. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel/fat.h"
-#include "kernel/fat_impl.h"
+#include "kernel/fs/fat.h"
+#include "kernel/fs/fat_impl.h"
 #include "tests/check.h"
 #include "tests/unit/fat_image.h"
 

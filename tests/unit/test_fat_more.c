@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/fat.h"
-#include "kernel/fat_impl.h"
+#include "kernel/fs/fat.h"
+#include "kernel/fs/fat_impl.h"
 #include "tests/check.h"
 #include "tests/unit/fat_image.h"
 

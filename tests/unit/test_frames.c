@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/frames.h"
+#include "kernel/mm/frames.h"
 #include "tests/check.h"
 
 #define NFRAMES 4096 /* 16 MiB */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/heap.h"
+#include "kernel/mm/heap.h"
 #include "tests/check.h"
 
 static size_t grown;

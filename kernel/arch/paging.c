@@ -1,0 +1,96 @@
+/* paging.c: identity map of all RAM above boot/'s first 4 GiB, and uncached MMIO mappings. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "kernel/arch/paging.h"
+#include "kernel/arch/x86.h"
+#include "kernel/console.h"
+#include "kernel/mm/mm.h"
+
+/* Intel SDM Vol. 3A, 4.5: 4-level paging entry bits. */
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS (1ull << 7)
+#define PTE_ADDR_MASK 0x000ffffffffff000ull
+#define GIB (1ull << 30)
+#define MIB2 (1ull << 21)
+#define BOOT_MAPPED_TOP (4 * GIB)
+
+extern uint64_t boot_pml4[512];
+
+static bool has_1g_pages(void)
+{
+	struct cpuid_regs r;
+	cpuid(0x80000001, 0, &r);
+	return r.edx & (1u << 26); /* CPUID.80000001H:EDX.Page1GB */
+}
+
+/* The table that entry e points to, allocating a zeroed one when absent. */
+static uint64_t *table_at(uint64_t *e)
+{
+	if (!(*e & PTE_P)) {
+		uint64_t *t = page_alloc_zeroed(1);
+		if (!t)
+			return NULL;
+		*e = (uintptr_t)t | PTE_P | PTE_W;
+	}
+	return (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
+}
+
+/* Maps one 1 GiB or 2 MiB identity page at addr unless something already maps it. */
+static int map_large(uint64_t addr, bool gib, uint64_t attrs)
+{
+	uint64_t *pdpt = table_at(&boot_pml4[(addr >> 39) & 511]);
+	if (!pdpt)
+		return -1;
+	uint64_t *pdpte = &pdpt[(addr >> 30) & 511];
+	if (gib) {
+		if (!(*pdpte & PTE_P))
+			*pdpte = addr | PTE_P | PTE_W | PTE_PS | attrs;
+		return 0;
+	}
+	if ((*pdpte & PTE_P) && (*pdpte & PTE_PS))
+		return 0; /* already inside a 1 GiB page */
+	uint64_t *pd = table_at(pdpte);
+	if (!pd)
+		return -1;
+	uint64_t *pde = &pd[(addr >> 21) & 511];
+	if (!(*pde & PTE_P))
+		*pde = addr | PTE_P | PTE_W | PTE_PS | attrs;
+	return 0;
+}
+
+uint64_t paging_init(uint64_t ram_top)
+{
+	const uint64_t limit = 512 * GIB; /* one PML4 entry's worth per page table set */
+	bool gib = has_1g_pages();
+	uint64_t step = gib ? GIB : MIB2;
+	if (ram_top > limit) {
+		log_warn("paging: RAM above 512 GiB is not used\n");
+		ram_top = limit;
+	}
+	for (uint64_t a = BOOT_MAPPED_TOP; a < ram_top; a += step) {
+		if (map_large(a, gib, 0) < 0) {
+			log_err("paging: out of frames mapping RAM at 0x%llx\n", (unsigned long long)a);
+			ram_top = a;
+			break;
+		}
+	}
+	write_cr3(read_cr3());
+	return ram_top > BOOT_MAPPED_TOP ? ram_top : BOOT_MAPPED_TOP;
+}
+
+int paging_map_uncached(uint64_t phys, uint64_t size)
+{
+	uint64_t start = phys & ~(MIB2 - 1);
+	for (uint64_t a = start; a < phys + size; a += MIB2) {
+		if (a < BOOT_MAPPED_TOP)
+			continue; /* below 4 GiB: boot's map; the MTRRs make the PCI hole uncached */
+		if (map_large(a, false, PTE_PCD | PTE_PWT) < 0)
+			return -1;
+		invlpg((void *)(uintptr_t)a);
+	}
+	return 0;
+}
