@@ -201,21 +201,21 @@ op_SEB:   RD = (uint32_t)(int32_t)(int8_t)RT; NEXT();
 op_SEH:   RD = (uint32_t)(int32_t)(int16_t)RT; NEXT();
 op_LB:    LOADP(1); RT = (uint32_t)(int32_t)(int8_t)*p; NEXT();
 op_LH:    LOADP(2); RT = (uint32_t)(int32_t)(int16_t)(p[0] | p[1] << 8); NEXT();
-op_LW:    LOADP(4); RT = mips_ld32(p); NEXT();
-op_LL:    LOADP(4); RT = mips_ld32(p); NEXT();
+op_LW:    LOADP(4); RT = mips_get32(p); NEXT();
+op_LL:    LOADP(4); RT = mips_get32(p); NEXT();
 op_LBU:   LOADP(1); RT = *p; NEXT();
 op_LHU:   LOADP(2); RT = (uint32_t)(p[0] | p[1] << 8); NEXT();
 op_SB:    STOREP(1); *p = (uint8_t)RT; NEXT();
 op_SH:    STOREP(2); p[0] = (uint8_t)RT, p[1] = (uint8_t)(RT >> 8); NEXT();
-op_SW:    STOREP(4); mips_st32(p, RT); NEXT();
-op_SC:    STOREP(4); mips_st32(p, RT); RT = 1; NEXT();	/* one CPU: the link never breaks */
+op_SW:    STOREP(4); mips_put32(p, RT); NEXT();
+op_SC:    STOREP(4); mips_put32(p, RT); RT = 1; NEXT();	/* one CPU: the link never breaks */
 /* Unaligned word halves, little-endian (Vol. II, LWL/LWR/SWL/SWR): b is the byte offset in the word. */
 op_LWL: {
 	vm->pc = pc;
 	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
 	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	RT = mips_ld32(p) << sh | (RT & bits(sh));
+	RT = mips_get32(p) << sh | (RT & bits(sh));
 	NEXT();
 }
 op_LWR: {
@@ -223,7 +223,7 @@ op_LWR: {
 	unsigned sh = 8 * ((RS + IMM) & 3);
 	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	RT = mips_ld32(p) >> sh | (RT & ~(0xffffffffu >> sh));
+	RT = mips_get32(p) >> sh | (RT & ~(0xffffffffu >> sh));
 	NEXT();
 }
 op_SWL: {
@@ -231,7 +231,7 @@ op_SWL: {
 	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
 	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	mips_st32(p, RT >> sh | (mips_ld32(p) & ~(0xffffffffu >> sh)));
+	mips_put32(p, RT >> sh | (mips_get32(p) & ~(0xffffffffu >> sh)));
 	NEXT();
 }
 op_SWR: {
@@ -239,7 +239,7 @@ op_SWR: {
 	unsigned sh = 8 * ((RS + IMM) & 3);
 	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	mips_st32(p, RT << sh | (mips_ld32(p) & bits(sh)));
+	mips_put32(p, RT << sh | (mips_get32(p) & bits(sh)));
 	NEXT();
 }
 op_DUMP_PROCESSOR_STATE:
@@ -255,7 +255,7 @@ op_REDECODE: {
 	vm->pc = pc;
 	if (!mips_vm_read(vm, pc, w, 4))
 		goto mem_fault;
-	mips_op_decode(op, mips_ld32(w), pc);
+	mips_op_decode(op, mips_get32(w), pc);
 }
 	goto *dispatch[op->id];
 op_INVALID:

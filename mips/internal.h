@@ -9,6 +9,7 @@
 
 #include "mips.h"
 #include "isa.h"
+#include "wire.h"
 
 /* ---- formatting (no libc printf in the kernel): %d %u %x %s %c, width, '0', 'l'/'ll' ---- */
 struct mips_strbuf {
@@ -35,14 +36,6 @@ void mips_bytes_free(const struct mips_port *port, struct mips_bytes *b);
 uint64_t mips_fnv1a64(uint64_t h, const void *buf, size_t n);
 #define MIPS_FNV_INIT 0xcbf29ce484222325ull
 
-static inline uint32_t mips_ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline void mips_st32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
 
 /* ---- VM ---- */
 

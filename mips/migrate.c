@@ -9,7 +9,7 @@
  *   receiver first, the greeting (GREET_SIZE bytes):
  *     magic "TALLYMIG" 8, version u32, flags u32 (bit 0: a key is required), memory limit u32,
  *     nonce 16 bytes, CRC-32 of the bytes before it u32
- *   then the sender, records: tag u32, payload length u32, payload, CRC-32 of tag+length+payload u32
+ *   then the sender, wire.h records: tag u32, payload length u32, payload, CRC-32 of tag+length+payload u32
  *     "MHDR" once: version u32, flags u32 (bit 0: keyed), text hash u64, text end u32, user text end
  *            u32, resident pages u32, name length u32, name, auth 32 bytes =
  *            HMAC(key, "TALLYMIG-HDR" | nonce | the payload before auth)
@@ -30,14 +30,13 @@
 #define GREET_SIZE	(8u + 4 * 3 + MIPS_MIG_NONCE_SIZE + 4)
 #define MIG_F_KEYED	1u
 #define ROUND_F_FINAL	1u
-#define TAG(a, b, c, d)	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-#define TAG_MHDR	TAG('M', 'H', 'D', 'R')
-#define TAG_ROND	TAG('R', 'O', 'N', 'D')
-#define TAG_PAGE	TAG('P', 'A', 'G', 'E')
-#define TAG_CPU		TAG('C', 'P', 'U', ' ')
-#define TAG_END		TAG('E', 'N', 'D', ' ')
-#define TAG_ACK		TAG('A', 'C', 'K', ' ')
-#define TAG_NAK		TAG('N', 'A', 'K', ' ')
+#define TAG_MHDR	MIPS_WIRE_TAG('M', 'H', 'D', 'R')
+#define TAG_ROND	MIPS_WIRE_TAG('R', 'O', 'N', 'D')
+#define TAG_PAGE	MIPS_WIRE_TAG('P', 'A', 'G', 'E')
+#define TAG_CPU		MIPS_WIRE_TAG('C', 'P', 'U', ' ')
+#define TAG_END		MIPS_WIRE_TAG('E', 'N', 'D', ' ')
+#define TAG_ACK		MIPS_WIRE_TAG('A', 'C', 'K', ' ')
+#define TAG_NAK		MIPS_WIRE_TAG('N', 'A', 'K', ' ')
 #define HDR_FIXED	(4u * 2 + 8 + 4 * 4)
 #define ROND_SIZE	(4u * 3 + 8)
 #define END_SIZE	(4u + 8 + MIPS_SHA256_SIZE)
@@ -72,11 +71,6 @@ struct mig_link {
 };
 
 static uint64_t now(const struct mig_link *l) { return l->port->clock_ns(l->port->ud); }
-
-static void put32(uint8_t *p, uint32_t v) { mips_st32(p, v); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-static uint32_t get32(const uint8_t *p) { return mips_ld32(p); }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 static void link_init(struct mig_link *l, const struct mips_port *port, const struct mips_mig_config *cfg,
 		      const struct mips_mig_io *io)
@@ -115,15 +109,7 @@ static void hmac_start(const struct mig_link *l, struct mips_hmac *h)
 /* Frames a record into the out buffer (which must be empty). */
 static void link_record(struct mig_link *l, uint32_t tag, const void *head, size_t hn, const void *body, size_t bn)
 {
-	uint8_t *p = l->out;
-
-	put32(p, tag);
-	put32(p + 4, (uint32_t)(hn + bn));
-	memcpy(p + 8, head, hn);
-	if (bn)
-		memcpy(p + 8 + hn, body, bn);
-	put32(p + 8 + hn + bn, mips_crc32(0, p, 8 + hn + bn));
-	l->out_len = 12 + hn + bn;
+	l->out_len = mips_wire_record(l->out, tag, head, hn, body, bn);
 	l->out_off = 0;
 }
 
@@ -158,20 +144,23 @@ static bool link_read(struct mig_link *l, size_t want, uint32_t max, const char 
 {
 	for (;;) {
 		size_t need = want;
-		if (!want) {
-			need = 8;
-			if (l->in_len >= 8) {
-				uint32_t n = get32(l->in + 4);
-				if (n > max)
-					return link_fail(l, "%s sent a record of %u bytes (at most %u expected)", peer,
-							 n, max);
-				need = 12 + n;
-			}
-		}
-		if (l->in_len == need) {
-			if (!want && get32(l->in + need - 4) != mips_crc32(0, l->in, need - 4))
-				return link_fail(l, "%s sent a record with a bad CRC", peer);
+		if (want && l->in_len == want)
 			return true;
+		if (!want) {
+			struct mips_wire_rec rec;
+			switch (mips_wire_check(l->in, l->in_len, max, &rec)) {
+			case MIPS_WIRE_OK:
+				return true;
+			case MIPS_WIRE_TOO_LONG:
+				return link_fail(l, "%s sent a record of %u bytes (at most %u expected)", peer,
+						 rec.len, max);
+			case MIPS_WIRE_BAD_CRC:
+				return link_fail(l, "%s sent a record with a bad CRC", peer);
+			case MIPS_WIRE_SHORT_HEAD:
+			case MIPS_WIRE_SHORT_BODY:
+				need = rec.size ? rec.size : MIPS_WIRE_HEAD;
+				break;
+			}
 		}
 		long n = l->io.recv(l->io.ctx, l->in + l->in_len, need - l->in_len);
 		if (n == MIPS_IO_AGAIN)
@@ -270,33 +259,33 @@ static bool out_greeting(struct mips_mig_out *m)
 
 	if (!link_read(&m->l, GREET_SIZE, 0, "the destination"))
 		return false;
-	if (memcmp(g, MIG_MAGIC, 8) || get32(g + GREET_SIZE - 4) != mips_crc32(0, g, GREET_SIZE - 4))
+	if (memcmp(g, MIG_MAGIC, 8) || mips_get32(g + GREET_SIZE - 4) != mips_crc32(0, g, GREET_SIZE - 4))
 		return link_fail(&m->l, "the destination is not a Tally migration receiver (bad greeting)");
-	if (get32(g + 8) != MIG_VERSION)
-		return link_fail(&m->l, "the destination speaks migration version %u, this end %u", get32(g + 8),
+	if (mips_get32(g + 8) != MIG_VERSION)
+		return link_fail(&m->l, "the destination speaks migration version %u, this end %u", mips_get32(g + 8),
 				 MIG_VERSION);
-	bool key_required = get32(g + 12) & MIG_F_KEYED;
+	bool key_required = mips_get32(g + 12) & MIG_F_KEYED;
 	if (key_required && !m->l.keylen)
 		return link_fail(&m->l, "the destination requires a migrate_key and none is set here");
 	if (!key_required && m->l.keylen)
 		return link_fail(&m->l, "a migrate_key is set here but the destination has none");
 	uint64_t need = (uint64_t)mips_vm_page_count(m->vm) * MIPS_PAGE_SIZE;
-	if (need > get32(g + 16))
+	if (need > mips_get32(g + 16))
 		return link_fail(&m->l, "the VM has %llu KiB of memory; the destination accepts %u KiB",
-				 (unsigned long long)(need >> 10), get32(g + 16) >> 10);
+				 (unsigned long long)(need >> 10), mips_get32(g + 16) >> 10);
 	memcpy(m->l.nonce, g + 8 + 12, MIPS_MIG_NONCE_SIZE);
 	m->l.in_len = 0;
 	mips_hmac_update(&m->digest, m->l.nonce, MIPS_MIG_NONCE_SIZE);
 
 	uint8_t h[HDR_FIXED + MIPS_NAME_MAX + MIPS_SHA256_SIZE];
 	uint32_t namelen = (uint32_t)strlen(m->vm->name);
-	put32(h, MIG_VERSION);
-	put32(h + 4, m->l.keylen ? MIG_F_KEYED : 0);
-	put64(h + 8, m->vm->text_hash);
-	put32(h + 16, MIPS_TEXT_BASE + m->vm->nops * 4);
-	put32(h + 20, m->vm->user_text_end);
-	put32(h + 24, (uint32_t)mips_vm_page_count(m->vm));
-	put32(h + 28, namelen);
+	mips_put32(h, MIG_VERSION);
+	mips_put32(h + 4, m->l.keylen ? MIG_F_KEYED : 0);
+	mips_put64(h + 8, m->vm->text_hash);
+	mips_put32(h + 16, MIPS_TEXT_BASE + m->vm->nops * 4);
+	mips_put32(h + 20, m->vm->user_text_end);
+	mips_put32(h + 24, (uint32_t)mips_vm_page_count(m->vm));
+	mips_put32(h + 28, namelen);
 	memcpy(h + HDR_FIXED, m->vm->name, namelen);
 	struct mips_hmac auth;
 	hmac_start(&m->l, &auth);
@@ -395,10 +384,10 @@ static bool out_round(struct mips_mig_out *m)
 	if (!collect_pages(m, m->stats.rounds == 0))
 		return false;
 	uint8_t r[ROND_SIZE];
-	put32(r, m->stats.rounds);
-	put32(r + 4, (uint32_t)m->list_len);
-	put32(r + 8, m->final ? ROUND_F_FINAL : 0);
-	put64(r + 12, m->final ? now(&m->l) - m->pause_ns : 0);
+	mips_put32(r, m->stats.rounds);
+	mips_put32(r + 4, (uint32_t)m->list_len);
+	mips_put32(r + 8, m->final ? ROUND_F_FINAL : 0);
+	mips_put64(r + 12, m->final ? now(&m->l) - m->pause_ns : 0);
 	out_record(m, TAG_ROND, r, sizeof r, NULL, 0);
 	m->stats.rounds++;
 	if (m->final)
@@ -418,7 +407,7 @@ static void out_page(struct mips_mig_out *m)
 	uint32_t addr = m->list[m->list_next++];
 	const struct mips_l2 *l2 = m->vm->l1[addr >> (MIPS_PAGE_SHIFT + MIPS_L2_BITS)];
 	uint8_t a[4];
-	put32(a, addr);
+	mips_put32(a, addr);
 	out_record(m, TAG_PAGE, a, 4, l2->page[(addr >> MIPS_PAGE_SHIFT) & (MIPS_L2_SIZE - 1)], MIPS_PAGE_SIZE);
 	m->stats.pages++;
 }
@@ -428,8 +417,8 @@ static void out_end(struct mips_mig_out *m)
 	uint8_t e[END_SIZE];
 	struct mips_hmac d = m->digest;
 
-	put32(e, m->records);
-	put64(e + 4, m->l.sent);	/* the out buffer is empty: the loop flushed it */
+	mips_put32(e, m->records);
+	mips_put64(e + 4, m->l.sent);	/* the out buffer is empty: the loop flushed it */
 	mips_hmac_final(&d, m->digest_out);
 	memcpy(e + 12, m->digest_out, MIPS_SHA256_SIZE);
 	out_record(m, TAG_END, e, sizeof e, NULL, 0);
@@ -441,7 +430,7 @@ static bool out_answer(struct mips_mig_out *m)
 {
 	if (!link_read(&m->l, 0, NAK_MAX, "the destination"))
 		return false;
-	uint32_t tag = get32(m->l.in), n = get32(m->l.in + 4);
+	uint32_t tag = mips_get32(m->l.in), n = mips_get32(m->l.in + 4);
 	const uint8_t *p = m->l.in + 8;
 	if (tag == TAG_NAK) {
 		char why[NAK_MAX + 1];
@@ -567,11 +556,11 @@ struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct
 	hmac_start(&m->l, &m->digest);
 	mips_hmac_update(&m->digest, m->l.nonce, MIPS_MIG_NONCE_SIZE);
 	memcpy(g, MIG_MAGIC, 8);
-	put32(g + 8, MIG_VERSION);
-	put32(g + 12, m->l.keylen ? MIG_F_KEYED : 0);
-	put32(g + 16, m->mem_limit);
+	mips_put32(g + 8, MIG_VERSION);
+	mips_put32(g + 12, m->l.keylen ? MIG_F_KEYED : 0);
+	mips_put32(g + 16, m->mem_limit);
 	memcpy(g + 20, m->l.nonce, MIPS_MIG_NONCE_SIZE);
-	put32(g + GREET_SIZE - 4, mips_crc32(0, g, GREET_SIZE - 4));
+	mips_put32(g + GREET_SIZE - 4, mips_crc32(0, g, GREET_SIZE - 4));
 	link_raw(&m->l, g, sizeof g);
 	return m;
 }
@@ -585,12 +574,12 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 {
 	if (n < HDR_FIXED + MIPS_SHA256_SIZE)
 		return in_fail(m, "header length");
-	uint32_t namelen = get32(p + 28);
+	uint32_t namelen = mips_get32(p + 28);
 	if (namelen == 0 || namelen >= MIPS_NAME_MAX || n != HDR_FIXED + namelen + MIPS_SHA256_SIZE)
 		return in_fail(m, "header name length");
-	if (get32(p) != MIG_VERSION)
+	if (mips_get32(p) != MIG_VERSION)
 		return in_fail(m, "header version");
-	bool keyed = get32(p + 4) & MIG_F_KEYED;
+	bool keyed = mips_get32(p + 4) & MIG_F_KEYED;
 	if (keyed != (m->l.keylen != 0))
 		return link_fail(&m->l, keyed ? "refused: the stream is authenticated but no migrate_key is set here"
 					      : "refused: a migrate_key is required and the stream has none");
@@ -614,16 +603,16 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 		name[i] = c;
 	}
 	name[namelen] = 0;
-	m->text_end = get32(p + 16);
-	if (!mips_snap_text_bounds_ok(m->text_end, get32(p + 20)))
+	m->text_end = mips_get32(p + 16);
+	if (!mips_snap_text_bounds_ok(m->text_end, mips_get32(p + 20)))
 		return in_fail(m, "header text bounds");
-	if ((uint64_t)get32(p + 24) * MIPS_PAGE_SIZE > m->mem_limit)
+	if ((uint64_t)mips_get32(p + 24) * MIPS_PAGE_SIZE > m->mem_limit)
 		return link_fail(&m->l, "refused: the VM has %u KiB of memory, the limit here is %u KiB",
-				 get32(p + 24) * (MIPS_PAGE_SIZE >> 10), m->mem_limit >> 10);
+				 mips_get32(p + 24) * (MIPS_PAGE_SIZE >> 10), m->mem_limit >> 10);
 	if (!(m->vm = mips_vm_new(m->l.port, name, m->mem_limit)))
 		return link_fail(&m->l, "refused: out of memory");
-	m->vm->text_hash = get64(p + 8);
-	m->vm->user_text_end = get32(p + 20);
+	m->vm->text_hash = mips_get64(p + 8);
+	m->vm->user_text_end = mips_get32(p + 20);
 	m->st = IN_ROUND;
 	return true;
 }
@@ -632,15 +621,15 @@ static bool in_round(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 {
 	if (n != ROND_SIZE)
 		return in_fail(m, "round length");
-	if (get32(p) != m->round || m->round >= IN_ROUNDS_MAX)
+	if (mips_get32(p) != m->round || m->round >= IN_ROUNDS_MAX)
 		return in_fail(m, "round number");
-	if ((uint64_t)get32(p + 4) * MIPS_PAGE_SIZE > m->mem_limit || (get32(p + 8) & ~ROUND_F_FINAL))
+	if ((uint64_t)mips_get32(p + 4) * MIPS_PAGE_SIZE > m->mem_limit || (mips_get32(p + 8) & ~ROUND_F_FINAL))
 		return in_fail(m, "round pages");
-	m->pages_left = get32(p + 4);
-	m->final = get32(p + 8) & ROUND_F_FINAL;
+	m->pages_left = mips_get32(p + 4);
+	m->final = mips_get32(p + 8) & ROUND_F_FINAL;
 	if (m->final) {
 		m->final_ns = now(&m->l);
-		m->paused_before_ns = get64(p + 12);
+		m->paused_before_ns = mips_get64(p + 12);
 		m->stats.final_pages = m->pages_left;
 	}
 	m->round++;
@@ -653,9 +642,9 @@ static bool in_page(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 {
 	if (n != 4 + MIPS_PAGE_SIZE)
 		return in_fail(m, "page length");
-	if (!mips_snap_page_addr_ok(get32(p)))
+	if (!mips_snap_page_addr_ok(mips_get32(p)))
 		return in_fail(m, "page address");
-	if (!mips_vm_write(m->vm, get32(p), p + 4, MIPS_PAGE_SIZE))
+	if (!mips_vm_write(m->vm, mips_get32(p), p + 4, MIPS_PAGE_SIZE))
 		return link_fail(&m->l, "refused: the VM outgrew the memory limit of %u KiB", m->mem_limit >> 10);
 	m->stats.pages++;
 	return true;
@@ -665,9 +654,9 @@ static bool in_end(struct mips_mig_in *m, const uint8_t *p, uint32_t n, const ui
 {
 	if (n != END_SIZE)
 		return in_fail(m, "end length");
-	if (get32(p) != m->records)
+	if (mips_get32(p) != m->records)
 		return in_fail(m, "end record count");
-	if (get64(p + 4) != m->l.received - 12 - n)
+	if (mips_get64(p + 4) != m->l.received - 12 - n)
 		return in_fail(m, "end byte count");
 	if (!mips_ct_equal(p + 12, digest, MIPS_SHA256_SIZE))
 		return in_fail(m, m->l.keylen ? "stream digest (HMAC-SHA256 with migrate_key)" : "stream digest");
@@ -695,7 +684,7 @@ static void in_round_done(struct mips_mig_in *m)
 /* One whole record is in l.in: check its place in the stream and apply it. */
 static bool in_record(struct mips_mig_in *m)
 {
-	uint32_t tag = get32(m->l.in), n = get32(m->l.in + 4);
+	uint32_t tag = mips_get32(m->l.in), n = mips_get32(m->l.in + 4);
 	const uint8_t *p = m->l.in + 8;
 	uint8_t digest[MIPS_SHA256_SIZE];
 	const char *bad;

@@ -44,7 +44,7 @@ bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end)
 		uint32_t pc = MIPS_TEXT_BASE + 4 * i;
 		if (!mips_vm_read(vm, pc, w, 4))
 			return false;
-		mips_op_decode(&vm->ops[i], mips_ld32(w), pc);
+		mips_op_decode(&vm->ops[i], mips_get32(w), pc);
 	}
 	vm->nops = n;
 	return true;
@@ -57,7 +57,7 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n)
 	uint8_t b[4];
 
 	for (size_t i = 0; i < n; i++) {
-		mips_st32(b, text[i]);
+		mips_put32(b, text[i]);
 		h = mips_fnv1a64(h, b, 4);
 	}
 	return h;
@@ -69,7 +69,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 	uint8_t b[4];
 
 	for (size_t i = 0; ok && i < prog->ntext; i++) {
-		mips_st32(b, prog->text[i]);
+		mips_put32(b, prog->text[i]);
 		ok = mips_vm_write(vm, MIPS_TEXT_BASE + 4 * (uint32_t)i, b, 4);
 	}
 	ok = ok && mips_vm_write(vm, MIPS_DATA_BASE, prog->data, prog->ndata);
@@ -138,7 +138,7 @@ void mips_vm_faultf(struct mips_vm *vm, uint32_t pc, const char *fmt, ...)
 	va_list ap;
 
 	if (pc >= MIPS_TEXT_BASE && pc - MIPS_TEXT_BASE < vm->nops * 4u && mips_vm_read(vm, pc, w, 4))
-		mips_disasm(mips_ld32(w), pc, insn, sizeof insn);
+		mips_disasm(mips_get32(w), pc, insn, sizeof insn);
 	mips_sb_printf(&sb, "vm %s: fault at pc 0x%08x (%s): ", vm->name, pc, insn);
 	va_start(ap, fmt);
 	mips_sb_vprintf(&sb, fmt, ap);
