@@ -48,12 +48,7 @@ struct mips_op {
 #define MIPS_OP_REDECODE (MIPS_I_COUNT + 1)	/* text word was stored to: decode again when reached */
 
 #define MIPS_L1_BITS	10
-#define MIPS_L2_BITS	10
-#define MIPS_L2_SIZE	(1u << MIPS_L2_BITS)
-struct mips_l2 {
-	uint8_t *page[MIPS_L2_SIZE];
-	uint32_t dirty[MIPS_L2_SIZE / 32];
-};
+struct mips_l2;		/* a second-level page table: its layout is mem.c's */
 
 #define MIPS_TLB_SIZE	64	/* direct-mapped, by page number; separate for reads and writes */
 #define MIPS_TLB_NONE	0xffffffffu
@@ -93,6 +88,14 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 void mips_mem_free_all(struct mips_vm *vm);
 void mips_tlb_flush(struct mips_vm *vm);
 bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr);
+/* The bytes of the resident page holding addr; NULL if it is not resident. */
+const uint8_t *mips_mem_page(const struct mips_vm *vm, uint32_t addr);
+/*
+ * Walks the resident pages in address order: start with *cursor = 0; each call yields the next
+ * page's address, bytes and dirty bit (dirty may be NULL) and returns false after the last.
+ */
+bool mips_mem_next_page(const struct mips_vm *vm, uint32_t *cursor, uint32_t *addr, const uint8_t **page,
+			bool *dirty);
 
 static inline uint8_t *mips_mem_r(struct mips_vm *vm, uint32_t addr)
 {

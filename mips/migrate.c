@@ -314,29 +314,27 @@ static bool list_add(struct mips_mig_out *m, uint32_t addr)
 /* The pages to send this round (all resident ones in round 0, else the dirty ones); clears the dirty bits. */
 static bool collect_pages(struct mips_mig_out *m, bool all)
 {
-	const struct mips_vm *vm = m->vm;
+	uint32_t cursor = 0, addr;
+	const uint8_t *page;
+	bool dirty;
 
 	m->list_len = m->list_next = 0;
-	for (uint32_t i = 0; i < (1u << MIPS_L1_BITS); i++) {
-		const struct mips_l2 *l2 = vm->l1[i];
-		for (uint32_t j = 0; l2 && j < MIPS_L2_SIZE; j++)
-			if (l2->page[j] && (all || (l2->dirty[j / 32] >> (j % 32) & 1)) &&
-			    !list_add(m, (i << MIPS_L2_BITS | j) << MIPS_PAGE_SHIFT))
-				return link_fail(&m->l, "out of memory listing pages");
-	}
+	while (mips_mem_next_page(m->vm, &cursor, &addr, &page, &dirty))
+		if ((all || dirty) && !list_add(m, addr))
+			return link_fail(&m->l, "out of memory listing pages");
 	mips_vm_clear_dirty(m->vm);
 	return true;
 }
 
 static size_t count_dirty(const struct mips_vm *vm)
 {
+	uint32_t cursor = 0, addr;
+	const uint8_t *page;
+	bool dirty;
 	size_t n = 0;
 
-	for (uint32_t i = 0; i < (1u << MIPS_L1_BITS); i++) {
-		const struct mips_l2 *l2 = vm->l1[i];
-		for (uint32_t j = 0; l2 && j < MIPS_L2_SIZE; j++)
-			n += l2->page[j] && (l2->dirty[j / 32] >> (j % 32) & 1);
-	}
+	while (mips_mem_next_page(vm, &cursor, &addr, &page, &dirty))
+		n += dirty;
 	return n;
 }
 
@@ -405,10 +403,9 @@ static void out_page(struct mips_mig_out *m)
 		return;
 	}
 	uint32_t addr = m->list[m->list_next++];
-	const struct mips_l2 *l2 = m->vm->l1[addr >> (MIPS_PAGE_SHIFT + MIPS_L2_BITS)];
 	uint8_t a[4];
 	mips_put32(a, addr);
-	out_record(m, TAG_PAGE, a, 4, l2->page[(addr >> MIPS_PAGE_SHIFT) & (MIPS_L2_SIZE - 1)], MIPS_PAGE_SIZE);
+	out_record(m, TAG_PAGE, a, 4, mips_mem_page(m->vm, addr), MIPS_PAGE_SIZE);
 	m->stats.pages++;
 }
 

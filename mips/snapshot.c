@@ -60,15 +60,15 @@ static void w_prog(struct snap_writer *w, const struct mips_vm *vm)
 static void w_pages(struct snap_writer *w, const struct mips_vm *vm, bool only_dirty)
 {
 	uint8_t a[4];
+	uint32_t cursor = 0, addr;
+	const uint8_t *page;
+	bool dirty;
 
-	for (uint32_t i = 0; i < (1u << MIPS_L1_BITS); i++) {
-		const struct mips_l2 *l2 = vm->l1[i];
-		for (uint32_t j = 0; l2 && j < MIPS_L2_SIZE; j++) {
-			if (!l2->page[j] || (only_dirty && !(l2->dirty[j / 32] >> (j % 32) & 1)))
-				continue;
-			mips_put32(a, (i << MIPS_L2_BITS | j) << MIPS_PAGE_SHIFT);
-			w_section(w, TAG_PAGE, a, 4, l2->page[j], MIPS_PAGE_SIZE);
-		}
+	while (mips_mem_next_page(vm, &cursor, &addr, &page, &dirty)) {
+		if (only_dirty && !dirty)
+			continue;
+		mips_put32(a, addr);
+		w_section(w, TAG_PAGE, a, 4, page, MIPS_PAGE_SIZE);
 	}
 }
 
