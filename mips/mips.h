@@ -87,7 +87,7 @@ bool mips_vm_write(struct mips_vm *vm, uint32_t addr, const void *buf, size_t n)
 /* Prints the DUMP_PROCESSOR_STATE block to the VM's output stream. */
 void mips_vm_dump_state(struct mips_vm *vm);
 
-/* Page bookkeeping (the base of incremental migration): touched pages and their dirty bits. */
+/* Page bookkeeping (what pre-copy migration resends): touched pages and their dirty bits. */
 size_t mips_vm_page_count(const struct mips_vm *vm);
 bool mips_vm_page_dirty(const struct mips_vm *vm, uint32_t addr);
 void mips_vm_clear_dirty(struct mips_vm *vm);
@@ -110,8 +110,8 @@ void mips_sched_run(struct mips_sched *s);
 /* Receives snapshot bytes in order; returns 0 or negative to abort. */
 typedef int (*mips_sink)(void *ctx, const void *buf, size_t len);
 
-/* Streams the whole VM; only_dirty sends only dirty pages (an incremental round). */
-int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, void *ctx);
+/* Streams the whole VM: every resident page, then the CPU. */
+int mips_snapshot_write(struct mips_vm *vm, mips_sink sink, void *ctx);
 /* Serialises into a port-allocated buffer (free with port->alloc(ud, p, len, 0)). */
 bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len);
 /*

@@ -33,14 +33,14 @@ static void w_section(struct snap_writer *w, uint32_t tag, const void *head, siz
 	w->nsections++;
 }
 
-static void w_header(struct snap_writer *w, uint32_t flags)
+static void w_header(struct snap_writer *w)
 {
 	uint8_t h[SNAP_HDR_SIZE];
 
 	memcpy(h, SNAP_MAGIC, 8);
 	mips_put32(h + 8, SNAP_VERSION);
 	mips_put32(h + 12, SNAP_HDR_SIZE);
-	mips_put32(h + 16, flags);
+	mips_put32(h + 16, 0);	/* flags: none defined */
 	mips_put32(h + 20, mips_crc32(0, h, 20));
 	w_bytes(w, h, sizeof h);
 }
@@ -57,16 +57,13 @@ static void w_prog(struct snap_writer *w, const struct mips_vm *vm)
 	w_section(w, TAG_PROG, p, sizeof p, vm->name, n);
 }
 
-static void w_pages(struct snap_writer *w, const struct mips_vm *vm, bool only_dirty)
+static void w_pages(struct snap_writer *w, const struct mips_vm *vm)
 {
 	uint8_t a[4];
 	uint32_t cursor = 0, addr;
 	const uint8_t *page;
-	bool dirty;
 
-	while (mips_mem_next_page(vm, &cursor, &addr, &page, &dirty)) {
-		if (only_dirty && !dirty)
-			continue;
+	while (mips_mem_next_page(vm, &cursor, &addr, &page, NULL)) {
 		mips_put32(a, addr);
 		w_section(w, TAG_PAGE, a, 4, page, MIPS_PAGE_SIZE);
 	}
@@ -94,14 +91,14 @@ static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)
 	w_section(w, TAG_CPU, c, sizeof c, NULL, 0);
 }
 
-int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, void *ctx)
+int mips_snapshot_write(struct mips_vm *vm, mips_sink sink, void *ctx)
 {
 	struct snap_writer w = { sink, ctx, 0, 0, 0 };
 	uint8_t e[8];
 
-	w_header(&w, only_dirty ? SNAP_F_DIRTY : 0);
+	w_header(&w);
 	w_prog(&w, vm);
-	w_pages(&w, vm, only_dirty);
+	w_pages(&w, vm);
 	w_cpu(&w, vm);
 	mips_put32(e, w.nsections);
 	mips_put32(e + 4, w.crc);
@@ -124,7 +121,7 @@ bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len)
 {
 	struct buf_sink s = { vm->port, { 0 } };
 
-	if (mips_snapshot_write(vm, false, buffer_sink, &s) < 0) {
+	if (mips_snapshot_write(vm, buffer_sink, &s) < 0) {
 		mips_bytes_free(vm->port, &s.b);
 		return false;
 	}

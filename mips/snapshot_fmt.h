@@ -8,7 +8,7 @@
  *   header   0  magic "TALLYMVM"             8 bytes
  *            8  version (1)                  u32
  *           12  header size (24)             u32
- *           16  flags (bit 0: only dirty pages follow: an incremental round)  u32
+ *           16  flags (none defined: 0; bit 0 once marked an incremental snapshot)  u32
  *           20  CRC-32 of bytes 0..19        u32
  *   sections, each a wire.h record: tag u32, payload length u32, payload, CRC-32 of tag+length+payload u32
  *     "PROG" first, once: text hash u64 (FNV-1a 64 of the loaded text), text end u32,
@@ -24,7 +24,6 @@
 #define SNAP_MAGIC	"TALLYMVM"
 #define SNAP_VERSION	1u
 #define SNAP_HDR_SIZE	24u
-#define SNAP_F_DIRTY	1u
 #define TAG_PROG	MIPS_WIRE_TAG('P', 'R', 'O', 'G')
 #define TAG_PAGE	MIPS_WIRE_TAG('P', 'A', 'G', 'E')
 #define TAG_CPU		MIPS_WIRE_TAG('C', 'P', 'U', ' ')

@@ -30,8 +30,8 @@ static bool read_header(struct snap_reader *r)
 		return fail(r, "version");
 	if (mips_get32(r->buf + 12) != SNAP_HDR_SIZE)
 		return fail(r, "header size");
-	if (mips_get32(r->buf + 16) & ~1u)
-		return fail(r, "header flags");
+	if (mips_get32(r->buf + 16) != 0)
+		return fail(r, "header flags (none defined; incremental snapshots are not supported)");
 	if (mips_get32(r->buf + 20) != mips_crc32(0, r->buf, 20))
 		return fail(r, "header crc");
 	r->off = SNAP_HDR_SIZE;
