@@ -105,7 +105,7 @@ size_t mips_sched_round(struct mips_sched *s);
 /* Rounds until every VM has ended (exited, faulted, migrated). */
 void mips_sched_run(struct mips_sched *s);
 
-/* ---- snapshots (layout in snapshot.c) ---- */
+/* ---- snapshots (layout in snapshot_fmt.h) ---- */
 
 /* Receives snapshot bytes in order; returns 0 or negative to abort. */
 typedef int (*mips_sink)(void *ctx, const void *buf, size_t len);
@@ -125,7 +125,7 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,
 			      char msg[MIPS_MSG_MAX]);
 
-/* ---- live migration (protocol in migrate.c) ---- */
+/* ---- live migration (protocol in mig_int.h) ---- */
 
 #define MIPS_MIG_DEFAULT_PORT	7283
 #define MIPS_MIG_NONCE_SIZE	16

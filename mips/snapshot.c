@@ -1,4 +1,4 @@
-/* snapshot.c: the VM snapshot format (disk and migration share it): writer over a byte sink, checked reader. */
+/* snapshot.c: the snapshot writer (layout in snapshot_fmt.h) over a byte sink, and the CPU record migration shares. */
 #include "internal.h"
 #include "snapshot_fmt.h"
 
