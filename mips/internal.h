@@ -63,7 +63,6 @@ struct mips_vm {
 	uint32_t r[32];
 	uint32_t hi, lo, pc;
 	uint64_t icount;
-	uint64_t run_ns;		/* port clock time inside mips_sched_round */
 	struct mips_op *ops;	/* one per text word from MIPS_TEXT_BASE */
 	uint32_t nops;
 	struct mips_tlb rtlb[MIPS_TLB_SIZE], wtlb[MIPS_TLB_SIZE];

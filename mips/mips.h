@@ -72,8 +72,6 @@ enum mips_vm_state mips_vm_state(const struct mips_vm *vm);
 const char *mips_vm_name(const struct mips_vm *vm);
 int mips_vm_exit_code(const struct mips_vm *vm);
 uint64_t mips_vm_icount(const struct mips_vm *vm);
-/* Time spent running this VM in mips_sched_round, by the port's clock. */
-uint64_t mips_vm_run_ns(const struct mips_vm *vm);
 uint32_t mips_vm_pc(const struct mips_vm *vm);
 uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r);
 void mips_vm_set_reg(struct mips_vm *vm, unsigned r, uint32_t v);

@@ -96,7 +96,6 @@ enum mips_vm_state mips_vm_state(const struct mips_vm *vm) { return vm->state; }
 const char *mips_vm_name(const struct mips_vm *vm) { return vm->name; }
 int mips_vm_exit_code(const struct mips_vm *vm) { return vm->exit_code; }
 uint64_t mips_vm_icount(const struct mips_vm *vm) { return vm->icount; }
-uint64_t mips_vm_run_ns(const struct mips_vm *vm) { return vm->run_ns; }
 uint32_t mips_vm_pc(const struct mips_vm *vm) { return vm->pc; }
 uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r) { return r ? vm->r[r & 31] : 0; }
 uint32_t mips_vm_hi(const struct mips_vm *vm) { return vm->hi; }
@@ -172,11 +171,8 @@ size_t mips_sched_round(struct mips_sched *s)
 
 	for (size_t i = 0; i < s->nvms; i++) {
 		struct mips_vm *vm = s->vms[i];
-		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED) {
-			uint64_t t0 = vm->port->clock_ns(vm->port->ud);
+		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED)
 			mips_vm_run(vm, s->slice);
-			vm->run_ns += vm->port->clock_ns(vm->port->ud) - t0;
-		}
 		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED)
 			live++;
 	}
