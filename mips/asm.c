@@ -161,7 +161,7 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 		uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
 		while (count-- > 0) {
 			if (a->seg == SEG_TEXT && size == 4)
-				mips_asm_emit_word(a, mips_ld32(b));
+				mips_asm_emit_word(a, mips_get32(b));
 			else if (a->seg == SEG_TEXT)
 				mips_asm_error(a, e.col, "only .word may appear in .text");
 			else

@@ -232,7 +232,7 @@ void mips_asm_instruction(struct asm_ctx *a, const char *m, size_t n)
 	int id = find_real(m, n);
 	uint32_t w;
 
-	if (id == MIPS_I_SNAPSHOT || id == MIPS_I_MIGRATE) {
+	if (id >= 0 && mips_insn_table[id].ops[0] == 'N') {	/* a para-instruction's string */
 		para_with_string(a, (enum mips_insn_id)id);
 		return;
 	}

@@ -14,7 +14,7 @@ void mips_asm_emit_branch(struct asm_ctx *a, enum mips_insn_id id, int rs, int r
 bool mips_asm_branch_offset(struct asm_ctx *a, const struct asm_expr *e, uint32_t *field);
 bool mips_asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_opnd *o, int n, bool report,
 		     uint32_t *word);
-/* mips_asm_pseudo.c: expands a pseudo-instruction if one matches the operand kinds; false otherwise. */
+/* asm_pseudo.c: expands a pseudo-instruction if one matches the operand kinds; false otherwise. */
 bool mips_asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct asm_opnd *o, int nops);
 bool mips_asm_pseudo_known(const char *m, size_t n);
 

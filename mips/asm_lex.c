@@ -204,11 +204,6 @@ bool mips_asm_parse_string(struct asm_ctx *a, struct mips_bytes *out)
 	return true;
 }
 
-static const char *const abi_regs[32] = {
-	"zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
-	"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1", "gp", "sp", "fp", "ra",
-};
-
 /* "$name" or "$number" at the cursor; -1 with an error otherwise. */
 static int parse_register(struct asm_ctx *a)
 {
@@ -226,9 +221,9 @@ static int parse_register(struct asm_ctx *a)
 		if (r < 32)
 			return r;
 	}
-	for (int r = 0; r < 32; r++)
-		if (strlen(abi_regs[r]) == n && !strncmp(abi_regs[r], start + 1, n))
-			return r;
+	for (unsigned r = 0; r < 32; r++)
+		if (strlen(mips_reg_name(r)) == n && !strncmp(mips_reg_name(r), start + 1, n))
+			return (int)r;
 	if (n == 2 && !strncmp(start + 1, "s8", 2))
 		return 30;
 	mips_asm_error(a, mips_asm_col(a, start), "unknown register '%.*s'", (int)(n + 1), start);

@@ -1,4 +1,4 @@
-/* mips_asm_pseudo.c: the pseudo-instructions (SPIM/MARS dialect) and immediate/label forms of real ones. */
+/* asm_pseudo.c: pseudo-instructions (SPIM/MARS dialect) and other operand forms of real ones (immediate, label, register). */
 #include "asm_insn.h"
 
 typedef void pseudo_fn(struct asm_ctx *a, const struct asm_opnd *o, int arg);

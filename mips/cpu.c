@@ -1,36 +1,28 @@
 /* cpu.c: the interpreter: pre-decoded ops, computed-goto dispatch, exact instruction budgets. */
 #include "internal.h"
 
-/* Pre-decodes one word: imm is extended, shifted or made absolute as the instruction needs. */
+/* Pre-decodes one word: imm is extended, shifted or made absolute as its table entry says. */
 void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
 {
 	enum mips_insn_id id = mips_decode_id(word);
+	enum mips_imm_kind kind = id == MIPS_I_INVALID ? MIPS_IMM_S16 : mips_insn_table[id].imm;
 	uint32_t simm = (uint32_t)(int32_t)(int16_t)MIPS_F_IMM(word);
 
 	op->id = (uint8_t)id;
 	op->rs = (uint8_t)MIPS_F_RS(word);
 	op->rt = (uint8_t)MIPS_F_RT(word);
 	op->rd = (uint8_t)MIPS_F_RD(word);
-	switch (id) {
-	case MIPS_I_ANDI: case MIPS_I_ORI: case MIPS_I_XORI: op->imm = MIPS_F_IMM(word); break;
-	case MIPS_I_LUI: op->imm = MIPS_F_IMM(word) << 16; break;
-	case MIPS_I_BEQ: case MIPS_I_BNE: case MIPS_I_BLEZ: case MIPS_I_BGTZ: case MIPS_I_BLTZ:
-	case MIPS_I_BGEZ: case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:
-		op->imm = pc + 4 + (simm << 2);
-		break;
-	case MIPS_I_J: case MIPS_I_JAL: op->imm = ((pc + 4) & 0xf0000000u) | MIPS_F_TARGET(word) << 2; break;
-	case MIPS_I_SLL: case MIPS_I_SRL: case MIPS_I_SRA: case MIPS_I_ROTR: case MIPS_I_EXT: case MIPS_I_INS:
-		op->imm = MIPS_F_SA(word);
-		break;
-	case MIPS_I_SYSCALL: op->imm = MIPS_F_CODE20(word); break;
-	case MIPS_I_BREAK: op->imm = (word >> 16) & 0x3ffu; break;
-	case MIPS_I_TGE: case MIPS_I_TGEU: case MIPS_I_TLT: case MIPS_I_TLTU: case MIPS_I_TEQ: case MIPS_I_TNE:
-		op->imm = MIPS_F_CODE10(word);
-		break;
-	case MIPS_I_DUMP_PROCESSOR_STATE: case MIPS_I_SNAPSHOT: case MIPS_I_MIGRATE:
-		op->imm = MIPS_PARA_OFFSET(word);
-		break;
-	default: op->imm = simm; break;
+	switch (kind) {
+	case MIPS_IMM_S16: op->imm = simm; break;
+	case MIPS_IMM_U16: op->imm = MIPS_F_IMM(word); break;
+	case MIPS_IMM_HI16: op->imm = MIPS_F_IMM(word) << 16; break;
+	case MIPS_IMM_BRANCH: op->imm = pc + 4 + (simm << 2); break;
+	case MIPS_IMM_JUMP: op->imm = ((pc + 4) & 0xf0000000u) | MIPS_F_TARGET(word) << 2; break;
+	case MIPS_IMM_SA: op->imm = MIPS_F_SA(word); break;
+	case MIPS_IMM_CODE20: op->imm = MIPS_F_CODE20(word); break;
+	case MIPS_IMM_BREAK: op->imm = (word >> 16) & 0x3ffu; break;
+	case MIPS_IMM_TRAP: op->imm = MIPS_F_CODE10(word); break;
+	case MIPS_IMM_PARA: op->imm = MIPS_PARA_OFFSET(word); break;
 	}
 }
 
@@ -39,7 +31,7 @@ static uint32_t bits(unsigned n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1;
 uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
 {
 	static const void *const dispatch[MIPS_OP_REDECODE + 1] = {
-#define MIPS_X_LABEL(id, name, ops, match, mask) [MIPS_I_##id] = &&op_##id,
+#define MIPS_X_LABEL(id, name, ops, match, mask, imm) [MIPS_I_##id] = &&op_##id,
 		MIPS_INSNS(MIPS_X_LABEL)
 #undef MIPS_X_LABEL
 		[MIPS_I_INVALID] = &&op_INVALID,
@@ -201,21 +193,21 @@ op_SEB:   RD = (uint32_t)(int32_t)(int8_t)RT; NEXT();
 op_SEH:   RD = (uint32_t)(int32_t)(int16_t)RT; NEXT();
 op_LB:    LOADP(1); RT = (uint32_t)(int32_t)(int8_t)*p; NEXT();
 op_LH:    LOADP(2); RT = (uint32_t)(int32_t)(int16_t)(p[0] | p[1] << 8); NEXT();
-op_LW:    LOADP(4); RT = mips_ld32(p); NEXT();
-op_LL:    LOADP(4); RT = mips_ld32(p); NEXT();
+op_LW:    LOADP(4); RT = mips_get32(p); NEXT();
+op_LL:    LOADP(4); RT = mips_get32(p); NEXT();
 op_LBU:   LOADP(1); RT = *p; NEXT();
 op_LHU:   LOADP(2); RT = (uint32_t)(p[0] | p[1] << 8); NEXT();
 op_SB:    STOREP(1); *p = (uint8_t)RT; NEXT();
 op_SH:    STOREP(2); p[0] = (uint8_t)RT, p[1] = (uint8_t)(RT >> 8); NEXT();
-op_SW:    STOREP(4); mips_st32(p, RT); NEXT();
-op_SC:    STOREP(4); mips_st32(p, RT); RT = 1; NEXT();	/* one CPU: the link never breaks */
-/* Unaligned word halves, little-endian (Vol. II, LWL/LWR/SWL/SWR): b is the byte offset in the word. */
+op_SW:    STOREP(4); mips_put32(p, RT); NEXT();
+op_SC:    STOREP(4); mips_put32(p, RT); RT = 1; NEXT();	/* one CPU: the link never breaks */
+/* Unaligned word halves, little-endian (Vol. II, LWL/LWR/SWL/SWR): sh aligns the addressed bytes with RT. */
 op_LWL: {
 	vm->pc = pc;
 	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
 	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	RT = mips_ld32(p) << sh | (RT & bits(sh));
+	RT = mips_get32(p) << sh | (RT & bits(sh));
 	NEXT();
 }
 op_LWR: {
@@ -223,7 +215,7 @@ op_LWR: {
 	unsigned sh = 8 * ((RS + IMM) & 3);
 	if (!(p = mips_mem_r(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	RT = mips_ld32(p) >> sh | (RT & ~(0xffffffffu >> sh));
+	RT = mips_get32(p) >> sh | (RT & ~(0xffffffffu >> sh));
 	NEXT();
 }
 op_SWL: {
@@ -231,7 +223,7 @@ op_SWL: {
 	unsigned sh = 8 * (3 - ((RS + IMM) & 3));
 	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	mips_st32(p, RT >> sh | (mips_ld32(p) & ~(0xffffffffu >> sh)));
+	mips_put32(p, RT >> sh | (mips_get32(p) & ~(0xffffffffu >> sh)));
 	NEXT();
 }
 op_SWR: {
@@ -239,7 +231,7 @@ op_SWR: {
 	unsigned sh = 8 * ((RS + IMM) & 3);
 	if (!(p = mips_mem_w(vm, (RS + IMM) & ~3u)))
 		goto mem_fault;
-	mips_st32(p, RT << sh | (mips_ld32(p) & bits(sh)));
+	mips_put32(p, RT << sh | (mips_get32(p) & bits(sh)));
 	NEXT();
 }
 op_DUMP_PROCESSOR_STATE:
@@ -255,7 +247,7 @@ op_REDECODE: {
 	vm->pc = pc;
 	if (!mips_vm_read(vm, pc, w, 4))
 		goto mem_fault;
-	mips_op_decode(op, mips_ld32(w), pc);
+	mips_op_decode(op, mips_get32(w), pc);
 }
 	goto *dispatch[op->id];
 op_INVALID:

@@ -9,6 +9,7 @@
 
 #include "mips.h"
 #include "isa.h"
+#include "wire.h"
 
 /* ---- formatting (no libc printf in the kernel): %d %u %x %s %c, width, '0', 'l'/'ll' ---- */
 struct mips_strbuf {
@@ -35,14 +36,6 @@ void mips_bytes_free(const struct mips_port *port, struct mips_bytes *b);
 uint64_t mips_fnv1a64(uint64_t h, const void *buf, size_t n);
 #define MIPS_FNV_INIT 0xcbf29ce484222325ull
 
-static inline uint32_t mips_ld32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline void mips_st32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
 
 /* ---- VM ---- */
 
@@ -55,12 +48,7 @@ struct mips_op {
 #define MIPS_OP_REDECODE (MIPS_I_COUNT + 1)	/* text word was stored to: decode again when reached */
 
 #define MIPS_L1_BITS	10
-#define MIPS_L2_BITS	10
-#define MIPS_L2_SIZE	(1u << MIPS_L2_BITS)
-struct mips_l2 {
-	uint8_t *page[MIPS_L2_SIZE];
-	uint32_t dirty[MIPS_L2_SIZE / 32];
-};
+struct mips_l2;		/* a second-level page table: its layout is mem.c's */
 
 #define MIPS_TLB_SIZE	64	/* direct-mapped, by page number; separate for reads and writes */
 #define MIPS_TLB_NONE	0xffffffffu
@@ -75,7 +63,6 @@ struct mips_vm {
 	uint32_t r[32];
 	uint32_t hi, lo, pc;
 	uint64_t icount;
-	uint64_t run_ns;		/* port clock time inside mips_sched_round */
 	struct mips_op *ops;	/* one per text word from MIPS_TEXT_BASE */
 	uint32_t nops;
 	struct mips_tlb rtlb[MIPS_TLB_SIZE], wtlb[MIPS_TLB_SIZE];
@@ -100,6 +87,14 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 void mips_mem_free_all(struct mips_vm *vm);
 void mips_tlb_flush(struct mips_vm *vm);
 bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr);
+/* The bytes of the resident page holding addr; NULL if it is not resident. */
+const uint8_t *mips_mem_page(const struct mips_vm *vm, uint32_t addr);
+/*
+ * Walks the resident pages in address order: start with *cursor = 0; each call yields the next
+ * page's address, bytes and dirty bit (dirty may be NULL) and returns false after the last.
+ */
+bool mips_mem_next_page(const struct mips_vm *vm, uint32_t *cursor, uint32_t *addr, const uint8_t **page,
+			bool *dirty);
 
 static inline uint8_t *mips_mem_r(struct mips_vm *vm, uint32_t addr)
 {

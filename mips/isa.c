@@ -3,7 +3,7 @@
 #include "internal.h"
 
 const struct mips_insn_info mips_insn_table[MIPS_I_COUNT] = {
-#define MIPS_X_INFO(id, name, ops, match, mask) [MIPS_I_##id] = { name, ops, match, mask },
+#define MIPS_X_INFO(id, name, ops, match, mask, imm) [MIPS_I_##id] = { name, ops, match, mask, MIPS_IMM_##imm },
 	MIPS_INSNS(MIPS_X_INFO)
 #undef MIPS_X_INFO
 };

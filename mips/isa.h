@@ -35,6 +35,20 @@
  * bits 25..24 select the kind, bits 23..0 hold the offset of the argument string in kdata. */
 #define MIPS_PARA_OFFSET(w) ((w) & 0x00ffffffu)
 
+/* The pre-decoded immediate of an instruction (struct mips_op's imm). */
+enum mips_imm_kind {
+	MIPS_IMM_S16,		/* imm16 sign-extended (also the don't-care of R-type words) */
+	MIPS_IMM_U16,		/* imm16 zero-extended */
+	MIPS_IMM_HI16,		/* imm16 << 16 (lui) */
+	MIPS_IMM_BRANCH,	/* the absolute target: pc + 4 + (simm16 << 2) */
+	MIPS_IMM_JUMP,		/* the absolute target: the pc + 4 region | target26 << 2 */
+	MIPS_IMM_SA,		/* the sa field (shift amount, ext/ins position) */
+	MIPS_IMM_CODE20,	/* bits 25..6 (syscall) */
+	MIPS_IMM_BREAK,		/* bits 25..16 (break, as GNU as) */
+	MIPS_IMM_TRAP,		/* bits 15..6 (teq, tne, ...) */
+	MIPS_IMM_PARA,		/* a para-instruction: its string's kdata offset (MIPS_PARA_OFFSET) */
+};
+
 /*
  * Operand syntax letters (one per comma-separated operand):
  *  d rd   s rs   t rt   U rd copied into rt (clz/clo)   < sa (0..31)
@@ -43,112 +57,115 @@
  *  25..16 (break, as GNU as)   q optional 10-bit code in bits 15..6 (traps)
  *  X ext size (rd = size-1)   I ins size (rd = pos+size-1)   N para-instruction string
  *
- * X(ID, mnemonic, operands, match, mask): (word & mask) == match identifies the instruction;
- * mask covers every field the instruction fixes, must-be-zero fields included.
+ * Immediate kinds: what the interpreter's pre-decoded imm holds (enum mips_imm_kind).
+ *
+ * X(ID, mnemonic, operands, match, mask, imm): (word & mask) == match identifies the instruction;
+ * mask covers every field the instruction fixes, must-be-zero fields included; imm names the
+ * immediate kind. The para-instructions are the entries of kind PARA.
  */
 #define MIPS_INSNS(X)								\
 	/* SPECIAL, op 0 (table A.3) */						\
-	X(SLL,     "sll",     "d,t,<", 0x00000000u, 0xffe0003fu)		\
-	X(SRL,     "srl",     "d,t,<", 0x00000002u, 0xffe0003fu)		\
-	X(ROTR,    "rotr",    "d,t,<", 0x00200002u, 0xffe0003fu)		\
-	X(SRA,     "sra",     "d,t,<", 0x00000003u, 0xffe0003fu)		\
-	X(SLLV,    "sllv",    "d,t,s", 0x00000004u, 0xfc0007ffu)		\
-	X(SRLV,    "srlv",    "d,t,s", 0x00000006u, 0xfc0007ffu)		\
-	X(ROTRV,   "rotrv",   "d,t,s", 0x00000046u, 0xfc0007ffu)		\
-	X(SRAV,    "srav",    "d,t,s", 0x00000007u, 0xfc0007ffu)		\
-	X(JR,      "jr",      "s",     0x00000008u, 0xfc1fffffu)		\
-	X(JALR,    "jalr",    "d,s",   0x00000009u, 0xfc1f07ffu)		\
-	X(MOVZ,    "movz",    "d,s,t", 0x0000000au, 0xfc0007ffu)		\
-	X(MOVN,    "movn",    "d,s,t", 0x0000000bu, 0xfc0007ffu)		\
-	X(SYSCALL, "syscall", "B",     0x0000000cu, 0xfc00003fu)		\
-	X(BREAK,   "break",   "b",     0x0000000du, 0xfc00003fu)		\
-	X(SYNC,    "sync",    "",      0x0000000fu, 0xffffffffu)		\
-	X(MFHI,    "mfhi",    "d",     0x00000010u, 0xffff07ffu)		\
-	X(MTHI,    "mthi",    "s",     0x00000011u, 0xfc1fffffu)		\
-	X(MFLO,    "mflo",    "d",     0x00000012u, 0xffff07ffu)		\
-	X(MTLO,    "mtlo",    "s",     0x00000013u, 0xfc1fffffu)		\
-	X(MULT,    "mult",    "s,t",   0x00000018u, 0xfc00ffffu)		\
-	X(MULTU,   "multu",   "s,t",   0x00000019u, 0xfc00ffffu)		\
-	X(DIV,     "div",     "s,t",   0x0000001au, 0xfc00ffffu)		\
-	X(DIVU,    "divu",    "s,t",   0x0000001bu, 0xfc00ffffu)		\
-	X(ADD,     "add",     "d,s,t", 0x00000020u, 0xfc0007ffu)		\
-	X(ADDU,    "addu",    "d,s,t", 0x00000021u, 0xfc0007ffu)		\
-	X(SUB,     "sub",     "d,s,t", 0x00000022u, 0xfc0007ffu)		\
-	X(SUBU,    "subu",    "d,s,t", 0x00000023u, 0xfc0007ffu)		\
-	X(AND,     "and",     "d,s,t", 0x00000024u, 0xfc0007ffu)		\
-	X(OR,      "or",      "d,s,t", 0x00000025u, 0xfc0007ffu)		\
-	X(XOR,     "xor",     "d,s,t", 0x00000026u, 0xfc0007ffu)		\
-	X(NOR,     "nor",     "d,s,t", 0x00000027u, 0xfc0007ffu)		\
-	X(SLT,     "slt",     "d,s,t", 0x0000002au, 0xfc0007ffu)		\
-	X(SLTU,    "sltu",    "d,s,t", 0x0000002bu, 0xfc0007ffu)		\
-	X(TGE,     "tge",     "s,t,q", 0x00000030u, 0xfc00003fu)		\
-	X(TGEU,    "tgeu",    "s,t,q", 0x00000031u, 0xfc00003fu)		\
-	X(TLT,     "tlt",     "s,t,q", 0x00000032u, 0xfc00003fu)		\
-	X(TLTU,    "tltu",    "s,t,q", 0x00000033u, 0xfc00003fu)		\
-	X(TEQ,     "teq",     "s,t,q", 0x00000034u, 0xfc00003fu)		\
-	X(TNE,     "tne",     "s,t,q", 0x00000036u, 0xfc00003fu)		\
+	X(SLL,     "sll",     "d,t,<", 0x00000000u, 0xffe0003fu, SA)		\
+	X(SRL,     "srl",     "d,t,<", 0x00000002u, 0xffe0003fu, SA)		\
+	X(ROTR,    "rotr",    "d,t,<", 0x00200002u, 0xffe0003fu, SA)		\
+	X(SRA,     "sra",     "d,t,<", 0x00000003u, 0xffe0003fu, SA)		\
+	X(SLLV,    "sllv",    "d,t,s", 0x00000004u, 0xfc0007ffu, S16)		\
+	X(SRLV,    "srlv",    "d,t,s", 0x00000006u, 0xfc0007ffu, S16)		\
+	X(ROTRV,   "rotrv",   "d,t,s", 0x00000046u, 0xfc0007ffu, S16)		\
+	X(SRAV,    "srav",    "d,t,s", 0x00000007u, 0xfc0007ffu, S16)		\
+	X(JR,      "jr",      "s",     0x00000008u, 0xfc1fffffu, S16)		\
+	X(JALR,    "jalr",    "d,s",   0x00000009u, 0xfc1f07ffu, S16)		\
+	X(MOVZ,    "movz",    "d,s,t", 0x0000000au, 0xfc0007ffu, S16)		\
+	X(MOVN,    "movn",    "d,s,t", 0x0000000bu, 0xfc0007ffu, S16)		\
+	X(SYSCALL, "syscall", "B",     0x0000000cu, 0xfc00003fu, CODE20)		\
+	X(BREAK,   "break",   "b",     0x0000000du, 0xfc00003fu, BREAK)		\
+	X(SYNC,    "sync",    "",      0x0000000fu, 0xffffffffu, S16)		\
+	X(MFHI,    "mfhi",    "d",     0x00000010u, 0xffff07ffu, S16)		\
+	X(MTHI,    "mthi",    "s",     0x00000011u, 0xfc1fffffu, S16)		\
+	X(MFLO,    "mflo",    "d",     0x00000012u, 0xffff07ffu, S16)		\
+	X(MTLO,    "mtlo",    "s",     0x00000013u, 0xfc1fffffu, S16)		\
+	X(MULT,    "mult",    "s,t",   0x00000018u, 0xfc00ffffu, S16)		\
+	X(MULTU,   "multu",   "s,t",   0x00000019u, 0xfc00ffffu, S16)		\
+	X(DIV,     "div",     "s,t",   0x0000001au, 0xfc00ffffu, S16)		\
+	X(DIVU,    "divu",    "s,t",   0x0000001bu, 0xfc00ffffu, S16)		\
+	X(ADD,     "add",     "d,s,t", 0x00000020u, 0xfc0007ffu, S16)		\
+	X(ADDU,    "addu",    "d,s,t", 0x00000021u, 0xfc0007ffu, S16)		\
+	X(SUB,     "sub",     "d,s,t", 0x00000022u, 0xfc0007ffu, S16)		\
+	X(SUBU,    "subu",    "d,s,t", 0x00000023u, 0xfc0007ffu, S16)		\
+	X(AND,     "and",     "d,s,t", 0x00000024u, 0xfc0007ffu, S16)		\
+	X(OR,      "or",      "d,s,t", 0x00000025u, 0xfc0007ffu, S16)		\
+	X(XOR,     "xor",     "d,s,t", 0x00000026u, 0xfc0007ffu, S16)		\
+	X(NOR,     "nor",     "d,s,t", 0x00000027u, 0xfc0007ffu, S16)		\
+	X(SLT,     "slt",     "d,s,t", 0x0000002au, 0xfc0007ffu, S16)		\
+	X(SLTU,    "sltu",    "d,s,t", 0x0000002bu, 0xfc0007ffu, S16)		\
+	X(TGE,     "tge",     "s,t,q", 0x00000030u, 0xfc00003fu, TRAP)		\
+	X(TGEU,    "tgeu",    "s,t,q", 0x00000031u, 0xfc00003fu, TRAP)		\
+	X(TLT,     "tlt",     "s,t,q", 0x00000032u, 0xfc00003fu, TRAP)		\
+	X(TLTU,    "tltu",    "s,t,q", 0x00000033u, 0xfc00003fu, TRAP)		\
+	X(TEQ,     "teq",     "s,t,q", 0x00000034u, 0xfc00003fu, TRAP)		\
+	X(TNE,     "tne",     "s,t,q", 0x00000036u, 0xfc00003fu, TRAP)		\
 	/* REGIMM, op 1: rt selects (table A.4) */				\
-	X(BLTZ,    "bltz",    "s,p",   0x04000000u, 0xfc1f0000u)		\
-	X(BGEZ,    "bgez",    "s,p",   0x04010000u, 0xfc1f0000u)		\
-	X(TGEI,    "tgei",    "s,i",   0x04080000u, 0xfc1f0000u)		\
-	X(TGEIU,   "tgeiu",   "s,i",   0x04090000u, 0xfc1f0000u)		\
-	X(TLTI,    "tlti",    "s,i",   0x040a0000u, 0xfc1f0000u)		\
-	X(TLTIU,   "tltiu",   "s,i",   0x040b0000u, 0xfc1f0000u)		\
-	X(TEQI,    "teqi",    "s,i",   0x040c0000u, 0xfc1f0000u)		\
-	X(TNEI,    "tnei",    "s,i",   0x040e0000u, 0xfc1f0000u)		\
-	X(BLTZAL,  "bltzal",  "s,p",   0x04100000u, 0xfc1f0000u)		\
-	X(BGEZAL,  "bgezal",  "s,p",   0x04110000u, 0xfc1f0000u)		\
+	X(BLTZ,    "bltz",    "s,p",   0x04000000u, 0xfc1f0000u, BRANCH)		\
+	X(BGEZ,    "bgez",    "s,p",   0x04010000u, 0xfc1f0000u, BRANCH)		\
+	X(TGEI,    "tgei",    "s,i",   0x04080000u, 0xfc1f0000u, S16)		\
+	X(TGEIU,   "tgeiu",   "s,i",   0x04090000u, 0xfc1f0000u, S16)		\
+	X(TLTI,    "tlti",    "s,i",   0x040a0000u, 0xfc1f0000u, S16)		\
+	X(TLTIU,   "tltiu",   "s,i",   0x040b0000u, 0xfc1f0000u, S16)		\
+	X(TEQI,    "teqi",    "s,i",   0x040c0000u, 0xfc1f0000u, S16)		\
+	X(TNEI,    "tnei",    "s,i",   0x040e0000u, 0xfc1f0000u, S16)		\
+	X(BLTZAL,  "bltzal",  "s,p",   0x04100000u, 0xfc1f0000u, BRANCH)		\
+	X(BGEZAL,  "bgezal",  "s,p",   0x04110000u, 0xfc1f0000u, BRANCH)		\
 	/* Jumps and I-type (table A.2) */					\
-	X(J,       "j",       "a",     0x08000000u, 0xfc000000u)		\
-	X(JAL,     "jal",     "a",     0x0c000000u, 0xfc000000u)		\
-	X(BEQ,     "beq",     "s,t,p", 0x10000000u, 0xfc000000u)		\
-	X(BNE,     "bne",     "s,t,p", 0x14000000u, 0xfc000000u)		\
-	X(BLEZ,    "blez",    "s,p",   0x18000000u, 0xfc1f0000u)		\
-	X(BGTZ,    "bgtz",    "s,p",   0x1c000000u, 0xfc1f0000u)		\
-	X(ADDI,    "addi",    "t,s,i", 0x20000000u, 0xfc000000u)		\
-	X(ADDIU,   "addiu",   "t,s,i", 0x24000000u, 0xfc000000u)		\
-	X(SLTI,    "slti",    "t,s,i", 0x28000000u, 0xfc000000u)		\
-	X(SLTIU,   "sltiu",   "t,s,i", 0x2c000000u, 0xfc000000u)		\
-	X(ANDI,    "andi",    "t,s,u", 0x30000000u, 0xfc000000u)		\
-	X(ORI,     "ori",     "t,s,u", 0x34000000u, 0xfc000000u)		\
-	X(XORI,    "xori",    "t,s,u", 0x38000000u, 0xfc000000u)		\
-	X(LUI,     "lui",     "t,u",   0x3c000000u, 0xffe00000u)		\
+	X(J,       "j",       "a",     0x08000000u, 0xfc000000u, JUMP)		\
+	X(JAL,     "jal",     "a",     0x0c000000u, 0xfc000000u, JUMP)		\
+	X(BEQ,     "beq",     "s,t,p", 0x10000000u, 0xfc000000u, BRANCH)		\
+	X(BNE,     "bne",     "s,t,p", 0x14000000u, 0xfc000000u, BRANCH)		\
+	X(BLEZ,    "blez",    "s,p",   0x18000000u, 0xfc1f0000u, BRANCH)		\
+	X(BGTZ,    "bgtz",    "s,p",   0x1c000000u, 0xfc1f0000u, BRANCH)		\
+	X(ADDI,    "addi",    "t,s,i", 0x20000000u, 0xfc000000u, S16)		\
+	X(ADDIU,   "addiu",   "t,s,i", 0x24000000u, 0xfc000000u, S16)		\
+	X(SLTI,    "slti",    "t,s,i", 0x28000000u, 0xfc000000u, S16)		\
+	X(SLTIU,   "sltiu",   "t,s,i", 0x2c000000u, 0xfc000000u, S16)		\
+	X(ANDI,    "andi",    "t,s,u", 0x30000000u, 0xfc000000u, U16)		\
+	X(ORI,     "ori",     "t,s,u", 0x34000000u, 0xfc000000u, U16)		\
+	X(XORI,    "xori",    "t,s,u", 0x38000000u, 0xfc000000u, U16)		\
+	X(LUI,     "lui",     "t,u",   0x3c000000u, 0xffe00000u, HI16)		\
 	/* SPECIAL2, op 0x1c (table A.5) */					\
-	X(MADD,    "madd",    "s,t",   0x70000000u, 0xfc00ffffu)		\
-	X(MADDU,   "maddu",   "s,t",   0x70000001u, 0xfc00ffffu)		\
-	X(MUL,     "mul",     "d,s,t", 0x70000002u, 0xfc0007ffu)		\
-	X(MSUB,    "msub",    "s,t",   0x70000004u, 0xfc00ffffu)		\
-	X(MSUBU,   "msubu",   "s,t",   0x70000005u, 0xfc00ffffu)		\
-	X(CLZ,     "clz",     "U,s",   0x70000020u, 0xfc0007ffu)		\
-	X(CLO,     "clo",     "U,s",   0x70000021u, 0xfc0007ffu)		\
+	X(MADD,    "madd",    "s,t",   0x70000000u, 0xfc00ffffu, S16)		\
+	X(MADDU,   "maddu",   "s,t",   0x70000001u, 0xfc00ffffu, S16)		\
+	X(MUL,     "mul",     "d,s,t", 0x70000002u, 0xfc0007ffu, S16)		\
+	X(MSUB,    "msub",    "s,t",   0x70000004u, 0xfc00ffffu, S16)		\
+	X(MSUBU,   "msubu",   "s,t",   0x70000005u, 0xfc00ffffu, S16)		\
+	X(CLZ,     "clz",     "U,s",   0x70000020u, 0xfc0007ffu, S16)		\
+	X(CLO,     "clo",     "U,s",   0x70000021u, 0xfc0007ffu, S16)		\
 	/* SPECIAL3, op 0x1f, Release 2 (table A.6, A.7) */			\
-	X(EXT,     "ext",     "t,s,<,X", 0x7c000000u, 0xfc00003fu)		\
-	X(INS,     "ins",     "t,s,<,I", 0x7c000004u, 0xfc00003fu)		\
-	X(WSBH,    "wsbh",    "d,t",   0x7c0000a0u, 0xffe007ffu)		\
-	X(SEB,     "seb",     "d,t",   0x7c000420u, 0xffe007ffu)		\
-	X(SEH,     "seh",     "d,t",   0x7c000620u, 0xffe007ffu)		\
+	X(EXT,     "ext",     "t,s,<,X", 0x7c000000u, 0xfc00003fu, SA)		\
+	X(INS,     "ins",     "t,s,<,I", 0x7c000004u, 0xfc00003fu, SA)		\
+	X(WSBH,    "wsbh",    "d,t",   0x7c0000a0u, 0xffe007ffu, S16)		\
+	X(SEB,     "seb",     "d,t",   0x7c000420u, 0xffe007ffu, S16)		\
+	X(SEH,     "seh",     "d,t",   0x7c000620u, 0xffe007ffu, S16)		\
 	/* Loads and stores (table A.2) */					\
-	X(LB,      "lb",      "t,m",   0x80000000u, 0xfc000000u)		\
-	X(LH,      "lh",      "t,m",   0x84000000u, 0xfc000000u)		\
-	X(LWL,     "lwl",     "t,m",   0x88000000u, 0xfc000000u)		\
-	X(LW,      "lw",      "t,m",   0x8c000000u, 0xfc000000u)		\
-	X(LBU,     "lbu",     "t,m",   0x90000000u, 0xfc000000u)		\
-	X(LHU,     "lhu",     "t,m",   0x94000000u, 0xfc000000u)		\
-	X(LWR,     "lwr",     "t,m",   0x98000000u, 0xfc000000u)		\
-	X(SB,      "sb",      "t,m",   0xa0000000u, 0xfc000000u)		\
-	X(SH,      "sh",      "t,m",   0xa4000000u, 0xfc000000u)		\
-	X(SWL,     "swl",     "t,m",   0xa8000000u, 0xfc000000u)		\
-	X(SW,      "sw",      "t,m",   0xac000000u, 0xfc000000u)		\
-	X(SWR,     "swr",     "t,m",   0xb8000000u, 0xfc000000u)		\
-	X(LL,      "ll",      "t,m",   0xc0000000u, 0xfc000000u)		\
-	X(SC,      "sc",      "t,m",   0xe0000000u, 0xfc000000u)		\
+	X(LB,      "lb",      "t,m",   0x80000000u, 0xfc000000u, S16)		\
+	X(LH,      "lh",      "t,m",   0x84000000u, 0xfc000000u, S16)		\
+	X(LWL,     "lwl",     "t,m",   0x88000000u, 0xfc000000u, S16)		\
+	X(LW,      "lw",      "t,m",   0x8c000000u, 0xfc000000u, S16)		\
+	X(LBU,     "lbu",     "t,m",   0x90000000u, 0xfc000000u, S16)		\
+	X(LHU,     "lhu",     "t,m",   0x94000000u, 0xfc000000u, S16)		\
+	X(LWR,     "lwr",     "t,m",   0x98000000u, 0xfc000000u, S16)		\
+	X(SB,      "sb",      "t,m",   0xa0000000u, 0xfc000000u, S16)		\
+	X(SH,      "sh",      "t,m",   0xa4000000u, 0xfc000000u, S16)		\
+	X(SWL,     "swl",     "t,m",   0xa8000000u, 0xfc000000u, S16)		\
+	X(SW,      "sw",      "t,m",   0xac000000u, 0xfc000000u, S16)		\
+	X(SWR,     "swr",     "t,m",   0xb8000000u, 0xfc000000u, S16)		\
+	X(LL,      "ll",      "t,m",   0xc0000000u, 0xfc000000u, S16)		\
+	X(SC,      "sc",      "t,m",   0xe0000000u, 0xfc000000u, S16)		\
 	/* Tally para-instructions (see MIPS_PARA_OFFSET) */			\
-	X(DUMP_PROCESSOR_STATE, "DUMP_PROCESSOR_STATE", "", 0xec000000u, 0xff000000u) \
-	X(SNAPSHOT, "SNAPSHOT", "N",   0xed000000u, 0xff000000u)		\
-	X(MIGRATE,  "MIGRATE",  "N",   0xee000000u, 0xff000000u)
+	X(DUMP_PROCESSOR_STATE, "DUMP_PROCESSOR_STATE", "", 0xec000000u, 0xff000000u, PARA) \
+	X(SNAPSHOT, "SNAPSHOT", "N",   0xed000000u, 0xff000000u, PARA)		\
+	X(MIGRATE,  "MIGRATE",  "N",   0xee000000u, 0xff000000u, PARA)
 
 enum mips_insn_id {
-#define MIPS_X_ENUM(id, name, ops, match, mask) MIPS_I_##id,
+#define MIPS_X_ENUM(id, name, ops, match, mask, imm) MIPS_I_##id,
 	MIPS_INSNS(MIPS_X_ENUM)
 #undef MIPS_X_ENUM
 	MIPS_I_COUNT,
@@ -159,6 +176,7 @@ struct mips_insn_info {
 	const char *name;
 	const char *ops;
 	uint32_t match, mask;
+	enum mips_imm_kind imm;
 };
 
 /* The table, indexed by enum mips_insn_id (isa.c). */

@@ -1,6 +1,15 @@
 /* mem.c: sparse guest memory: 4 KiB pages allocated on first touch, a dirty bit each, a TLB cache. */
 #include "internal.h"
 
+/* Two levels: the top MIPS_L1_BITS of the page number index vm->l1, the rest a struct mips_l2. */
+#define MIPS_L2_BITS	(32 - MIPS_PAGE_SHIFT - MIPS_L1_BITS)
+#define MIPS_L2_SIZE	(1u << MIPS_L2_BITS)
+#define MIPS_VPN_COUNT	(1u << (32 - MIPS_PAGE_SHIFT))
+struct mips_l2 {
+	uint8_t *page[MIPS_L2_SIZE];
+	uint32_t dirty[MIPS_L2_SIZE / 32];
+};
+
 void mips_tlb_flush(struct mips_vm *vm)
 {
 	for (unsigned i = 0; i < MIPS_TLB_SIZE; i++)
@@ -135,10 +144,40 @@ void mips_vm_clear_dirty(struct mips_vm *vm)
 		vm->wtlb[i].vpn = MIPS_TLB_NONE;
 }
 
-bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr)
+const uint8_t *mips_mem_page(const struct mips_vm *vm, uint32_t addr)
 {
 	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;
 	const struct mips_l2 *l2 = vm->l1[vpn >> MIPS_L2_BITS];
 
-	return l2 && l2->page[vpn & (MIPS_L2_SIZE - 1)];
+	return l2 ? l2->page[vpn & (MIPS_L2_SIZE - 1)] : NULL;
+}
+
+bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr)
+{
+	return mips_mem_page(vm, addr) != NULL;
+}
+
+bool mips_mem_next_page(const struct mips_vm *vm, uint32_t *cursor, uint32_t *addr, const uint8_t **page,
+			bool *dirty)
+{
+	uint32_t vpn = *cursor;
+
+	while (vpn < MIPS_VPN_COUNT) {
+		const struct mips_l2 *l2 = vm->l1[vpn >> MIPS_L2_BITS];
+		if (!l2) {	/* skip the whole empty second level */
+			vpn = (vpn | (MIPS_L2_SIZE - 1)) + 1;
+			continue;
+		}
+		unsigned j = vpn++ & (MIPS_L2_SIZE - 1);
+		if (!l2->page[j])
+			continue;
+		*cursor = vpn;
+		*addr = (vpn - 1) << MIPS_PAGE_SHIFT;
+		*page = l2->page[j];
+		if (dirty)
+			*dirty = l2->dirty[j / 32] >> (j % 32) & 1;
+		return true;
+	}
+	*cursor = MIPS_VPN_COUNT;
+	return false;
 }

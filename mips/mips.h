@@ -72,8 +72,6 @@ enum mips_vm_state mips_vm_state(const struct mips_vm *vm);
 const char *mips_vm_name(const struct mips_vm *vm);
 int mips_vm_exit_code(const struct mips_vm *vm);
 uint64_t mips_vm_icount(const struct mips_vm *vm);
-/* Time spent running this VM in mips_sched_round, by the port's clock. */
-uint64_t mips_vm_run_ns(const struct mips_vm *vm);
 uint32_t mips_vm_pc(const struct mips_vm *vm);
 uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r);
 void mips_vm_set_reg(struct mips_vm *vm, unsigned r, uint32_t v);
@@ -87,7 +85,7 @@ bool mips_vm_write(struct mips_vm *vm, uint32_t addr, const void *buf, size_t n)
 /* Prints the DUMP_PROCESSOR_STATE block to the VM's output stream. */
 void mips_vm_dump_state(struct mips_vm *vm);
 
-/* Page bookkeeping (the base of incremental migration): touched pages and their dirty bits. */
+/* Page bookkeeping (what pre-copy migration resends): touched pages and their dirty bits. */
 size_t mips_vm_page_count(const struct mips_vm *vm);
 bool mips_vm_page_dirty(const struct mips_vm *vm, uint32_t addr);
 void mips_vm_clear_dirty(struct mips_vm *vm);
@@ -105,13 +103,13 @@ size_t mips_sched_round(struct mips_sched *s);
 /* Rounds until every VM has ended (exited, faulted, migrated). */
 void mips_sched_run(struct mips_sched *s);
 
-/* ---- snapshots (layout in snapshot.c) ---- */
+/* ---- snapshots (layout in snapshot_fmt.h) ---- */
 
 /* Receives snapshot bytes in order; returns 0 or negative to abort. */
 typedef int (*mips_sink)(void *ctx, const void *buf, size_t len);
 
-/* Streams the whole VM; only_dirty sends only dirty pages (an incremental round). */
-int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, void *ctx);
+/* Streams the whole VM: every resident page, then the CPU. */
+int mips_snapshot_write(struct mips_vm *vm, mips_sink sink, void *ctx);
 /* Serialises into a port-allocated buffer (free with port->alloc(ud, p, len, 0)). */
 bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len);
 /*
@@ -125,7 +123,7 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,
 			      char msg[MIPS_MSG_MAX]);
 
-/* ---- live migration (protocol in migrate.c) ---- */
+/* ---- live migration (protocol in mig_int.h) ---- */
 
 #define MIPS_MIG_DEFAULT_PORT	7283
 #define MIPS_MIG_NONCE_SIZE	16

@@ -1,4 +1,4 @@
-/* snapshot.c: the VM snapshot format (disk and migration share it): writer over a byte sink, checked reader. */
+/* snapshot.c: the snapshot writer (layout in snapshot_fmt.h) over a byte sink, and the CPU record migration shares. */
 #include "internal.h"
 #include "snapshot_fmt.h"
 
@@ -19,35 +19,29 @@ static void w_bytes(struct snap_writer *w, const void *p, size_t n)
 	w->err = w->sink(w->ctx, p, n);
 }
 
-static void put32(uint8_t *p, uint32_t v) { mips_st32(p, v); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
-
 /* One section: the payload arrives in two parts (a small head, then an optional body). */
 static void w_section(struct snap_writer *w, uint32_t tag, const void *head, size_t hn, const void *body,
 		      size_t bn)
 {
-	uint8_t th[8], c[4];
+	uint8_t th[MIPS_WIRE_HEAD], c[4];
 
-	put32(th, tag);
-	put32(th + 4, (uint32_t)(hn + bn));
-	uint32_t crc = mips_crc32(mips_crc32(mips_crc32(0, th, 8), head, hn), body, bn);
-	put32(c, crc);
-	w_bytes(w, th, 8);
+	mips_wire_frame(th, c, tag, head, hn, body, bn);
+	w_bytes(w, th, sizeof th);
 	w_bytes(w, head, hn);
 	w_bytes(w, body, bn);
 	w_bytes(w, c, 4);
 	w->nsections++;
 }
 
-static void w_header(struct snap_writer *w, uint32_t flags)
+static void w_header(struct snap_writer *w)
 {
 	uint8_t h[SNAP_HDR_SIZE];
 
 	memcpy(h, SNAP_MAGIC, 8);
-	put32(h + 8, SNAP_VERSION);
-	put32(h + 12, SNAP_HDR_SIZE);
-	put32(h + 16, flags);
-	put32(h + 20, mips_crc32(0, h, 20));
+	mips_put32(h + 8, SNAP_VERSION);
+	mips_put32(h + 12, SNAP_HDR_SIZE);
+	mips_put32(h + 16, 0);	/* flags: none defined */
+	mips_put32(h + 20, mips_crc32(0, h, 20));
 	w_bytes(w, h, sizeof h);
 }
 
@@ -56,25 +50,22 @@ static void w_prog(struct snap_writer *w, const struct mips_vm *vm)
 	uint8_t p[PROG_FIXED];
 	uint32_t n = (uint32_t)strlen(vm->name);
 
-	put64(p, vm->text_hash);
-	put32(p + 8, MIPS_TEXT_BASE + vm->nops * 4);
-	put32(p + 12, vm->user_text_end);
-	put32(p + 16, n);
+	mips_put64(p, vm->text_hash);
+	mips_put32(p + 8, MIPS_TEXT_BASE + vm->nops * 4);
+	mips_put32(p + 12, vm->user_text_end);
+	mips_put32(p + 16, n);
 	w_section(w, TAG_PROG, p, sizeof p, vm->name, n);
 }
 
-static void w_pages(struct snap_writer *w, const struct mips_vm *vm, bool only_dirty)
+static void w_pages(struct snap_writer *w, const struct mips_vm *vm)
 {
 	uint8_t a[4];
+	uint32_t cursor = 0, addr;
+	const uint8_t *page;
 
-	for (uint32_t i = 0; i < (1u << MIPS_L1_BITS); i++) {
-		const struct mips_l2 *l2 = vm->l1[i];
-		for (uint32_t j = 0; l2 && j < MIPS_L2_SIZE; j++) {
-			if (!l2->page[j] || (only_dirty && !(l2->dirty[j / 32] >> (j % 32) & 1)))
-				continue;
-			put32(a, (i << MIPS_L2_BITS | j) << MIPS_PAGE_SHIFT);
-			w_section(w, TAG_PAGE, a, 4, l2->page[j], MIPS_PAGE_SIZE);
-		}
+	while (mips_mem_next_page(vm, &cursor, &addr, &page, NULL)) {
+		mips_put32(a, addr);
+		w_section(w, TAG_PAGE, a, 4, page, MIPS_PAGE_SIZE);
 	}
 }
 
@@ -82,14 +73,14 @@ void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8
 {
 	uint8_t *p = out;
 
-	put32(p, vm->pc), put32(p + 4, vm->hi), put32(p + 8, vm->lo);
+	mips_put32(p, vm->pc), mips_put32(p + 4, vm->hi), mips_put32(p + 8, vm->lo);
 	p += 12;
 	for (unsigned i = 0; i < 32; i++, p += 4)
-		put32(p, i ? vm->r[i] : 0);
-	put64(p, vm->icount);
-	put32(p + 8, (uint32_t)state);
-	put32(p + 12, (uint32_t)vm->exit_code);
-	put32(p + 16, vm->brk);
+		mips_put32(p, i ? vm->r[i] : 0);
+	mips_put64(p, vm->icount);
+	mips_put32(p + 8, (uint32_t)state);
+	mips_put32(p + 12, (uint32_t)vm->exit_code);
+	mips_put32(p + 16, vm->brk);
 }
 
 static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)
@@ -100,17 +91,17 @@ static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)
 	w_section(w, TAG_CPU, c, sizeof c, NULL, 0);
 }
 
-int mips_snapshot_write(struct mips_vm *vm, bool only_dirty, mips_sink sink, void *ctx)
+int mips_snapshot_write(struct mips_vm *vm, mips_sink sink, void *ctx)
 {
 	struct snap_writer w = { sink, ctx, 0, 0, 0 };
 	uint8_t e[8];
 
-	w_header(&w, only_dirty ? SNAP_F_DIRTY : 0);
+	w_header(&w);
 	w_prog(&w, vm);
-	w_pages(&w, vm, only_dirty);
+	w_pages(&w, vm);
 	w_cpu(&w, vm);
-	put32(e, w.nsections);
-	put32(e + 4, w.crc);
+	mips_put32(e, w.nsections);
+	mips_put32(e + 4, w.crc);
 	w_section(&w, TAG_END, e, sizeof e, NULL, 0);
 	return w.err;
 }
@@ -130,7 +121,7 @@ bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len)
 {
 	struct buf_sink s = { vm->port, { 0 } };
 
-	if (mips_snapshot_write(vm, false, buffer_sink, &s) < 0) {
+	if (mips_snapshot_write(vm, buffer_sink, &s) < 0) {
 		mips_bytes_free(vm->port, &s.b);
 		return false;
 	}

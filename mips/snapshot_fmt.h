@@ -8,9 +8,9 @@
  *   header   0  magic "TALLYMVM"             8 bytes
  *            8  version (1)                  u32
  *           12  header size (24)             u32
- *           16  flags (bit 0: only dirty pages follow: an incremental round)  u32
+ *           16  flags (none defined: 0; bit 0 once marked an incremental snapshot)  u32
  *           20  CRC-32 of bytes 0..19        u32
- *   sections, each: tag u32, payload length u32, payload, CRC-32 of tag+length+payload u32
+ *   sections, each a wire.h record: tag u32, payload length u32, payload, CRC-32 of tag+length+payload u32
  *     "PROG" first, once: text hash u64 (FNV-1a 64 of the loaded text), text end u32,
  *            user text end u32, name length u32, name bytes
  *     "PAGE" any number: guest address u32 (page aligned), 4096 bytes (a later copy replaces an earlier)
@@ -24,12 +24,10 @@
 #define SNAP_MAGIC	"TALLYMVM"
 #define SNAP_VERSION	1u
 #define SNAP_HDR_SIZE	24u
-#define SNAP_F_DIRTY	1u
-#define TAG(a, b, c, d)	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-#define TAG_PROG	TAG('P', 'R', 'O', 'G')
-#define TAG_PAGE	TAG('P', 'A', 'G', 'E')
-#define TAG_CPU		TAG('C', 'P', 'U', ' ')
-#define TAG_END		TAG('E', 'N', 'D', ' ')
+#define TAG_PROG	MIPS_WIRE_TAG('P', 'R', 'O', 'G')
+#define TAG_PAGE	MIPS_WIRE_TAG('P', 'A', 'G', 'E')
+#define TAG_CPU		MIPS_WIRE_TAG('C', 'P', 'U', ' ')
+#define TAG_END		MIPS_WIRE_TAG('E', 'N', 'D', ' ')
 #define CPU_SIZE	MIPS_CPU_RECORD_SIZE
 #define PROG_FIXED	(8u + 3 * 4)
 #define TEXT_MAX	(16u << 20)

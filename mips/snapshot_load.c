@@ -14,9 +14,6 @@ struct snap_reader {
 	uint32_t text_end;
 };
 
-static uint32_t get32(const uint8_t *p) { return mips_ld32(p); }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-
 static bool fail(struct snap_reader *r, const char *check)
 {
 	mips_snprintf(r->msg, MIPS_MSG_MAX, "snapshot: %s check failed at offset %zu", check, r->off);
@@ -29,13 +26,13 @@ static bool read_header(struct snap_reader *r)
 		return fail(r, "header length (file truncated)");
 	if (memcmp(r->buf, SNAP_MAGIC, 8))
 		return fail(r, "magic");
-	if (get32(r->buf + 8) != SNAP_VERSION)
+	if (mips_get32(r->buf + 8) != SNAP_VERSION)
 		return fail(r, "version");
-	if (get32(r->buf + 12) != SNAP_HDR_SIZE)
+	if (mips_get32(r->buf + 12) != SNAP_HDR_SIZE)
 		return fail(r, "header size");
-	if (get32(r->buf + 16) & ~1u)
-		return fail(r, "header flags");
-	if (get32(r->buf + 20) != mips_crc32(0, r->buf, 20))
+	if (mips_get32(r->buf + 16) != 0)
+		return fail(r, "header flags (none defined; incremental snapshots are not supported)");
+	if (mips_get32(r->buf + 20) != mips_crc32(0, r->buf, 20))
 		return fail(r, "header crc");
 	r->off = SNAP_HDR_SIZE;
 	return true;
@@ -59,11 +56,11 @@ static bool read_prog(struct snap_reader *r, const uint8_t *p, uint32_t n)
 {
 	if (r->have_prog || r->nsections != 0)
 		return fail(r, "PROG first and once");
-	if (n < PROG_FIXED || get32(p + 16) != n - PROG_FIXED || get32(p + 16) >= MIPS_NAME_MAX)
+	if (n < PROG_FIXED || mips_get32(p + 16) != n - PROG_FIXED || mips_get32(p + 16) >= MIPS_NAME_MAX)
 		return fail(r, "PROG length");
-	r->text_hash = get64(p);
-	r->text_end = get32(p + 8);
-	uint32_t user_end = get32(p + 12);
+	r->text_hash = mips_get64(p);
+	r->text_end = mips_get32(p + 8);
+	uint32_t user_end = mips_get32(p + 12);
 	if (!mips_snap_text_bounds_ok(r->text_end, user_end))
 		return fail(r, "PROG text bounds");
 	r->vm->user_text_end = user_end;
@@ -80,23 +77,23 @@ static bool read_page(struct snap_reader *r, const uint8_t *p, uint32_t n)
 		return fail(r, "PAGE between PROG and CPU");
 	if (n != 4 + MIPS_PAGE_SIZE)
 		return fail(r, "PAGE length");
-	if (!mips_snap_page_addr_ok(get32(p)))
+	if (!mips_snap_page_addr_ok(mips_get32(p)))
 		return fail(r, "PAGE address");
-	if (!mips_vm_write(r->vm, get32(p), p + 4, MIPS_PAGE_SIZE))
+	if (!mips_vm_write(r->vm, mips_get32(p), p + 4, MIPS_PAGE_SIZE))
 		return fail(r, "memory limit");
 	return true;
 }
 
 const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t text_end)
 {
-	vm->pc = get32(p), vm->hi = get32(p + 4), vm->lo = get32(p + 8);
+	vm->pc = mips_get32(p), vm->hi = mips_get32(p + 4), vm->lo = mips_get32(p + 8);
 	for (unsigned i = 0; i < 32; i++)
-		vm->r[i] = get32(p + 12 + 4 * i);
+		vm->r[i] = mips_get32(p + 12 + 4 * i);
 	p += 12 + 128;
-	vm->icount = get64(p);
-	uint32_t state = get32(p + 8);
-	vm->exit_code = (int)get32(p + 12);
-	vm->brk = get32(p + 16);
+	vm->icount = mips_get64(p);
+	uint32_t state = mips_get32(p + 8);
+	vm->exit_code = (int)mips_get32(p + 12);
+	vm->brk = mips_get32(p + 16);
 	if (vm->r[0])
 		return "CPU $zero is zero";
 	if (state > MIPS_VM_EXITED)
@@ -126,9 +123,9 @@ static bool read_end(struct snap_reader *r, const uint8_t *p, uint32_t n, size_t
 {
 	if (n != 8)
 		return fail(r, "END length");
-	if (get32(p) != r->nsections)
+	if (mips_get32(p) != r->nsections)
 		return fail(r, "END section count");
-	if (get32(p + 4) != mips_crc32(0, r->buf, r->off))
+	if (mips_get32(p + 4) != mips_crc32(0, r->buf, r->off))
 		return fail(r, "END whole-file crc");
 	if (!r->have_prog || !r->have_cpu)
 		return fail(r, "PROG and CPU present");
@@ -143,22 +140,21 @@ static bool read_end(struct snap_reader *r, const uint8_t *p, uint32_t n, size_t
 static bool read_sections(struct snap_reader *r)
 {
 	for (;;) {
-		size_t left = r->len - r->off;
-		if (left < 12)
-			return fail(r, "section header length (file truncated)");
-		const uint8_t *s = r->buf + r->off;
-		uint32_t tag = get32(s), n = get32(s + 4);
-		if (n > left - 12)
-			return fail(r, "section length (file truncated)");
-		if (get32(s + 8 + n) != mips_crc32(0, s, 8 + (size_t)n))
-			return fail(r, "section crc");
-		size_t next = r->off + 12 + n;
+		struct mips_wire_rec s;
+		switch (mips_wire_check(r->buf + r->off, r->len - r->off, UINT32_MAX, &s)) {
+		case MIPS_WIRE_OK: break;
+		case MIPS_WIRE_SHORT_HEAD: return fail(r, "section header length (file truncated)");
+		case MIPS_WIRE_SHORT_BODY: return fail(r, "section length (file truncated)");
+		case MIPS_WIRE_TOO_LONG: return fail(r, "section length");	/* no bound: cannot happen */
+		case MIPS_WIRE_BAD_CRC: return fail(r, "section crc");
+		}
+		size_t next = r->off + s.size;
 		bool ok;
-		switch (tag) {
-		case TAG_PROG: ok = read_prog(r, s + 8, n); break;
-		case TAG_PAGE: ok = read_page(r, s + 8, n); break;
-		case TAG_CPU: ok = read_cpu(r, s + 8, n); break;
-		case TAG_END: return read_end(r, s + 8, n, next);
+		switch (s.tag) {
+		case TAG_PROG: ok = read_prog(r, s.payload, s.len); break;
+		case TAG_PAGE: ok = read_page(r, s.payload, s.len); break;
+		case TAG_CPU: ok = read_cpu(r, s.payload, s.len); break;
+		case TAG_END: return read_end(r, s.payload, s.len, next);
 		default: return fail(r, "section tag");
 		}
 		if (!ok)

@@ -44,7 +44,7 @@ bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end)
 		uint32_t pc = MIPS_TEXT_BASE + 4 * i;
 		if (!mips_vm_read(vm, pc, w, 4))
 			return false;
-		mips_op_decode(&vm->ops[i], mips_ld32(w), pc);
+		mips_op_decode(&vm->ops[i], mips_get32(w), pc);
 	}
 	vm->nops = n;
 	return true;
@@ -57,7 +57,7 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n)
 	uint8_t b[4];
 
 	for (size_t i = 0; i < n; i++) {
-		mips_st32(b, text[i]);
+		mips_put32(b, text[i]);
 		h = mips_fnv1a64(h, b, 4);
 	}
 	return h;
@@ -69,7 +69,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 	uint8_t b[4];
 
 	for (size_t i = 0; ok && i < prog->ntext; i++) {
-		mips_st32(b, prog->text[i]);
+		mips_put32(b, prog->text[i]);
 		ok = mips_vm_write(vm, MIPS_TEXT_BASE + 4 * (uint32_t)i, b, 4);
 	}
 	ok = ok && mips_vm_write(vm, MIPS_DATA_BASE, prog->data, prog->ndata);
@@ -96,7 +96,6 @@ enum mips_vm_state mips_vm_state(const struct mips_vm *vm) { return vm->state; }
 const char *mips_vm_name(const struct mips_vm *vm) { return vm->name; }
 int mips_vm_exit_code(const struct mips_vm *vm) { return vm->exit_code; }
 uint64_t mips_vm_icount(const struct mips_vm *vm) { return vm->icount; }
-uint64_t mips_vm_run_ns(const struct mips_vm *vm) { return vm->run_ns; }
 uint32_t mips_vm_pc(const struct mips_vm *vm) { return vm->pc; }
 uint32_t mips_vm_reg(const struct mips_vm *vm, unsigned r) { return r ? vm->r[r & 31] : 0; }
 uint32_t mips_vm_hi(const struct mips_vm *vm) { return vm->hi; }
@@ -138,7 +137,7 @@ void mips_vm_faultf(struct mips_vm *vm, uint32_t pc, const char *fmt, ...)
 	va_list ap;
 
 	if (pc >= MIPS_TEXT_BASE && pc - MIPS_TEXT_BASE < vm->nops * 4u && mips_vm_read(vm, pc, w, 4))
-		mips_disasm(mips_ld32(w), pc, insn, sizeof insn);
+		mips_disasm(mips_get32(w), pc, insn, sizeof insn);
 	mips_sb_printf(&sb, "vm %s: fault at pc 0x%08x (%s): ", vm->name, pc, insn);
 	va_start(ap, fmt);
 	mips_sb_vprintf(&sb, fmt, ap);
@@ -172,11 +171,8 @@ size_t mips_sched_round(struct mips_sched *s)
 
 	for (size_t i = 0; i < s->nvms; i++) {
 		struct mips_vm *vm = s->vms[i];
-		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED) {
-			uint64_t t0 = vm->port->clock_ns(vm->port->ud);
+		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED)
 			mips_vm_run(vm, s->slice);
-			vm->run_ns += vm->port->clock_ns(vm->port->ud) - t0;
-		}
 		if (vm->state == MIPS_VM_RUNNING || vm->state == MIPS_VM_BLOCKED)
 			live++;
 	}

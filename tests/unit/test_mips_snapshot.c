@@ -162,17 +162,9 @@ static void test_identity(void)
 	mips_vm_free(a);
 }
 
-static int count_sink(void *ctx, const void *p, size_t n)
-{
-	(void)p;
-	*(size_t *)ctx += n;
-	return 0;
-}
-
 static void test_dirty(void)
 {
 	struct mips_vm *vm = tp_vm(tp, ".data\nx: .word 0\n.text\nli $t0, 1\nsw $t0, x\nsw $t0, 0($sp)");
-	size_t full = 0, incr = 0;
 
 	CHECK(mips_vm_page_dirty(vm, MIPS_TEXT_BASE) && mips_vm_page_dirty(vm, MIPS_DATA_BASE), "loaded pages start dirty");
 	mips_vm_clear_dirty(vm);
@@ -184,9 +176,6 @@ static void test_dirty(void)
 	mips_vm_run(vm, 1);
 	CHECK(mips_vm_page_dirty(vm, MIPS_SP_INIT) && mips_vm_page_count(vm) == 3, "stack page allocated on touch (%zu pages)",
 	      mips_vm_page_count(vm));
-	mips_snapshot_write(vm, false, count_sink, &full);
-	mips_snapshot_write(vm, true, count_sink, &incr);
-	CHECK(full - incr == 4112, "an incremental snapshot leaves out the clean page (%zu vs %zu bytes)", full, incr);
 	mips_vm_free(vm);
 }
 
