@@ -1,5 +1,5 @@
 /* migrate.h: live migration of MIPS VMs over TCP: Tally's listener and the transfers in flight,
- * pumped from the main loop (the protocol itself is mips/migrate.c). */
+ * pumped from the main loop (the protocol itself is mips/mig_*.c). */
 #ifndef KERNEL_MIGRATE_H
 #define KERNEL_MIGRATE_H
 
