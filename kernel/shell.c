@@ -33,6 +33,7 @@
 	X(halt, 0, 0, "halt", "power off")
 
 static char line[SHELL_LINE_MAX];
+static bool line_too_long;	/* bytes were dropped: the line is refused, never run cut short */
 static size_t line_len;
 
 static void cmd_help(char **argv);
@@ -143,7 +144,11 @@ void shell_poll(void)
 			kprintf("\n");
 			line[line_len] = 0;
 			line_len = 0;
-			shell_execute(line);
+			if (line_too_long)
+				kprintf("shell: line longer than %d characters; nothing was run\n", SHELL_LINE_MAX - 1);
+			else
+				shell_execute(line);
+			line_too_long = false;
 			kprintf("%s", PROMPT);
 		} else if ((c == 0x7f || c == '\b') && line_len) {
 			line_len--;
@@ -151,6 +156,8 @@ void shell_poll(void)
 		} else if (isprint(c) && line_len + 1 < SHELL_LINE_MAX) {
 			line[line_len++] = (char)c;
 			console_putc((char)c);
+		} else if (isprint(c)) {
+			line_too_long = true;
 		}
 	}
 }

@@ -56,6 +56,8 @@ int disk_write(const char *name, const void *data, size_t len, char err[DISK_ERR
 	if (len > UINT32_MAX)
 		return set_err(err, name, FAT_ERR_TOO_BIG);
 	enum fat_err e = fat_write_file(&volume, name, data, (uint32_t)len); /* flushes the device */
+	if (e == FAT_OK && fat_note_text(&volume)[0])
+		kprintf("disk: %s written; note: %s\n", name, fat_note_text(&volume));
 	return e == FAT_OK ? 0 : set_err(err, name, e);
 }
 

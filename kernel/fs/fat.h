@@ -85,11 +85,15 @@ struct fat_volume {
 	fat_clock_fn clock;
 	void *clock_ctx;
 	char detail[FAT_DETAIL_MAX];	/* why the last call failed */
+	char note[FAT_DETAIL_MAX];	/* what the last successful write left behind, or "" */
 };
 
 const char *fat_strerror(enum fat_err err);
 /* The detail of the last failure on vol ("BPB_BytsPerSec 300 not 512..4096"); "" if none. */
 const char *fat_detail(const struct fat_volume *vol);
+/* What the last fat_write_file that succeeded could not tidy up ("the old version's clusters were
+ * not freed: cross-linked..."); "" if nothing. The file itself was written. */
+const char *fat_note_text(const struct fat_volume *vol);
 
 /* Reads and checks the boot sector (every BPB field), FSInfo and FAT[0..1]. On error vol is not
  * mounted and fat_detail(vol) says which check failed. */

@@ -257,8 +257,9 @@ static enum fat_err replace(struct fat_volume *vol, uint32_t dir, const char *le
 			fat_free_chain(vol, first);
 		return err;
 	}
-	if (exists && f->st.first_cluster)
-		return fat_free_chain(vol, f->st.first_cluster);
+	/* The new version is in place: a failure to free the old chain loses only its clusters. */
+	if (exists && f->st.first_cluster && (err = fat_free_chain(vol, f->st.first_cluster)))
+		fat_note(vol, "the old version's clusters were not freed", fat_detail(vol));
 	return FAT_OK;
 }
 
@@ -271,6 +272,7 @@ enum fat_err fat_write_file(struct fat_volume *vol, const char *path, const void
 	bool exists;
 	enum fat_err err, flush_err;
 
+	vol->note[0] = '\0';
 	if ((err = fat_writable(vol)))
 		return err;
 	if (!(f = malloc(sizeof(*f))))

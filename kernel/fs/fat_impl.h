@@ -111,6 +111,8 @@ static inline void fat_put32(uint8_t *p, uint32_t v)
 
 /* fat_mount.c */
 enum fat_err fat_fail(struct fat_volume *vol, enum fat_err err, const char *what, uint32_t value);
+/* Records "what: why" as the note of a call that succeeded but left something behind. */
+void fat_note(struct fat_volume *vol, const char *what, const char *why);
 enum fat_err fat_writable(struct fat_volume *vol);
 
 /* fat_table.c: sectors, the FAT, cluster chains */

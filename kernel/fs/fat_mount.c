@@ -23,6 +23,21 @@ const char *fat_detail(const struct fat_volume *vol)
 	return vol->detail;
 }
 
+const char *fat_note_text(const struct fat_volume *vol)
+{
+	return vol->note;
+}
+
+void fat_note(struct fat_volume *vol, const char *what, const char *why)
+{
+	size_t n = strnlen(what, FAT_DETAIL_MAX - 3), m = strnlen(why, FAT_DETAIL_MAX - 3 - n);
+
+	memcpy(vol->note, what, n);
+	memcpy(vol->note + n, ": ", 2);
+	memcpy(vol->note + n + 2, why, m);
+	vol->note[n + 2 + m] = '\0';
+}
+
 /* Records why a call failed: "what" followed by value in decimal unless value is NO_VALUE. */
 enum fat_err fat_fail(struct fat_volume *vol, enum fat_err err, const char *what, uint32_t value)
 {
@@ -190,6 +205,10 @@ static enum fat_err check_reserved_entries(struct fat_volume *vol, uint8_t media
 	if ((e0 & 0xFF) != media)
 		return fat_fail(vol, FAT_ERR_CORRUPT, "FAT[0] does not carry BPB_Media; FAT[0] =",
 				e0);
+	/* A root directory whose cluster the FAT calls free would be handed out to the next file. */
+	if (vol->type == FAT_TYPE_32 && ((err = fat_get(vol, vol->root_cluster, &e0)) || e0 == FAT_FREE))
+		return err ? err : fat_fail(vol, FAT_ERR_CORRUPT, "root directory cluster marked free:",
+					    vol->root_cluster);
 	return FAT_OK;
 }
 

@@ -1,4 +1,5 @@
 /* fat_table.c: sector I/O, the cached FAT window, cluster chains and cluster allocation. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fat_impl.h"
@@ -186,24 +187,63 @@ enum fat_err fat_chain_length(struct fat_volume *vol, uint32_t first, uint32_t *
 	return FAT_OK;
 }
 
+/* Marks the chain at first in a bitmap of cluster numbers (malloc'd into *map). */
+static enum fat_err chain_map(struct fat_volume *vol, uint32_t first, uint8_t **map)
+{
+	uint32_t c = first, n = 0;
+	enum fat_err err;
+
+	if (!(*map = calloc(((size_t)vol->cluster_count + 2 + 7) / 8, 1)))
+		return fat_fail(vol, FAT_ERR_NO_MEMORY, "freeing a chain of cluster", first);
+	while (c) {
+		if (++n > vol->cluster_count)
+			return fat_fail(vol, FAT_ERR_CORRUPT, "cluster chain loops; starts at", first);
+		(*map)[c / 8] |= (uint8_t)(1u << (c % 8));
+		if ((err = fat_next(vol, c, &c)))
+			return err;
+	}
+	return FAT_OK;
+}
+
+/* A chain another chain runs into (cross-linked: a FAT entry outside the chain points inside it)
+ * is not freed: freeing it would free the other file's clusters too. */
+static enum fat_err check_not_shared(struct fat_volume *vol, const uint8_t *map)
+{
+	uint32_t c, v;
+	enum fat_err err;
+
+	for (c = 2; c <= vol->cluster_count + 1; c++) {
+		if (map[c / 8] >> (c % 8) & 1)
+			continue;
+		if ((err = fat_get(vol, c, &v)))
+			return err;
+		if (fat_cluster_valid(vol, v) && (map[v / 8] >> (v % 8) & 1))
+			return fat_fail(vol, FAT_ERR_CORRUPT,
+					"cross-linked: another chain runs into the one to free, at cluster", v);
+	}
+	return FAT_OK;
+}
+
 enum fat_err fat_free_chain(struct fat_volume *vol, uint32_t first)
 {
-	uint32_t c = first, next, n = 0;
+	uint32_t c = first, next;
+	uint8_t *map = NULL;
 	enum fat_err err;
 
 	if (!fat_cluster_valid(vol, first))
 		return fat_fail(vol, FAT_ERR_CORRUPT, "freeing cluster out of range:", first);
-	while (c) {
-		/* A loop runs into an entry already freed and stops as corruption. */
-		if (++n > vol->cluster_count)
-			return fat_fail(vol, FAT_ERR_CORRUPT, "cluster chain loops; starts at", first);
+	err = chain_map(vol, first, &map);
+	if (!err)
+		err = check_not_shared(vol, map);
+	free(map);
+	while (!err && c) {
 		if ((err = fat_next(vol, c, &next)) || (err = fat_set(vol, c, FAT_FREE)))
 			return err;
 		if (vol->free_count != FAT_FREE_UNKNOWN)
 			vol->free_count++;
 		c = next;
 	}
-	return FAT_OK;
+	return err;
 }
 
 enum fat_err fat_count_free(struct fat_volume *vol)
@@ -300,6 +340,9 @@ enum fat_err fat_alloc_write(struct fat_volume *vol, const uint8_t *data, uint32
 	enum fat_err err = FAT_OK;
 
 	*first = 0;
+	/* FSInfo's count is only a hint ("FSInfo Sector Structure"): recount before refusing. */
+	if (want > vol->free_count && (err = fat_count_free(vol)))
+		return err;
 	if (want > vol->free_count)
 		return fat_fail(vol, FAT_ERR_NO_SPACE, "clusters needed", want);
 	while (done < want) {

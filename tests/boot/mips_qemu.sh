@@ -83,8 +83,9 @@ expect "the VM continued after the failed SNAPSHOT" '^\[count\] step 5$'
 fsck.fat -n "$FULL" >"$TEST_DIR/fsck2.txt" 2>&1 && pass "full volume still fsck-clean" || fail "fsck.fat: $(cat "$TEST_DIR/fsck2.txt")"
 
 # 6. The serial shell.
+long_name=$(printf 'x%.0s' $(seq 1 300))
 printf '%s\n' help vms ls frobnicate 'dump count' 'kill nosuch' snapshot 'snapshot count again.snap' \
-	'run sum.s' vms 'stats nosuch' net halt >"$TEST_DIR/input.txt"
+	"snapshot count $long_name.snap" 'run sum.s' vms 'stats nosuch' net halt >"$TEST_DIR/input.txt"
 mcopy -o -i "$IMG" $F/sum.s ::sum.s
 make_iso shell "exit=shell" $F/count.s "mips name=count"
 DISK=$IMG boot_qemu_shell shell 60 "$TEST_DIR/input.txt"
@@ -96,6 +97,9 @@ expect "dump prints the processor state" '^\[count\] pc = 0x[0-9a-f]{8} '
 expect "kill of an unknown VM" "^no MIPS VM named 'nosuch' \(try 'vms'\)$"
 expect "missing arguments: usage" '^usage: snapshot <vm> <file>$'
 expect "snapshot from the shell" "^snapshot: 'count' saved to again.snap \([0-9]+ bytes\)$"
+expect "a line longer than the shell's buffer is refused, not run cut short" \
+	'^shell: line longer than 159 characters; nothing was run$'
+expect_not "no snapshot under a cut name" "^snapshot: 'count' saved to x+"
 expect "run starts a VM from a file on the disk" "^mips: started 'sum' from sum.s, slice [0-9]+$"
 expect "and it runs" '^\[sum\] 500500$'
 expect "stats of an unknown guest" "^no VMX guest named 'nosuch' \(try 'vms'\)$"

@@ -47,4 +47,6 @@ uint8_t *pattern(uint32_t size, uint32_t seed);
 
 /* test_fat_more.c: disk full, FAT12/16, power loss, corrupt images, fuzzing. */
 void more_tests(const char *tmp, int *passed, int *failed);
+/* test_fat_hostile.c: cross-linked chains, FSInfo hints, a root cluster marked free. */
+void hostile_tests(const char *tmp, int *passed, int *failed);
 #endif

@@ -254,6 +254,9 @@ int main(void)
 	more_tests(tmp, &p, &f);
 	check_passed += p;
 	check_failed += f;
+	hostile_tests(tmp, &p, &f);
+	check_passed += p;
+	check_failed += f;
 	run("rm -rf '%s'", tmp);
 	return check_summary();
 }
