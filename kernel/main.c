@@ -225,7 +225,7 @@ void kmain(uint32_t magic, uint64_t info)
 	const char *sh = option_get("shell");
 	shell_on = !sh || strcmp(sh, "off");
 	mipsvms_start_modules();
-	migrate_init(mipsvms_port());
+	migrate_init();
 	if (shell_on)
 		shell_start();
 	vmx_run_guests(); /* calls kernel_poll() between guest runs */

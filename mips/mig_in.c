@@ -13,6 +13,8 @@ struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct
 		return NULL;
 	mips_link_init(&m->l, port, cfg, io);
 	m->mem_limit = cfg->mem_limit ? cfg->mem_limit : MIPS_DEFAULT_MEM_LIMIT;
+	m->admit = cfg->admit;
+	m->admit_ctx = cfg->admit_ctx;
 	mips_link_hmac(&m->l, &m->digest);
 	mips_hmac_update(&m->digest, m->l.nonce, MIPS_MIG_NONCE_SIZE);
 	memcpy(g, MIG_MAGIC, 8);
@@ -123,6 +125,9 @@ static bool in_end(struct mips_mig_in *m, const uint8_t *p, uint32_t n, const ui
 	const char *bad = mips_vm_restore_finish(m->vm, m->text_end);
 	if (bad)
 		return in_fail(m, bad);
+	char why[MIPS_MSG_MAX / 2] = "";
+	if (m->admit && !m->admit(m->admit_ctx, m->vm, why, sizeof why))
+		return mips_link_fail(&m->l, "refused: %s", why);
 	uint8_t proof[MIPS_SHA256_SIZE];
 	struct mips_hmac h;
 	mips_link_hmac(&m->l, &h);

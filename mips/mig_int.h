@@ -121,6 +121,8 @@ struct mips_mig_in {
 	bool final, nak_sent;
 	uint64_t first_ns, final_ns, paused_before_ns, ready_ns;
 	struct mips_mig_stats stats;
+	bool (*admit)(void *ctx, struct mips_vm *vm, char *why, size_t cap);
+	void *admit_ctx;
 };
 
 #endif

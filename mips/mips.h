@@ -154,6 +154,10 @@ struct mips_mig_config {
 	uint32_t max_rounds;		/* sender: pre-copy rounds before pausing anyway (0: 30) */
 	uint64_t max_downtime_ns;	/* sender: pause once the rest fits in this (0: 5 ms) */
 	uint64_t timeout_ns;		/* either: fail when nothing moves for this long (0: 10 s) */
+	/* receiver: asked once the VM is verified, before the ACK goes; false refuses it ("refused:
+	 * <why>" to both ends), so a host never drops a VM its sender was told arrived (NULL: taken). */
+	bool (*admit)(void *ctx, struct mips_vm *vm, char *why, size_t cap);
+	void *admit_ctx;
 };
 
 enum mips_mig_status {

@@ -372,15 +372,16 @@ static void print_stats(struct mips_vm *vm, uint64_t ns)
 }
 
 /* The overall exit status once every VM has stopped; a VM that migrated away counts as exited with 0. */
-static int final_status(struct mips_vm **vms, int n)
+static int final_status(const struct mips_host *h)
 {
+	size_t n = mips_host_count(h);
 	int rc = 0;
 
-	for (int i = 0; i < n; i++)
-		if (mips_vm_state(vms[i]) == MIPS_VM_FAULTED)
+	for (size_t i = 0; i < n; i++)
+		if (mips_vm_state(mips_host_vm(h, i)) == MIPS_VM_FAULTED)
 			rc = EXIT_FAULT;
-	if (!rc && n == 1 && mips_vm_state(vms[0]) != MIPS_VM_MIGRATED)
-		rc = mips_vm_exit_code(vms[0]) & 0xff;
+	if (!rc && n == 1 && mips_vm_state(mips_host_vm(h, 0)) != MIPS_VM_MIGRATED)
+		rc = mips_vm_exit_code(mips_host_vm(h, 0)) & 0xff;
 	return rc;
 }
 
@@ -389,15 +390,12 @@ static int final_status(struct mips_vm **vms, int n)
  * A VM paused for its last round is not runnable but not over either: its transfer keeps the
  * loop going, as does the listener, and mipsvm_mig_poll sleeps in poll() while nothing can run.
  */
-static void run_vms(struct mipsvm_host *h, uint64_t slice)
+static void run_vms(struct mipsvm_host *h)
 {
-	struct mips_sched sched = { h->vms, 0, slice };
-
 	for (;;) {
-		sched.nvms = (size_t)h->nvms;
-		bool runnable = mips_sched_round(&sched) > 0;
+		bool runnable = mips_host_round(h->host) > 0;
 		mipsvm_mig_poll(h, runnable);
-		if (!runnable && !mipsvm_mig_busy(h) && !mipsvm_host_live(h))
+		if (!runnable && !mips_host_busy(h->host) && !mips_host_live_count(h->host))
 			break;
 	}
 }
@@ -406,40 +404,49 @@ static void run_vms(struct mipsvm_host *h, uint64_t slice)
 static int run(const struct options *o)
 {
 	static struct mipsvm_host host;
-	struct mips_port port;
+	struct mips_host_config cfg = {
+		.lines = o->nspecs > 1 || o->listen ? MIPS_HOST_NAME_COLON : MIPS_HOST_RAW,
+		.slice = o->slice,
+		.once = o->once,
+		.recv_budget = 256u << 10,	/* like the sender's bound: the VMs here get their turns */
+		.accept_every_ns = 1000000,
+		.mig = { .key = o->keylen ? o->key : NULL, .keylen = o->keylen, .mem_limit = o->mem_limit },
+	};
 	int rc = 0;
 
-	host.out = stdout, host.diag = stderr, host.prefix = o->nspecs > 1 || o->listen;
-	mipsvm_port_init(&port, &host);
-	host.mig = (struct mips_mig_config){ .key = o->keylen ? o->key : NULL, .keylen = o->keylen,
-					     .mem_limit = o->mem_limit };
-	host.once = o->once;
-	if (o->emit_text)
-		return emit_text(&port, o->specs[0].source, o->emit_text);
+	host.out = stdout, host.diag = stderr;
+	if (!mipsvm_host_init(&host, &cfg)) {
+		fprintf(stderr, "mipsvm: out of memory\n");
+		return EXIT_FAULT;
+	}
+	const struct mips_port *port = mips_host_port(host.host);
+	if (o->emit_text) {
+		rc = emit_text(port, o->specs[0].source, o->emit_text);
+		mips_host_free(host.host);
+		return rc;
+	}
 	for (int i = 0; i < o->nspecs; i++) {
-		struct mips_vm *vm = make_vm(&port, o, &o->specs[i]);
+		struct mips_vm *vm = make_vm(port, o, &o->specs[i]);
 		if (!vm)
 			rc = EXIT_BAD_INPUT;	/* go on: report every bad input at once */
-		else
-			mipsvm_host_add(&host, vm, NULL);
+		else if (!mips_host_add(host.host, vm, NULL, 0))
+			mips_vm_free(vm), rc = EXIT_FAULT;
 	}
 	if (!rc && o->listen && !mipsvm_mig_listen(&host, o->listen))
 		rc = EXIT_BAD_INPUT;
-	uint64_t t0 = port.clock_ns(port.ud);
+	uint64_t t0 = port->clock_ns(port->ud);
 	if (!rc && o->snapshot_at_file) {
-		rc = snapshot_at(&port, host.vms[0], o->snapshot_at, o->snapshot_at_file);
+		rc = snapshot_at(port, mips_host_vm(host.host, 0), o->snapshot_at, o->snapshot_at_file);
 	} else if (!rc) {
-		run_vms(&host, o->slice);
-		rc = final_status(host.vms, host.nvms);
+		run_vms(&host);
+		rc = final_status(host.host);
 	}
-	uint64_t t1 = port.clock_ns(port.ud);
+	uint64_t t1 = port->clock_ns(port->ud);
 	mipsvm_mig_close(&host);
 	fflush(stdout);
-	for (int i = 0; i < host.nvms; i++) {
-		if (o->stats)
-			print_stats(host.vms[i], t1 - t0);
-		mips_vm_free(host.vms[i]);
-	}
+	for (size_t i = 0; o->stats && i < mips_host_count(host.host); i++)
+		print_stats(mips_host_vm(host.host, i), t1 - t0);
+	mips_host_free(host.host);
 	return rc;
 }
 

@@ -17,32 +17,16 @@ static void *port_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return realloc(ptr, nsize);
 }
 
-static int host_index(const struct mipsvm_host *h, const struct mips_vm *vm)
-{
-	for (int i = 0; i < h->nvms; i++)
-		if (h->vms[i] == vm)
-			return i;
-	return -1;
-}
-
-/* Guest output goes to stdout (each line prefixed by "name: " with several VMs); messages to stderr. */
+/* Guest output to stdout (the host prefixes it by "name: " with several VMs); messages to stderr
+ * after what the VMs printed so far. */
 static void port_write(void *ud, struct mips_vm *vm, enum mips_stream stream, const char *s, size_t n)
 {
 	struct mipsvm_host *h = ud;
-	int i = vm ? host_index(h, vm) : -1;
 
-	if (stream == MIPS_STREAM_DIAG || i < 0 || !h->prefix) {
-		if (stream == MIPS_STREAM_DIAG)
-			fflush(h->out);
-		fwrite(s, 1, n, stream == MIPS_STREAM_DIAG ? h->diag : h->out);
-		return;
-	}
-	for (size_t k = 0; k < n; k++) {
-		if (h->at_line_start[i])
-			fprintf(h->out, "%s: ", h->names[i]);
-		fputc(s[k], h->out);
-		h->at_line_start[i] = s[k] == '\n';
-	}
+	(void)vm;
+	if (stream == MIPS_STREAM_DIAG)
+		fflush(h->out);
+	fwrite(s, 1, n, stream == MIPS_STREAM_DIAG ? h->diag : h->out);
 }
 
 static long port_input(void *ud, struct mips_vm *vm, char *buf, size_t cap)
@@ -93,74 +77,20 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	return (long)len;
 }
 
-static void port_migrate(void *ud, struct mips_vm *vm, const char *target)
+bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
 {
-	mipsvm_mig_start(ud, vm, target);
-}
-
-void mipsvm_port_init(struct mips_port *port, struct mipsvm_host *host)
-{
-	host->port = port;
-	mipsvm_mig_init(host);
-	*port = (struct mips_port){
-		.ud = host,
+	h->base = (struct mips_port){
+		.ud = h,
 		.alloc = port_alloc,
 		.write = port_write,
 		.input = port_input,
 		.clock_ns = port_clock_ns,
 		.storage_write = port_storage_write,
 		.storage_read = port_storage_read,
-		.migrate = port_migrate,
 	};
-}
-
-void mipsvm_host_put(struct mipsvm_host *host, int i, struct mips_vm *vm, const char *name)
-{
-	host->vms[i] = vm;
-	snprintf(host->names[i], MIPS_NAME_MAX, "%s", name ? name : mips_vm_name(vm));
-	host->at_line_start[i] = true;
-	if (i == host->nvms)
-		host->nvms++;
-}
-
-bool mipsvm_host_add(struct mipsvm_host *host, struct mips_vm *vm, const char *name)
-{
-	if (host->nvms == MIPSVM_MAX_VMS)
-		return false;
-	mipsvm_host_put(host, host->nvms, vm, name);
-	return true;
-}
-
-const char *mipsvm_host_name(const struct mipsvm_host *host, const struct mips_vm *vm)
-{
-	int i = host_index(host, vm);
-	return i < 0 ? mips_vm_name(vm) : host->names[i];
-}
-
-void mipsvm_host_end_line(struct mipsvm_host *host, const struct mips_vm *vm)
-{
-	int i = host_index(host, vm);
-
-	if (i >= 0 && host->prefix && !host->at_line_start[i]) {
-		fputc('\n', host->out);
-		host->at_line_start[i] = true;
-	}
-	fflush(host->out);
-}
-
-bool mipsvm_vm_live(const struct mips_vm *vm)
-{
-	enum mips_vm_state st = mips_vm_state(vm);
-	return st == MIPS_VM_RUNNING || st == MIPS_VM_BLOCKED || st == MIPS_VM_PAUSED;
-}
-
-int mipsvm_host_live(const struct mipsvm_host *host)
-{
-	int n = 0;
-
-	for (int i = 0; i < host->nvms; i++)
-		n += mipsvm_vm_live(host->vms[i]);
-	return n;
+	h->listen_fd = -1;
+	h->host = mips_host_new(&h->base, mipsvm_net(), cfg);
+	return h->host != NULL;
 }
 
 char *mipsvm_read_file(const char *path, size_t *len)

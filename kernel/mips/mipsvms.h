@@ -1,15 +1,17 @@
-/* mipsvms.h: MIPS VMs inside Tally: started from GRUB modules or the disk, run in the main loop. */
+/* mipsvms.h: MIPS VMs inside Tally: started from GRUB modules or the disk, run in the main loop by
+ * the portable host (mips/host.h); this is its bare-metal port. */
 #ifndef KERNEL_MIPSVMS_H
 #define KERNEL_MIPSVMS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-struct mips_vm;
-struct mips_port;
+struct mips_host;
 
 #define MIPSVMS_DEFAULT_SLICE 10000
 
+/* Tally's one host, made on first use. */
+struct mips_host *mipsvms_host(void);
 /* Starts every "mips" module (and "mipsconfig" module); prints what it started. */
 void mipsvms_start_modules(void);
 /* One slice for every runnable VM; returns how many can run on their next turn. */
@@ -23,12 +25,8 @@ void mipsvms_snapshot(const char *name, const char *file);
 void mipsvms_kill(const char *name);
 /* Starts moving a running VM to "a.b.c.d[:port]" (the shell's migrate command). */
 void mipsvms_migrate(const char *name, const char *target);
-/* Takes a VM that arrived by migration and runs it (renamed "name-2"... if a live VM has its name);
- * false (vm freed) when the table is full of live VMs. */
-bool mipsvms_adopt(struct mips_vm *vm, const char *from);
-/* The port VMs run with (the migration receiver builds VMs with it). */
-const struct mips_port *mipsvms_port(void);
-/* Starts a VM from an assembly file on the disk, optionally resumed from a snapshot file. */
+/* Starts a VM from an assembly file on the disk, optionally resumed from a snapshot file; a VM
+ * that has ended gives up its name. */
 void mipsvms_run_file(const char *source_file, const char *snapshot_file);
 
 #endif
