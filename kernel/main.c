@@ -228,7 +228,7 @@ void kmain(uint32_t magic, uint64_t info)
 	migrate_init(mipsvms_port());
 	if (shell_on)
 		shell_start();
-	vmx_run_guests(); /* calls kernel_poll() between guest runs */
+	vmx_run_guests(); /* calls kernel_poll() while a guest runs (vmx/run.c) */
 	while (mipsvms_live() || migrate_active())
 		poll_or_idle();
 	kprintf("Tally: all VMs have ended\n");

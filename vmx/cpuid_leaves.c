@@ -43,11 +43,6 @@ void cpuid_leaves_init(void)
 	log_err("command line: cpuid_abi=%s is not one of 4leaf, spring21, fall22: using 4leaf\n", v);
 }
 
-enum tally_abi cpuid_leaves_abi(void)
-{
-	return abi;
-}
-
 static void split64(uint64_t v, struct cpuid_regs *r)
 {
 	r->ebx = (uint32_t)(v >> 32);

@@ -33,15 +33,7 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 	vmcs_skip_instruction();
 }
 
-/* INVD would throw away Tally's own dirty cache lines too: write them back instead. */
-void handle_invd(struct vcpu *v, uint32_t reason)
-{
-	(void)v;
-	(void)reason;
-	__asm__ volatile("wbinvd" ::: "memory");
-	vmcs_skip_instruction();
-}
-
+/* INVD and WBINVD both write back: INVD would throw away Tally's own dirty cache lines too. */
 void handle_wbinvd(struct vcpu *v, uint32_t reason)
 {
 	(void)v;
