@@ -17,7 +17,6 @@
 #include "vmx/vmxon.h"
 
 #define DEFAULT_GUEST_MEM (64ull << 20)
-#define XCR0_X87 1ull /* SDM Vol. 1, 13.3: XCR0 at power-on */
 
 /* timeout=N (milliseconds), Nms or Ns. Returns 0, or -1 when malformed. */
 static int parse_timeout(const char *s, uint64_t *ms)
