@@ -50,6 +50,9 @@ uint64_t option_get_u64(const char *key, uint64_t def);
 const char *kv_find(const char *words, const char *key, char *buf, int size);
 /* True when the word appears on its own (e.g. "guest" in "guest name=x"). */
 bool kv_has_word(const char *words, const char *word);
+/* The one number parser: digits at *s (decimal; with hex, also 0x...), advancing *s past them.
+ * Returns -1 when there is no digit or the value overflows 64 bits. */
+int parse_uint(const char **s, bool hex, uint64_t *out);
 /* Parses "64M", "0x1000", "4096", "2G"; returns 0 on success. */
 int parse_size(const char *s, uint64_t *out);
 
