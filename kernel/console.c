@@ -2,24 +2,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch/uart.h"
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/lib/format.h"
 
-/* 16550 registers, offsets from the base port (PC16550D datasheet, table 2). */
-#define COM1_BASE 0x3f8
-#define UART_DATA 0
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_SCR 7
-#define LCR_DLAB 0x80
-#define LCR_8N1 0x03
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define LSR_TX_IDLE 0x40 /* transmitter holding and shift registers both empty */
 #define UART_CLOCK_DIVISOR 1 /* 1.8432 MHz / 16 / 1 = 115200 baud */
 
 static bool uart_present;
@@ -31,10 +18,10 @@ void console_init(void)
 	outb(COM1_BASE + UART_SCR, 0x5a);
 	uart_present = inb(COM1_BASE + UART_SCR) == 0x5a;
 	outb(COM1_BASE + UART_IER, 0);
-	outb(COM1_BASE + UART_LCR, LCR_DLAB);
+	outb(COM1_BASE + UART_LCR, UART_LCR_DLAB);
 	outb(COM1_BASE + UART_DATA, UART_CLOCK_DIVISOR & 0xff);
 	outb(COM1_BASE + UART_IER, UART_CLOCK_DIVISOR >> 8);
-	outb(COM1_BASE + UART_LCR, LCR_8N1);
+	outb(COM1_BASE + UART_LCR, UART_LCR_8N1);
 	outb(COM1_BASE + UART_FCR, 0xc7);
 	outb(COM1_BASE + UART_MCR, 0x03);
 }
@@ -43,7 +30,7 @@ static void uart_put(char c)
 {
 	/* Bounded wait: a missing or wedged UART must not hang the hypervisor. */
 	for (int spins = 0; spins < 1000000; spins++) {
-		if (inb(COM1_BASE + UART_LSR) & LSR_THR_EMPTY)
+		if (inb(COM1_BASE + UART_LSR) & UART_LSR_THR_EMPTY)
 			break;
 		cpu_relax();
 	}
@@ -74,7 +61,7 @@ void console_write(const char *s, size_t n)
 
 int console_getc(void)
 {
-	if (!uart_present || !(inb(COM1_BASE + UART_LSR) & LSR_DATA_READY))
+	if (!uart_present || !(inb(COM1_BASE + UART_LSR) & UART_LSR_DATA_READY))
 		return -1;
 	return inb(COM1_BASE + UART_DATA);
 }
@@ -82,7 +69,7 @@ int console_getc(void)
 void console_flush(void)
 {
 	for (int spins = 0; uart_present && spins < 10000000; spins++) {
-		if (inb(COM1_BASE + UART_LSR) & LSR_TX_IDLE)
+		if (inb(COM1_BASE + UART_LSR) & UART_LSR_TX_IDLE)
 			return;
 		cpu_relax();
 	}

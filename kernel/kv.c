@@ -6,13 +6,14 @@
 
 #include "kernel/options.h"
 
-int parse_size(const char *s, uint64_t *out)
+int parse_uint(const char **sp, bool hex, uint64_t *out)
 {
+	const char *s = *sp;
 	if (!s || !isdigit((unsigned char)*s))
 		return -1;
 	uint64_t v = 0;
 	int base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
 		if (!isxdigit((unsigned char)*s))
@@ -24,6 +25,16 @@ int parse_size(const char *s, uint64_t *out)
 			return -1;
 		v = v * base + d;
 	}
+	*sp = s;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v;
+	if (parse_uint(&s, true, &v) < 0)
+		return -1;
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*s)) {
 	case 'K': shift = 10; s++; break;

@@ -95,16 +95,13 @@ static void banner(void)
 
 static void apply_log_level(void)
 {
-	static const char *const names[] = { "error", "warn", "info", "debug" };
-	const char *v = option_get("loglevel");
-	if (!v)
-		return;
-	for (int i = 0; i <= LOG_DEBUG; i++)
-		if (!strcmp(v, names[i])) {
-			log_set_level((enum log_level)i);
-			return;
-		}
-	log_warn("command line: loglevel=%s is not one of error, warn, info, debug\n", v);
+	char words[64];
+	int level = option_choice("loglevel"); /* LOGLEVEL_VALUES is in enum log_level order */
+	if (level >= 0)
+		log_set_level((enum log_level)level);
+	else if (level == -2)
+		log_warn("command line: loglevel=%s is not one of %s\n", option_get("loglevel"),
+			 option_values("loglevel", ", ", ", ", words, sizeof(words)));
 }
 
 /* Writes and reads back a pattern every 64 MiB of RAM above 4 GiB: paging_init must map it all. */
@@ -159,7 +156,8 @@ static void run_selftest(void)
 		kfree(p);
 		kfree(p);
 	} else {
-		log_warn("selftest: unknown test '%s' (pagefault, divide, panic, heap-double-free, highmem)\n", t);
+		char words[128];
+		log_warn("selftest: unknown test '%s' (%s)\n", t, option_values("selftest", ", ", ", ", words, sizeof(words)));
 		return;
 	}
 	panic("selftest: '%s' did not fault", t);
@@ -202,8 +200,10 @@ static void the_end(void)
 		for (;;)
 			hlt();
 	}
-	if (e && strcmp(e, "poweroff") && strcmp(e, "halt") && strcmp(e, "shell"))
-		log_warn("command line: exit=%s is not poweroff, halt or shell; powering off\n", e);
+	char words[64];
+	if (option_choice("exit") == -2)
+		log_warn("command line: exit=%s is not %s; powering off\n", e,
+			 option_values("exit", ", ", " or ", words, sizeof(words)));
 	machine_exit(0);
 }
 
@@ -228,7 +228,7 @@ void kmain(uint32_t magic, uint64_t info)
 	migrate_init();
 	if (shell_on)
 		shell_start();
-	vmx_run_guests(); /* calls kernel_poll() between guest runs */
+	vmx_run_guests(); /* calls kernel_poll() while a guest runs (vmx/run.c) */
 	while (mipsvms_live() || migrate_active())
 		poll_or_idle();
 	kprintf("Tally: all VMs have ended\n");

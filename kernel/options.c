@@ -10,11 +10,17 @@
 
 struct option {
 	const char *name, *help;
+	const char *const *values; /* NULL-terminated; empty for a free-form value */
 	bool given;
 	char value[MAX_VALUE];
 };
 
-#define X(name, help) { #name, help, false, "" },
+#define VALUE_WORD(id, word) word,
+#define X(name, values, help) static const char *const name##_values[] = { values(VALUE_WORD) NULL };
+KERNEL_OPTIONS(X)
+#undef X
+#undef VALUE_WORD
+#define X(name, values, help) { #name, help, name##_values, false, "" },
 static struct option options[] = { KERNEL_OPTIONS(X) };
 #undef X
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -30,8 +36,15 @@ static struct option *find(const char *key, size_t len)
 static void list_known(void)
 {
 	kprintf("  known options:\n");
-	for (size_t i = 0; i < NOPTIONS; i++)
-		kprintf("    %-14s %s\n", options[i].name, options[i].help);
+	char words[MAX_VALUE];
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct option *o = &options[i];
+		if (o->values[0])
+			kprintf("    %-14s %s: %s\n", o->name, option_values(o->name, "|", "|", words, sizeof(words)),
+				o->help);
+		else
+			kprintf("    %-14s %s\n", o->name, o->help);
+	}
 }
 
 int options_parse(const char *s)
@@ -79,6 +92,27 @@ const char *option_get(const char *key)
 {
 	struct option *o = find(key, strlen(key));
 	return o && o->given ? o->value : NULL;
+}
+
+int option_choice(const char *key)
+{
+	struct option *o = find(key, strlen(key));
+	if (!o || !o->given)
+		return -1;
+	for (int i = 0; o->values[i]; i++)
+		if (!strcmp(o->value, o->values[i]))
+			return i;
+	return -2;
+}
+
+const char *option_values(const char *key, const char *sep, const char *last, char *buf, size_t size)
+{
+	struct option *o = find(key, strlen(key));
+	size_t n = 0;
+	buf[0] = 0;
+	for (int i = 0; o && o->values[i] && n < size; i++)
+		n += ksnprintf(buf + n, size - n, "%s%s", i == 0 ? "" : o->values[i + 1] ? sep : last, o->values[i]);
+	return buf;
 }
 
 uint64_t option_get_u64(const char *key, uint64_t def)

@@ -2,29 +2,46 @@
 #ifndef KERNEL_OPTIONS_H
 #define KERNEL_OPTIONS_H
 
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* X(name, help) */
+#include "vmx/abi.h" /* TALLY_ABIS: the values of cpuid_abi= */
+
+/* V(id, word): the words an option takes; option_choice() returns a word's index in its list. */
+#define LOGLEVEL_VALUES(V) V(LOG_ERROR, "error") V(LOG_WARN, "warn") V(LOG_INFO, "info") V(LOG_DEBUG, "debug")
+#define SELFTEST_VALUES(V)                                                                   \
+	V(0, "pagefault") V(0, "divide") V(0, "panic") V(0, "heap-double-free") V(0, "highmem") \
+	V(0, "ping") V(0, "tcp-send") V(0, "tcp-recv")
+#define EXIT_VALUES(V) V(0, "poweroff") V(0, "halt") V(0, "shell")
+#define SHELL_VALUES(V) V(0, "on") V(0, "off")
+#define ANY_VALUE(V)
+
+/* X(name, values, help): values is one of the lists above (ANY_VALUE: free form); the help line
+ * shows the words joined by '|' before the help text. */
 #define KERNEL_OPTIONS(X)                                                                   \
-	X(loglevel, "error|warn|info|debug: console verbosity (default info)")             \
-	X(selftest, "pagefault|divide|panic|heap-double-free|highmem|ping|tcp-send|tcp-recv: self-tests") \
-	X(exit, "poweroff|halt|shell: what Tally does once all VMs have ended (default poweroff)")                    \
-	X(cpuid_abi, "4leaf|spring21|fall22: layout of the exit-statistics CPUID leaves")   \
-	X(ip, "static IPv4 address a.b.c.d/len (default: DHCP)")                           \
-	X(gw, "IPv4 gateway a.b.c.d")                                                       \
-	X(peer, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")                \
-	X(migrate_key, "shared key that authenticates migration streams")                  \
-	X(migrate_port, "TCP port for incoming migrations (default 7283)")                 \
-	X(migrate_mem, "most memory one incoming migrated VM may have (default 64M)")       \
-	X(migrate_timeout, "ms without progress after which a migration fails (default 10000)") \
-	X(slice, "default MIPS slice in instructions")                                      \
-	X(shell, "on|off: the serial console shell (default on)")
+	X(loglevel, LOGLEVEL_VALUES, "console verbosity (default info)")                   \
+	X(selftest, SELFTEST_VALUES, "self-tests")                                          \
+	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff)")  \
+	X(cpuid_abi, TALLY_ABIS, "layout of the exit-statistics CPUID leaves")              \
+	X(ip, ANY_VALUE, "static IPv4 address a.b.c.d/len (default: DHCP)")                \
+	X(gw, ANY_VALUE, "IPv4 gateway a.b.c.d")                                            \
+	X(peer, ANY_VALUE, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")     \
+	X(migrate_key, ANY_VALUE, "shared key that authenticates migration streams")       \
+	X(migrate_port, ANY_VALUE, "TCP port for incoming migrations (default 7283)")      \
+	X(migrate_mem, ANY_VALUE, "most memory one incoming migrated VM may have (default 64M)") \
+	X(migrate_timeout, ANY_VALUE, "ms without progress after which a migration fails (default 10000)") \
+	X(slice, ANY_VALUE, "default MIPS slice in instructions")                           \
+	X(shell, SHELL_VALUES, "the serial console shell (default on)")
 
 /* Parses boot_info.cmdline; reports unknown keys and malformed words. Returns the number of errors. */
 int options_parse(const char *cmdline);
 /* The value of key, or NULL when it was not given. A bare word "key" has value "". */
 const char *option_get(const char *key);
+/* The index of key's value in its list of words; -1 when absent, -2 when not one of them. */
+int option_choice(const char *key);
+/* key's words joined by sep, the last two by last (", " and " or " give "a, b or c"), into buf. */
+const char *option_values(const char *key, const char *sep, const char *last, char *buf, size_t size);
 /* Value parsed as an unsigned number (decimal, 0x hex, K/M/G suffixes), or def when absent. */
 uint64_t option_get_u64(const char *key, uint64_t def);
 
@@ -33,6 +50,9 @@ uint64_t option_get_u64(const char *key, uint64_t def);
 const char *kv_find(const char *words, const char *key, char *buf, int size);
 /* True when the word appears on its own (e.g. "guest" in "guest name=x"). */
 bool kv_has_word(const char *words, const char *word);
+/* The one number parser: digits at *s (decimal; with hex, also 0x...), advancing *s past them.
+ * Returns -1 when there is no digit or the value overflows 64 bits. */
+int parse_uint(const char **s, bool hex, uint64_t *out);
 /* Parses "64M", "0x1000", "4096", "2G"; returns 0 on success. */
 int parse_size(const char *s, uint64_t *out);
 

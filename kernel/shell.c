@@ -111,7 +111,7 @@ static int split(char *s, char **argv)
 	}
 }
 
-void shell_execute(char *text)
+static void shell_execute(char *text)
 {
 	char *argv[SHELL_MAX_ARGS + 2] = { 0 };
 	int argc = split(text, argv);

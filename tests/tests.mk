@@ -16,3 +16,9 @@ BENCHES += bench-disk
 .PHONY: bench-disk
 bench-disk: all
 	@tools/bench-disk.sh
+
+# README.md's kernel command-line table is generated from KERNEL_OPTIONS (tools/gen-readme-tables.sh).
+UNIT_TESTS += build/host/test_readme_tables
+build/host/test_readme_tables: build/host/tests/unit/test_readme_tables.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^

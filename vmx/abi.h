@@ -11,7 +11,6 @@
 #define TALLY_SIGNATURE_EBX 0x6c6c6154u /* "Tall" */
 #define TALLY_SIGNATURE_ECX 0x33383279u /* "y283" */
 #define TALLY_SIGNATURE_EDX 0x74617453u /* "Stat" */
-#define TALLY_LEAF_HIGHEST 0x40000004u
 
 /* What a statistics leaf answers. "Reason" queries take the basic exit reason in ECX. Counts in one
  * register are the low 32 bits; 64-bit values are split EBX = high 32, ECX = low 32. */
@@ -27,8 +26,23 @@ enum tally_query {
 	TALLY_Q_REASON_MAX_CYCLES,     /* EBX:ECX = most cycles one exit of reason ECX took */
 };
 
-/* The leaf layouts of the CMPE 283 assignments; the kernel option cpuid_abi= picks one. */
-enum tally_abi { TALLY_ABI_4LEAF, TALLY_ABI_SPRING21, TALLY_ABI_FALL22, TALLY_ABI_ALL };
+/* X(ABI, name): the leaf layouts of the CMPE 283 assignments; the kernel option cpuid_abi=name
+ * picks one, the first by default. */
+#define TALLY_ABIS(X)                         \
+	X(TALLY_ABI_4LEAF, "4leaf")           \
+	X(TALLY_ABI_SPRING21, "spring21")     \
+	X(TALLY_ABI_FALL22, "fall22")
+#define TALLY_ABI_ENUM(abi, name) abi,
+enum tally_abi { TALLY_ABIS(TALLY_ABI_ENUM) TALLY_ABI_ALL };
+#undef TALLY_ABI_ENUM
+
+static inline const char *tally_abi_name(enum tally_abi abi)
+{
+#define TALLY_ABI_NAME(a, name) if (abi == (a)) return name;
+	TALLY_ABIS(TALLY_ABI_NAME)
+#undef TALLY_ABI_NAME
+	return "?";
+}
 
 /* X(abi, leaf, query): every statistics leaf, once. TALLY_ABI_ALL leaves are Tally's extensions,
  * answered whatever cpuid_abi says. For a reason query, a reason the SDM does not define answers
@@ -48,6 +62,11 @@ enum tally_abi { TALLY_ABI_4LEAF, TALLY_ABI_SPRING21, TALLY_ABI_FALL22, TALLY_AB
 	X(TALLY_ABI_ALL, 0x40000002u, TALLY_Q_REASON_EXITS64)                  \
 	X(TALLY_ABI_ALL, 0x40000003u, TALLY_Q_REASON_MIN_CYCLES)               \
 	X(TALLY_ABI_ALL, 0x40000004u, TALLY_Q_REASON_MAX_CYCLES)
+
+/* Tally's own leaves (TALLY_ABI_ALL) are numbered from 0x40000001 up without gaps (vmx/cpuid_leaves.c
+ * checks), so the highest is the signature leaf plus their count. */
+#define TALLY_LEAF_COUNT_OWN(abi, leaf, query) +((abi) == TALLY_ABI_ALL)
+#define TALLY_LEAF_HIGHEST (TALLY_LEAF_SIGNATURE + (0u TALLY_STAT_LEAVES(TALLY_LEAF_COUNT_OWN)))
 
 /* EDX of a reason query for a number the SDM does not define. */
 #define TALLY_UNDEFINED_REASON_EDX 0xFFFFFFFFu

@@ -3,11 +3,10 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "vmx/caps.h"
+#include "vmx/controls.h"
+#include "vmx/vmcs.h"
 
-static uint32_t allowed1(uint32_t msr)
-{
-	return (uint32_t)(rdmsr(msr) >> 32);
-}
+static char missing_why[96];
 
 void vmx_caps_probe(struct vmx_caps *c)
 {
@@ -23,30 +22,28 @@ void vmx_caps_probe(struct vmx_caps *c)
 	c->feature_control_locked = fc & FEATURE_CONTROL_LOCK;
 	c->feature_control_vmxon = fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX;
 	c->basic = rdmsr(MSR_IA32_VMX_BASIC);
-	bool true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
-	uint32_t pin = allowed1(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
-	uint32_t proc = allowed1(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
-	uint32_t proc2 = proc & PROC_ACTIVATE_SECONDARY ? allowed1(MSR_IA32_VMX_PROCBASED_CTLS2) : 0;
-	c->preemption_timer = pin & PIN_PREEMPTION_TIMER;
-	c->ept = proc2 & PROC2_ENABLE_EPT;
-	c->vpid = proc2 & PROC2_ENABLE_VPID;
-	c->unrestricted_guest = proc2 & PROC2_UNRESTRICTED_GUEST;
+	struct vmx_controls may1;
+	vmx_controls_allowed1(&may1);
+	c->preemption_timer = may1.pin & PIN_PREEMPTION_TIMER;
+	c->ept = may1.proc2 & PROC2_ENABLE_EPT;
+	c->vpid = may1.proc2 & PROC2_ENABLE_VPID;
+	c->unrestricted_guest = may1.proc2 & PROC2_UNRESTRICTED_GUEST;
+	bool ept_layout = false;
 	if (c->ept) {
 		c->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
-		if (!(c->ept_vpid_cap & EPT_CAP_WALK_4) || !(c->ept_vpid_cap & EPT_CAP_WB))
-			c->ept = false;
+		ept_layout = (c->ept_vpid_cap & EPT_CAP_WALK_4) && (c->ept_vpid_cap & EPT_CAP_WB);
+		c->ept = ept_layout;
 	}
 
-	if (c->feature_control_locked && !c->feature_control_vmxon)
+	const char *missing = vmx_controls_missing(&may1);
+	if (!missing && !ept_layout)
+		missing = "EPT (4-level, write-back)";
+	if (c->feature_control_locked && !c->feature_control_vmxon) {
 		c->why_not = "IA32_FEATURE_CONTROL is locked with VMXON disabled: enable VT-x in the firmware setup";
-	else if (!c->ept)
-		c->why_not = "missing required feature: EPT (4-level, write-back)";
-	else if (!c->unrestricted_guest)
-		c->why_not = "missing required feature: unrestricted guest";
-	else if (!c->preemption_timer)
-		c->why_not = "missing required feature: VMX preemption timer";
-	else if (!c->vpid)
-		c->why_not = "missing required feature: VPID";
+	} else if (missing) {
+		ksnprintf(missing_why, sizeof(missing_why), "missing required feature: %s", missing);
+		c->why_not = missing_why;
+	}
 	c->usable = !c->why_not;
 }
 

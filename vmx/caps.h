@@ -29,12 +29,7 @@
 
 #define CPUID_1_ECX_VMX (1u << 5)
 
-/* Allowed-1 bits (high half of the control MSRs) Tally needs. SDM Vol. 3C, 25.6. */
-#define PIN_PREEMPTION_TIMER (1u << 6)
-#define PROC_ACTIVATE_SECONDARY (1u << 31)
-#define PROC2_ENABLE_EPT (1u << 1)
-#define PROC2_ENABLE_VPID (1u << 5)
-#define PROC2_UNRESTRICTED_GUEST (1u << 7)
+/* SDM Vol. 3D, A.10: IA32_VMX_EPT_VPID_CAP bits Tally needs. */
 #define EPT_CAP_WALK_4 (1ull << 6)
 #define EPT_CAP_WB (1ull << 14)
 

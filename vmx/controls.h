@@ -12,6 +12,33 @@ struct vmx_controls {
 	uint32_t vmcs_revision;
 };
 
+/* X(control, bit, name): every control Tally sets, once, by name, so a CPU that lacks one is told
+ * what is missing; control is the field of struct vmx_controls it goes to. */
+#define VMX_REQUIRED_CONTROLS(X)                                                              \
+	X(pin, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting")                   \
+	X(pin, PIN_PREEMPTION_TIMER, "VMX preemption timer")                                   \
+	X(proc, PROC_HLT_EXITING, "HLT exiting")                                               \
+	X(proc, PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting")                    \
+	X(proc, PROC_USE_MSR_BITMAPS, "MSR bitmaps")                                           \
+	X(proc, PROC_ACTIVATE_SECONDARY, "secondary processor-based controls")                 \
+	X(proc2, PROC2_ENABLE_EPT, "EPT")                                                      \
+	X(proc2, PROC2_ENABLE_VPID, "VPID")                                                    \
+	X(proc2, PROC2_UNRESTRICTED_GUEST, "unrestricted guest")                               \
+	X(exit, EXIT_HOST_ADDRESS_SPACE_64, "host address-space size (64-bit host)")           \
+	X(exit, EXIT_ACK_INTERRUPT, "acknowledge interrupt on exit")                           \
+	X(exit, EXIT_SAVE_EFER, "save IA32_EFER on exit")                                      \
+	X(exit, EXIT_LOAD_EFER, "load IA32_EFER on exit")                                      \
+	X(exit, EXIT_SAVE_PAT, "save IA32_PAT on exit")                                        \
+	X(exit, EXIT_LOAD_PAT, "load IA32_PAT on exit")                                        \
+	X(entry, ENTRY_LOAD_EFER, "load IA32_EFER on entry")                                   \
+	X(entry, ENTRY_LOAD_PAT, "load IA32_PAT on entry")
+
+/* The allowed-1 halves of the five control MSRs (SDM Vol. 3D, A.3-A.5), TRUE_* ones when
+ * IA32_VMX_BASIC bit 55 says they exist; proc2 is 0 when secondary controls are not allowed. */
+void vmx_controls_allowed1(struct vmx_controls *may1);
+/* The name of the first VMX_REQUIRED_CONTROLS entry that may1 does not allow, or NULL. */
+const char *vmx_controls_missing(const struct vmx_controls *may1);
+
 /* Fills c from the capability MSRs (TRUE_* ones when IA32_VMX_BASIC bit 55 says they exist).
  * Returns NULL, or the name of the first required feature the CPU does not allow. */
 const char *vmx_controls_compute(struct vmx_controls *c);

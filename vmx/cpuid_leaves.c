@@ -25,27 +25,24 @@ struct stat_leaf {
 static const struct stat_leaf stat_leaves[] = { TALLY_STAT_LEAVES(STAT_LEAF_ENTRY) };
 #undef STAT_LEAF_ENTRY
 
-static const char *const abi_names[] = { [TALLY_ABI_4LEAF] = "4leaf", [TALLY_ABI_SPRING21] = "spring21",
-					 [TALLY_ABI_FALL22] = "fall22" };
+enum { OWN_LEAF_HIGHEST = TALLY_LEAF_HIGHEST }; /* evaluated apart: TALLY_STAT_LEAVES cannot nest */
+#define OWN_LEAF_IN_RANGE(a, leaf, query)                                                     \
+	_Static_assert((a) != TALLY_ABI_ALL || ((leaf) > TALLY_LEAF_SIGNATURE && (leaf) <= OWN_LEAF_HIGHEST), \
+		       "Tally's own leaves must be 0x40000001..TALLY_LEAF_HIGHEST");
+TALLY_STAT_LEAVES(OWN_LEAF_IN_RANGE)
+#undef OWN_LEAF_IN_RANGE
+
 static enum tally_abi abi = TALLY_ABI_4LEAF;
 
 void cpuid_leaves_init(void)
 {
-	const char *v = option_get("cpuid_abi");
-	abi = TALLY_ABI_4LEAF;
-	if (!v)
-		return;
-	for (enum tally_abi a = TALLY_ABI_4LEAF; a <= TALLY_ABI_FALL22; a++)
-		if (!strcmp(v, abi_names[a])) {
-			abi = a;
-			return;
-		}
-	log_err("command line: cpuid_abi=%s is not one of 4leaf, spring21, fall22: using 4leaf\n", v);
-}
-
-enum tally_abi cpuid_leaves_abi(void)
-{
-	return abi;
+	int choice = option_choice("cpuid_abi");
+	abi = choice >= 0 ? (enum tally_abi)choice : TALLY_ABI_4LEAF;
+	if (choice == -2) {
+		char words[64];
+		log_err("command line: cpuid_abi=%s is not one of %s: using %s\n", option_get("cpuid_abi"),
+			option_values("cpuid_abi", ", ", ", ", words, sizeof(words)), tally_abi_name(abi));
+	}
 }
 
 static void split64(uint64_t v, struct cpuid_regs *r)

@@ -9,7 +9,6 @@
 
 /* Reads cpuid_abi= from the kernel command line; an unknown value is reported and 4leaf used. */
 void cpuid_leaves_init(void);
-enum tally_abi cpuid_leaves_abi(void);
 /* The answer of a hypervisor leaf (0x40000000-0x4FFFFFFF) for subleaf/reason ecx. */
 void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r);
 

@@ -11,14 +11,9 @@
 #define CRQ_GPR(q) (((q) >> 8) & 0xf)
 #define CRQ_LMSW_SOURCE(q) (((q) >> 16) & 0xffff)
 enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
-/* SDM Vol. 3A, 2.5 */
-#define CR0_TS (1ull << 3)
+/* SDM Vol. 3A, 2.5: LMSW writes CR0 bits 3:0 only. */
 #define CR0_LMSW_BITS 0xfull
-/* SDM Vol. 2B, XSETBV: XCR0 bits and their rules. */
-#define XCR0_X87 (1ull << 0)
-#define XCR0_SSE (1ull << 1)
-#define XCR0_AVX (1ull << 2)
-#define XCR0_AVX512 (7ull << 5)
+/* SDM Vol. 2B, XSETBV: XCR0's rules; Vol. 2A, CPUID leaf 0DH: the XCR0 bits the CPU supports. */
 #define CPUID_LEAF_XSAVE 0xd
 
 void handle_hlt(struct vcpu *v, uint32_t reason)
@@ -33,15 +28,7 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 	vmcs_skip_instruction();
 }
 
-/* INVD would throw away Tally's own dirty cache lines too: write them back instead. */
-void handle_invd(struct vcpu *v, uint32_t reason)
-{
-	(void)v;
-	(void)reason;
-	__asm__ volatile("wbinvd" ::: "memory");
-	vmcs_skip_instruction();
-}
-
+/* INVD and WBINVD both write back: INVD would throw away Tally's own dirty cache lines too. */
 void handle_wbinvd(struct vcpu *v, uint32_t reason)
 {
 	(void)v;

@@ -1,4 +1,5 @@
 /* exit_io.c: I/O instruction exits: the guest's COM1, the isa-debug-exit port, open bus. */
+#include "kernel/arch/uart.h"
 #include "kernel/console.h"
 #include "vmx/abi.h"
 #include "vmx/exit.h"
@@ -10,15 +11,7 @@
 #define IOQ_STRING (1ull << 4)
 #define IOQ_PORT(q) (((q) >> 16) & 0xffff)
 
-/* PC 16550 UART at COM1 (National Semiconductor PC16550D datasheet, register map). */
-#define COM1_BASE 0x3f8
-#define UART_RBR_THR 0
-#define UART_IER 1
-#define UART_IIR 2
-#define UART_LCR 3
-#define UART_LSR 5
-#define UART_MSR 6
-#define UART_LCR_DLAB 0x80
+/* What the emulated COM1 answers (PC16550D datasheet). */
 #define UART_IIR_NONE 0x01   /* no interrupt pending */
 #define UART_LSR_IDLE 0x60   /* THR empty, transmitter empty, no input */
 #define UART_MSR_READY 0xb0  /* DCD, DSR, CTS */
@@ -49,11 +42,11 @@ static void com1_write(struct vcpu *v, unsigned reg, uint8_t val)
 {
 	struct com1 *u = &v->com1;
 	bool dlab = u->reg[UART_LCR] & UART_LCR_DLAB;
-	if (reg == UART_RBR_THR && dlab)
+	if (reg == UART_DATA && dlab)
 		u->dll = val;
 	else if (reg == UART_IER && dlab)
 		u->dlm = val;
-	else if (reg == UART_RBR_THR)
+	else if (reg == UART_DATA)
 		com1_put(v, (char)val);
 	else
 		u->reg[reg] = val;
@@ -64,7 +57,7 @@ static uint8_t com1_read(struct vcpu *v, unsigned reg)
 	struct com1 *u = &v->com1;
 	bool dlab = u->reg[UART_LCR] & UART_LCR_DLAB;
 	switch (reg) {
-	case UART_RBR_THR: return dlab ? u->dll : 0;
+	case UART_DATA: return dlab ? u->dll : 0;
 	case UART_IER: return dlab ? u->dlm : u->reg[UART_IER];
 	case UART_IIR: return UART_IIR_NONE;
 	case UART_LSR: return UART_LSR_IDLE;

@@ -4,17 +4,8 @@
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 
-/* Intel SDM Vol. 4, Table 2-2: the MSRs a guest may use under Tally. */
-#define MSR_IA32_TSC 0x10
-#define MSR_IA32_SYSENTER_CS 0x174
-#define MSR_IA32_SYSENTER_ESP 0x175
-#define MSR_IA32_SYSENTER_EIP 0x176
-#define MSR_IA32_PAT 0x277
-#define MSR_IA32_FS_BASE 0xc0000100
-#define MSR_IA32_GS_BASE 0xc0000101
-/* SDM Vol. 3A, 2.2.1: EFER bits a guest may write: SCE, LME, NXE (LMA follows CR0.PG). */
-#define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11))
-#define EFER_LMA (1ull << 10)
+/* EFER bits a guest may write (LMA follows CR0.PG). */
+#define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 
 /* MSRs that live in VMCS guest-state fields. */
 static const struct {

@@ -27,7 +27,7 @@
 	X(CPUID, 10, handle_cpuid)                                  \
 	X(GETSEC, 11, EXIT_NEVER)                                   \
 	X(HLT, 12, handle_hlt)                                      \
-	X(INVD, 13, handle_invd)                                    \
+	X(INVD, 13, handle_wbinvd)                                  \
 	X(INVLPG, 14, EXIT_NEVER)                                   \
 	X(RDPMC, 15, EXIT_NEVER)                                    \
 	X(RDTSC, 16, EXIT_NEVER)                                    \

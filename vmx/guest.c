@@ -17,16 +17,13 @@
 #include "vmx/vmxon.h"
 
 #define DEFAULT_GUEST_MEM (64ull << 20)
-#define XCR0_X87 1ull /* SDM Vol. 1, 13.3: XCR0 at power-on */
 
 /* timeout=N (milliseconds), Nms or Ns. Returns 0, or -1 when malformed. */
 static int parse_timeout(const char *s, uint64_t *ms)
 {
-	uint64_t n = 0;
+	uint64_t n;
 	const char *p = s;
-	for (; *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + (uint64_t)(*p - '0');
-	if (p == s)
+	if (parse_uint(&p, false, &n) < 0)
 		return -1;
 	if (!*p || !strcmp(p, "ms"))
 		*ms = n;

@@ -12,7 +12,6 @@
 
 /* The longest Tally goes without kernel_poll() while a guest keeps exiting for other reasons. */
 #define POLL_INTERVAL_MS 2
-#define EFER_LMA (1ull << 10)
 
 void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 {

@@ -112,16 +112,19 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 /* SDM Vol. 3C, 25.6.1 pin-based controls */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
-/* PIN_PREEMPTION_TIMER (bit 6) is in vmx/caps.h */
+#define PIN_PREEMPTION_TIMER (1u << 6)
 /* SDM Vol. 3C, 25.6.2 primary processor-based controls */
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
 #define PROC_CR3_STORE_EXITING (1u << 16)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
-/* PROC_ACTIVATE_SECONDARY (bit 31) is in vmx/caps.h */
-/* SDM Vol. 3C, 25.6.2 secondary controls: EPT, VPID, unrestricted guest in vmx/caps.h, and */
+#define PROC_ACTIVATE_SECONDARY (1u << 31)
+/* SDM Vol. 3C, 25.6.2 secondary processor-based controls */
+#define PROC2_ENABLE_EPT (1u << 1)
+#define PROC2_ENABLE_VPID (1u << 5)
 #define PROC2_WBINVD_EXITING (1u << 6)
+#define PROC2_UNRESTRICTED_GUEST (1u << 7)
 /* SDM Vol. 3C, 25.7.1 VM-exit controls */
 #define EXIT_HOST_ADDRESS_SPACE_64 (1u << 9)
 #define EXIT_ACK_INTERRUPT (1u << 15)

@@ -11,16 +11,6 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmxon.h"
 
-/* Intel SDM Vol. 4: MSRs. */
-#define MSR_IA32_PAT 0x277
-#define MSR_IA32_FS_BASE 0xc0000100
-#define MSR_IA32_GS_BASE 0xc0000101
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-/* SDM Vol. 3A, 11.12.4: the power-on PAT value. */
-#define PAT_POWER_ON 0x0007040600070406ull
-/* SDM Vol. 3A, 2.5: CR0.ET is hard-wired to 1. */
-#define CR0_ET (1ull << 4)
 /* SDM Vol. 3C, 25.4.1: segment access rights (type, S, DPL, P, D/B, G; bit 16 = unusable). */
 #define AR_CODE32 0xc09bu  /* execute/read, accessed, present, 32-bit, 4 KiB granularity */
 #define AR_DATA32 0xc093u  /* read/write, accessed */

@@ -33,10 +33,13 @@ static void pick_abi(const struct multiboot_info *mbi)
 	char buf[16];
 	if (!cmdline_value(mbi, "abi", buf, sizeof(buf)))
 		return;
-	if (buf[0] == 's')
-		abi = TALLY_ABI_SPRING21;
-	else if (buf[0] == 'f')
-		abi = TALLY_ABI_FALL22;
+	for (enum tally_abi a = 0; a < TALLY_ABI_ALL; a++) {
+		const char *name = tally_abi_name(a), *p = buf;
+		while (*name && *name == *p)
+			name++, p++;
+		if (!*name && !*p)
+			abi = a;
+	}
 }
 
 /* mem= as Tally reads it (K/M/G suffixes), in KiB; 64 MiB when absent. */
@@ -262,8 +265,7 @@ static void test_memory(const struct multiboot_info *mbi)
 int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	pick_abi(mbi);
-	gprintf("CPUID statistics layout %s\n",
-		abi == TALLY_ABI_SPRING21 ? "spring21" : abi == TALLY_ABI_FALL22 ? "fall22" : "4leaf");
+	gprintf("CPUID statistics layout %s\n", tally_abi_name(abi));
 	for (uint32_t r = 0; r < VMX_EXIT_REASON_COUNT; r++)
 		before[r] = exits(r);
 	test_multiboot(magic, mbi);

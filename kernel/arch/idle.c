@@ -9,7 +9,6 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 
-#define MSR_IA32_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1u << 11)
 #define APIC_EOI 0xb0
 #define APIC_SVR 0xf0

@@ -6,6 +6,8 @@
 
 /* Intel SDM Vol. 3A, 2.5: control register bits used by Tally. */
 #define CR0_PE (1ull << 0)
+#define CR0_TS (1ull << 3)
+#define CR0_ET (1ull << 4) /* hard-wired to 1 */
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
@@ -17,9 +19,32 @@
 
 #define RFLAGS_IF (1ull << 9)
 
-/* Intel SDM Vol. 4, MSR index. */
+/* Intel SDM Vol. 4, Table 2-2: MSR indexes. */
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_APIC_BASE 0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_PAT 0x277
 #define MSR_IA32_EFER 0xc0000080
+#define MSR_IA32_FS_BASE 0xc0000100
+#define MSR_IA32_GS_BASE 0xc0000101
+
+/* Intel SDM Vol. 3A, 2.2.1: IA32_EFER bits. */
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+/* Intel SDM Vol. 3A, 11.12.4: the power-on PAT value. */
+#define PAT_POWER_ON 0x0007040600070406ull
+
+/* Intel SDM Vol. 1, 13.3: XCR0 state-component bits (XCR0 is XCR0_X87 at power-on). */
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_AVX (1ull << 2)
+#define XCR0_AVX512 (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -111,13 +136,6 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
-
-static inline uint64_t xgetbv(uint32_t index)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
-	return ((uint64_t)hi << 32) | lo;
-}
 
 static inline void xsetbv(uint32_t index, uint64_t v)
 {

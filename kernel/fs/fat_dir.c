@@ -5,7 +5,6 @@
 
 #include "fat_impl.h"
 
-#define NO_VALUE UINT32_MAX
 
 /* Long-name entries gathered so far for the short entry that should follow them. */
 struct lfn_state {

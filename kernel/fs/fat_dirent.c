@@ -5,7 +5,6 @@
 
 #include "fat_impl.h"
 
-#define NO_VALUE UINT32_MAX
 #define TAIL_MAX 9999u		/* numeric tails tried: NAME~1 .. N~9999 */
 
 /* What one pass over the directory learns for a new name. */

@@ -16,7 +16,6 @@
 
 #include "fat_impl.h"
 
-#define NO_VALUE UINT32_MAX
 
 enum fat_err fat_stat(struct fat_volume *vol, const char *path, struct fat_stat *st)
 {

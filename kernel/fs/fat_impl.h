@@ -7,6 +7,9 @@
 
 #include "fat.h"
 
+/* fat_fail's value when the failure has no number to report. */
+#define NO_VALUE UINT32_MAX
+
 /* Citations are to the section headings of the Microsoft "FAT32 File System Specification"
  * (fatgen103.doc, version 1.03), which are not numbered. */
 

@@ -4,7 +4,6 @@
 
 #include "fat_impl.h"
 
-#define NO_VALUE UINT32_MAX
 
 const char *fat_strerror(enum fat_err err)
 {

@@ -4,7 +4,6 @@
 
 #include "fat_impl.h"
 
-#define NO_VALUE UINT32_MAX
 
 enum fat_err fat_dev_read(struct fat_volume *vol, uint32_t sector, uint32_t count, void *buf)
 {

@@ -55,15 +55,11 @@ char *net_format_ip(uint32_t ip, char *buf)
 /* One decimal number up to max, at least one digit and at most 5; advances *s. */
 static int parse_dec(const char **s, uint32_t max, uint32_t *out)
 {
-	uint32_t v = 0;
-	int digits = 0;
-	while (**s >= '0' && **s <= '9' && digits < 6) {
-		v = v * 10 + (uint32_t)(**s - '0');
-		(*s)++, digits++;
-	}
-	if (!digits || digits > 5 || v > max)
+	const char *start = *s;
+	uint64_t v;
+	if (parse_uint(s, false, &v) < 0 || *s - start > 5 || v > max)
 		return -1;
-	*out = v;
+	*out = (uint32_t)v;
 	return 0;
 }
 

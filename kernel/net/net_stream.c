@@ -296,8 +296,6 @@ long net_stream_send(struct net_stream *s, const void *buf, size_t len)
 	return (long)n;
 }
 
-size_t net_stream_available(const struct net_stream *s) { return s->rx ? s->rx->tot_len : 0; }
-
 long net_stream_recv(struct net_stream *s, void *buf, size_t len)
 {
 	if (s->rx && len) {

@@ -46,8 +46,6 @@ size_t net_stream_unacked(const struct net_stream *s);
 /* Copies up to len received bytes into buf and opens the window by as much; returns the count,
  * NET_STREAM_AGAIN, NET_STREAM_EOF or NET_STREAM_ERR. */
 long net_stream_recv(struct net_stream *s, void *buf, size_t len);
-/* Received bytes waiting to be read. */
-size_t net_stream_available(const struct net_stream *s);
 
 /* Graceful close: queued bytes are still delivered, then FIN. Frees s (and, for a listener, the
  * connections nobody accepted). */

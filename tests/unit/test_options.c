@@ -26,6 +26,10 @@ int main(void)
 	CHECK(size_bad("") && size_bad("M") && size_bad("12Q") && size_bad("0x") && size_bad("-1"), "malformed sizes refused");
 	CHECK(size_bad("99999999999999999999") && size_bad("17179869184G"), "overflow refused");
 
+	const char *p = "500ms", *q = "0x10";
+	uint64_t n = 0;
+	CHECK(parse_uint(&p, false, &n) == 0 && n == 500 && !strcmp(p, "ms"), "parse_uint stops after the digits");
+	CHECK(parse_uint(&q, false, &n) == 0 && n == 0 && !strcmp(q, "x10"), "parse_uint without hex reads 0x10 as 0");
 	const char *line = "guest name=testguest mem=64M timeout=5s";
 	char buf[16];
 	CHECK(kv_find(line, "name", buf, sizeof(buf)) && !strcmp(buf, "testguest"), "name=");
