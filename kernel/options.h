@@ -11,6 +11,8 @@
 	X(selftest, "pagefault|divide|panic|heap-double-free|highmem|ping|tcp-send|tcp-recv: self-tests") \
 	X(exit, "poweroff|halt|shell: what Tally does once all VMs have ended (default poweroff)")                    \
 	X(cpuid_abi, "4leaf|spring21|fall22: layout of the exit-statistics CPUID leaves")   \
+	X(cpuid_scope, "guest|global: the CPUID leaves answer the asking guest's figures (default) or all guests'") \
+	X(quantum, "N[us|ms|s]: how long a VMX guest runs before the loop takes the CPU back (default 2ms)") \
 	X(ip, "static IPv4 address a.b.c.d/len (default: DHCP)")                           \
 	X(gw, "IPv4 gateway a.b.c.d")                                                       \
 	X(peer, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")                \

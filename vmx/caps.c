@@ -1,8 +1,8 @@
 /* caps.c: VT-x availability and the features Tally needs, said in words for the boot banner. */
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/kernel.h"
 #include "vmx/caps.h"
+#include "vmx/vmx.h"
 
 static uint32_t allowed1(uint32_t msr)
 {

@@ -28,9 +28,19 @@ static const struct stat_leaf stat_leaves[] = { TALLY_STAT_LEAVES(STAT_LEAF_ENTR
 static const char *const abi_names[] = { [TALLY_ABI_4LEAF] = "4leaf", [TALLY_ABI_SPRING21] = "spring21",
 					 [TALLY_ABI_FALL22] = "fall22" };
 static enum tally_abi abi = TALLY_ABI_4LEAF;
+static bool scope_global; /* cpuid_scope=global: the leaves answer the totals over all guests */
+
+static void read_scope(void)
+{
+	const char *v = option_get("cpuid_scope");
+	scope_global = v && !strcmp(v, "global");
+	if (v && !scope_global && strcmp(v, "guest"))
+		log_err("command line: cpuid_scope=%s is not guest or global: using guest\n", v);
+}
 
 void cpuid_leaves_init(void)
 {
+	read_scope();
 	const char *v = option_get("cpuid_abi");
 	abi = TALLY_ABI_4LEAF;
 	if (!v)
@@ -54,7 +64,7 @@ static void split64(uint64_t v, struct cpuid_regs *r)
 	r->ecx = (uint32_t)v;
 }
 
-static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs *r)
+static void answer_reason(const struct exit_stats *s, enum tally_query q, uint32_t reason, struct cpuid_regs *r)
 {
 	enum exit_reason_kind kind = exit_reason_kind(reason);
 	if (kind == REASON_UNDEFINED || kind == REASON_RESERVED) {
@@ -63,7 +73,7 @@ static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs
 	}
 	if (kind == REASON_NEVER_ENABLED)
 		return;
-	const struct exit_stat *e = &exit_stats_global()->reason[reason];
+	const struct exit_stat *e = &s->reason[reason];
 	switch (q) {
 	case TALLY_Q_REASON_EXITS: r->eax = (uint32_t)e->count; break;
 	case TALLY_Q_REASON_CYCLES: split64(e->cycles, r); break;
@@ -74,9 +84,8 @@ static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs
 	}
 }
 
-static void answer(enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
+static void answer(const struct exit_stats *s, enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
 {
-	const struct exit_stats *s = exit_stats_global();
 	switch (q) {
 	case TALLY_Q_TOTAL_EXITS: r->eax = (uint32_t)s->count; return;
 	case TALLY_Q_TOTAL_CYCLES: split64(s->cycles, r); return;
@@ -86,11 +95,11 @@ static void answer(enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
 	case TALLY_Q_REASON_CYCLES:
 	case TALLY_Q_REASON_EXITS64:
 	case TALLY_Q_REASON_MIN_CYCLES:
-	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(q, ecx, r); return;
+	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(s, q, ecx, r); return;
 	}
 }
 
-void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
+void cpuid_hypervisor_leaf(const struct exit_stats *s, uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
 	if (leaf == TALLY_LEAF_SIGNATURE) {
@@ -100,7 +109,7 @@ void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
 	}
 	for (unsigned i = 0; i < sizeof(stat_leaves) / sizeof(stat_leaves[0]); i++)
 		if (stat_leaves[i].leaf == leaf && (stat_leaves[i].abi == abi || stat_leaves[i].abi == TALLY_ABI_ALL)) {
-			answer(stat_leaves[i].query, ecx, r);
+			answer(s, stat_leaves[i].query, ecx, r);
 			return;
 		}
 	/* Any other hypervisor leaf answers all zeros. */
@@ -128,7 +137,7 @@ void handle_cpuid(struct vcpu *v, uint32_t reason)
 	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX), sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	struct cpuid_regs r;
 	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST)
-		cpuid_hypervisor_leaf(leaf, sub, &r);
+		cpuid_hypervisor_leaf(scope_global ? exit_stats_global() : &v->stats, leaf, sub, &r);
 	else
 		host_leaf(leaf, sub, &r);
 	vcpu_set_gpr(v, GPR_RAX, r.eax);

@@ -29,8 +29,10 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 		return;
 	}
-	/* Tally delivers no virtual interrupts yet, so there is nothing to wait for. */
+	/* Tally delivers no virtual interrupts yet, so nothing is pending: the vCPU yields and its
+	 * next run goes on after the HLT. */
 	vmcs_skip_instruction();
+	v->halted = true;
 }
 
 /* INVD would throw away Tally's own dirty cache lines too: write them back instead. */
@@ -72,7 +74,8 @@ static bool xcr0_valid(uint64_t val)
 	return true;
 }
 
-/* The host never uses FPU/SSE state (-mgeneral-regs-only), so XCR0 can simply hold the guest's. */
+/* The host never uses FPU/SSE state (-mgeneral-regs-only), so XCR0 holds the running guest's
+ * (vcpu_switch.c loads each vCPU's own). */
 void handle_xsetbv(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
@@ -83,6 +86,7 @@ void handle_xsetbv(struct vcpu *v, uint32_t reason)
 		return;
 	}
 	xsetbv(0, val);
+	v->xcr0 = val;
 	vmcs_skip_instruction();
 }
 

@@ -1,4 +1,4 @@
-/* vcpu.h: one VMX guest: its registers as the exit stub saves them, memory, devices, statistics. */
+/* vcpu.h: one VMX guest (vCPU): its registers as the exit stub saves them, memory, devices, statistics. */
 #ifndef VMX_VCPU_H
 #define VMX_VCPU_H
 
@@ -57,8 +57,14 @@ struct vcpu {
 	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
 	uint64_t pending_exit_tsc;
 	bool timing_pending;
-	uint64_t start_ms, timeout_ms, last_poll_ms;
+	uint64_t start_ms, timeout_ms;
+	uint64_t quantum_cycles;  /* how long it runs before it yields to the loop */
+	uint64_t yield_tsc;       /* when it last yielded */
+	uint64_t yield_guest_cycles; /* vcpu_run_cycles() at that moment */
+	uint64_t xcr0;            /* its XCR0, loaded while it runs */
+	bool halted;              /* its last exit was a HLT: it yields */
 	bool stopped;
+	bool ended;               /* stopped, and its VMCS and memory are gone */
 	bool exited;              /* through port 0xf4 */
 	uint32_t exit_code;
 };
