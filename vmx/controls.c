@@ -19,6 +19,9 @@ static const struct control_bit pin_required[] = {
 };
 static const struct control_bit proc_required[] = {
 	{ PROC_HLT_EXITING, "HLT exiting" },
+	{ PROC_RDPMC_EXITING, "RDPMC exiting" },
+	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting" },
+	{ PROC_CR8_STORE_EXITING, "CR8-store exiting" },
 	{ PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting" },
 	{ PROC_USE_MSR_BITMAPS, "MSR bitmaps" },
 	{ PROC_ACTIVATE_SECONDARY, "secondary processor-based controls" },
@@ -31,6 +34,7 @@ static const struct control_bit proc2_required[] = {
 	{ 0, NULL },
 };
 static const struct control_bit exit_required[] = {
+	{ EXIT_SAVE_DEBUG_CONTROLS, "save debug controls" },
 	{ EXIT_HOST_ADDRESS_SPACE_64, "host address-space size (64-bit host)" },
 	{ EXIT_ACK_INTERRUPT, "acknowledge interrupt on exit" },
 	{ EXIT_SAVE_EFER, "save IA32_EFER on exit" },
@@ -40,6 +44,7 @@ static const struct control_bit exit_required[] = {
 	{ 0, NULL },
 };
 static const struct control_bit entry_required[] = {
+	{ ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls" },
 	{ ENTRY_LOAD_EFER, "load IA32_EFER on entry" },
 	{ ENTRY_LOAD_PAT, "load IA32_PAT on entry" },
 	{ 0, NULL },

@@ -11,6 +11,7 @@
 /* Intel SDM Vol. 2A, CPUID. */
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors: "running under one" */
+#define CPUID_LEAF_PERFMON 0xau
 #define CPUID_LEAF_TSC_RATIO 0x15u
 #define CPUID_LEAF_FREQUENCY 0x16u
 #define HV_LEAF_FIRST 0x40000000u
@@ -124,6 +125,8 @@ static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
 			r->ecx |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == CPUID_LEAF_PERFMON) {
+		*r = (struct cpuid_regs){ 0 }; /* no counters: RDPMC raises #GP (exit_cpu.c) */
 	} else if (leaf == CPUID_LEAF_TSC_RATIO || leaf == CPUID_LEAF_FREQUENCY) {
 		/* Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate (MACHINES.md):
 		 * without these leaves a guest calibrates its TSC against a timer. */

@@ -12,6 +12,7 @@
 #define MSR_IA32_PAT 0x277
 #define MSR_IA32_FS_BASE 0xc0000100
 #define MSR_IA32_GS_BASE 0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102 /* in the CPU while the vCPU is current (vcpu_switch.c) */
 /* SDM Vol. 3A, 2.2.1: EFER bits a guest may write: SCE, LME, NXE (LMA follows CR0.PG). */
 #define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11))
 #define EFER_LMA (1ull << 10)
@@ -52,6 +53,8 @@ void handle_rdmsr(struct vcpu *v, uint32_t reason)
 	uint64_t val;
 	if (msr == MSR_IA32_TSC) {
 		val = rdtsc() + vmcs_read(VMCS_TSC_OFFSET);
+	} else if (msr == MSR_IA32_KERNEL_GS_BASE) {
+		val = rdmsr(msr);
 	} else if (field >= 0) {
 		val = vmcs_read((uint32_t)field);
 	} else {
@@ -71,6 +74,12 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 	int field = vmcs_field_of(msr);
 	if (msr == MSR_IA32_TSC) {
 		vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	} else if (msr == MSR_IA32_KERNEL_GS_BASE) {
+		if ((uint64_t)(((int64_t)val << 16) >> 16) != val) { /* not canonical (48-bit): SDM Vol. 4 */
+			vmcs_inject_exception(VECTOR_GP, true, 0);
+			return;
+		}
+		wrmsr(msr, val);
 	} else if (msr == MSR_IA32_EFER) {
 		if (val & ~(EFER_WRITABLE | EFER_LMA)) {
 			vmcs_inject_exception(VECTOR_GP, true, 0);

@@ -18,7 +18,6 @@
 #include "vmx/vmxon.h"
 
 #define DEFAULT_GUEST_MEM (64ull << 20)
-#define XCR0_X87 1ull /* SDM Vol. 1, 13.3: XCR0 at power-on */
 #define DEFAULT_QUANTUM_US 2000
 
 /* N (milliseconds), Nus, Nms or Ns, in microseconds. Returns 0, or -1 when malformed. */
@@ -121,6 +120,7 @@ static void vcpu_end(struct vcpu *v)
 	vcpu_switch_forget(v);
 	vmcs_teardown(v);
 	ept_destroy(&v->mem);
+	vcpu_cpu_state_free(v);
 	v->ended = true;
 	if (--nlive == 0)
 		vmx_print_statistics();
@@ -160,9 +160,13 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	}
 	v->ctl = ctl;
 	v->vpid = (uint16_t)(index + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1) */
-	v->xcr0 = XCR0_X87;
 	v->quantum_cycles = tsc_ns_to_cycles(quantum_us * 1000);
 	exit_stats_init(&v->stats);
+	if (vcpu_cpu_state_init(v) < 0) {
+		kprintf("guest module %zu: not started: out of memory\n", index);
+		kfree(v);
+		return NULL;
+	}
 	if (parse_module_options(v, index, m->cmdline, &mem) == 0 && load_guest(v, m, mem, &boot) == 0 &&
 	    vmcs_setup(v, &boot, quantum_us) == 0) {
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
@@ -170,6 +174,7 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 		return v;
 	}
 	ept_destroy(&v->mem);
+	vcpu_cpu_state_free(v);
 	kfree(v);
 	return NULL;
 }

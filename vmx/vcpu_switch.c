@@ -1,10 +1,24 @@
-/* vcpu_switch.c: switching the CPU between vCPUs: VMPTRLD, the host-stack word, XCR0. */
+/* vcpu_switch.c: switching the CPU between vCPUs: VMPTRLD, the host-stack word, and the guest CPU
+ * state the VMCS does not hold (XSAVE area, XCR0, CR2, DR0-DR3, DR6, IA32_KERNEL_GS_BASE). */
+#include <string.h>
+
 #include "kernel/arch/x86.h"
+#include "kernel/mm/mm.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmxon.h"
 
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
+#define XCR0_X87 1ull       /* SDM Vol. 1, 13.3: XCR0 at power-on */
+#define DR6_INIT 0xffff0ff0ull /* SDM Vol. 3B, 17.2.3: DR6 after reset */
+/* SDM Vol. 1, 10.5.1, Table 10-2: FXSAVE/legacy XSAVE area offsets, and the reset values. */
+#define FPU_FCW 0
+#define FPU_MXCSR 24
+#define FCW_INIT 0x37f
+#define MXCSR_INIT 0x1f80
+
 static struct vcpu *current;
+static bool have_xsave; /* decided once: CR4.OSXSAVE, which vmx_enable sets when the CPU has XSAVE */
 
 /* The exit stub finds the guest's register block through the word at the host RSP (VMCS host
  * RSP = stack top - 16, see vmcs_setup.c): one host stack, so the word follows the vCPU. */
@@ -13,15 +27,62 @@ static void point_host_stack(struct vcpu *v)
 	*(uint64_t *)(uintptr_t)(vmx_host_stack_top() - 16) = (uintptr_t)&v->regs;
 }
 
+/* Tally itself never touches FPU/SSE state (-mgeneral-regs-only), so a guest's stays in the CPU
+ * until another vCPU is switched in. XSAVE runs under the outgoing guest's XCR0. */
 static void save_state(struct vcpu *v)
 {
-	(void)v;
+	struct vcpu_cpu_state *c = &v->cpu;
+	if (have_xsave)
+		xsave_all(c->fpu);
+	else
+		fxsave(c->fpu);
+	c->cr2 = read_cr2();
+	c->dr[0] = read_dr(0);
+	c->dr[1] = read_dr(1);
+	c->dr[2] = read_dr(2);
+	c->dr[3] = read_dr(3);
+	c->dr6 = read_dr(6);
+	c->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
 }
 
 static void load_state(struct vcpu *v)
 {
-	if (read_cr4() & CR4_OSXSAVE)
-		xsetbv(0, v->xcr0);
+	const struct vcpu_cpu_state *c = &v->cpu;
+	if (have_xsave) {
+		xsetbv(0, c->xcr0);
+		xrstor_all(c->fpu);
+	} else {
+		fxrstor(c->fpu);
+	}
+	write_cr2(c->cr2);
+	write_dr(0, c->dr[0]);
+	write_dr(1, c->dr[1]);
+	write_dr(2, c->dr[2]);
+	write_dr(3, c->dr[3]);
+	write_dr(6, c->dr6);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, c->kernel_gs_base);
+}
+
+int vcpu_cpu_state_init(struct vcpu *v)
+{
+	struct vcpu_cpu_state *c = &v->cpu;
+	have_xsave = read_cr4() & CR4_OSXSAVE;
+	memset(c, 0, sizeof(*c));
+	c->xcr0 = XCR0_X87;
+	c->dr6 = DR6_INIT;
+	c->fpu = page_alloc_zeroed(1); /* the XSAVE header (bytes 512-575) zero: every component in reset state */
+	if (!c->fpu)
+		return -1;
+	*(uint16_t *)((uint8_t *)c->fpu + FPU_FCW) = FCW_INIT;
+	*(uint32_t *)((uint8_t *)c->fpu + FPU_MXCSR) = MXCSR_INIT;
+	return 0;
+}
+
+void vcpu_cpu_state_free(struct vcpu *v)
+{
+	if (v->cpu.fpu)
+		page_free(v->cpu.fpu, 1);
+	v->cpu.fpu = NULL;
 }
 
 int vcpu_switch_to(struct vcpu *v)

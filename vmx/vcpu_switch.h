@@ -4,6 +4,10 @@
 
 #include "vmx/vcpu.h"
 
+/* Gives v its CPU state as after reset (its XSAVE area allocated). Returns 0, or -1 when out of
+ * memory. */
+int vcpu_cpu_state_init(struct vcpu *v);
+void vcpu_cpu_state_free(struct vcpu *v);
 /* Loads v's VMCS (VMPTRLD) and its CPU state unless v is already current. Returns 0, or -1 with
  * v stopped by name when VMPTRLD fails. */
 int vcpu_switch_to(struct vcpu *v);
