@@ -17,8 +17,12 @@
 #define FCW_INIT 0x37f
 #define MXCSR_INIT 0x1f80
 
+#define CPUID_LEAF_XSAVE 0xd
+
 static struct vcpu *current;
-static bool have_xsave; /* decided once: CR4.OSXSAVE, which vmx_enable sets when the CPU has XSAVE */
+/* Every XCR0 component the CPU has (CPUID.(0xD,0):EDX:EAX), 0 to use FXSAVE: a guest may use SSE
+ * without enabling it in XCR0, so the switch saves and restores under the full mask. */
+static uint64_t xsave_mask;
 
 /* The exit stub finds the guest's register block through the word at the host RSP (VMCS host
  * RSP = stack top - 16, see vmcs_setup.c): one host stack, so the word follows the vCPU. */
@@ -32,10 +36,12 @@ static void point_host_stack(struct vcpu *v)
 static void save_state(struct vcpu *v)
 {
 	struct vcpu_cpu_state *c = &v->cpu;
-	if (have_xsave)
+	if (xsave_mask) {
+		xsetbv(0, xsave_mask);
 		xsave_all(c->fpu);
-	else
+	} else {
 		fxsave(c->fpu);
+	}
 	c->cr2 = read_cr2();
 	c->dr[0] = read_dr(0);
 	c->dr[1] = read_dr(1);
@@ -48,9 +54,10 @@ static void save_state(struct vcpu *v)
 static void load_state(struct vcpu *v)
 {
 	const struct vcpu_cpu_state *c = &v->cpu;
-	if (have_xsave) {
-		xsetbv(0, c->xcr0);
+	if (xsave_mask) {
+		xsetbv(0, xsave_mask);
 		xrstor_all(c->fpu);
+		xsetbv(0, c->xcr0);
 	} else {
 		fxrstor(c->fpu);
 	}
@@ -63,10 +70,23 @@ static void load_state(struct vcpu *v)
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, c->kernel_gs_base);
 }
 
+/* CR4.OSXSAVE is set by vmx_enable when the CPU has XSAVE; an area beyond one page means FXSAVE
+ * (x87 and SSE only). */
+static void choose_save_mask(void)
+{
+	struct cpuid_regs r;
+	xsave_mask = 0;
+	if (!(read_cr4() & CR4_OSXSAVE))
+		return;
+	cpuid(CPUID_LEAF_XSAVE, 0, &r);
+	if (r.ecx <= PAGE_SIZE)
+		xsave_mask = ((uint64_t)r.edx << 32) | r.eax;
+}
+
 int vcpu_cpu_state_init(struct vcpu *v)
 {
 	struct vcpu_cpu_state *c = &v->cpu;
-	have_xsave = read_cr4() & CR4_OSXSAVE;
+	choose_save_mask();
 	memset(c, 0, sizeof(*c));
 	c->xcr0 = XCR0_X87;
 	c->dr6 = DR6_INIT;
