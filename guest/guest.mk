@@ -13,7 +13,9 @@ GUEST_negative-triple := guest/negative/triple.c
 GUEST_negative-outside := guest/negative/outside.c
 GUEST_negative-vmxon := guest/negative/vmxon.c
 GUEST_negative-spin := guest/negative/spin.c
-GUEST_NAMES := testguest bench negative-triple negative-outside negative-vmxon negative-spin
+GUEST_negative-marks := guest/negative/marks.c
+GUEST_negative-cr8 := guest/negative/cr8.c
+GUEST_NAMES := testguest bench negative-triple negative-outside negative-vmxon negative-spin negative-marks negative-cr8
 GUEST_ELFS := $(foreach g,$(GUEST_NAMES),$(GUEST_BUILD)/$(g).elf)
 
 $(GUEST_BUILD)/lib/%.o: guest/lib/%.S

@@ -20,6 +20,7 @@
 #include "kernel/net/net.h"
 #include "kernel/options.h"
 #include "kernel/shell.h"
+#include "vmx/vmx.h"
 
 static void cpu_describe(void)
 {
@@ -168,20 +169,40 @@ static bool shell_on;
 /* How long the idle loop sleeps: the longest extra delay before a frame or a key is seen. */
 #define IDLE_US 100
 
-bool kernel_poll(void)
+/* Each runnable vCPU until it yields; true when one of them wants the CPU again at once. */
+static bool run_vcpus(void)
 {
+	bool busy = false;
+	for (size_t i = 0; i < vmx_vcpu_count(); i++) {
+		struct vcpu *v = vmx_vcpu(i);
+		if (vmx_vcpu_live(v) && vmx_vcpu_run(v) == VCPU_YIELD_QUANTUM)
+			busy = true;
+	}
+	return busy;
+}
+
+/* One turn of the loop that owns the machine: the VMX guests, then the shell, the network,
+ * the transfers and one slice of each MIPS VM. True when something can run on the next turn. */
+static bool loop_turn(void)
+{
+	bool busy = run_vcpus();
 	if (shell_on)
 		shell_poll();
 	net_poll();
 	migrate_poll();
-	return mipsvms_round() > 0;
+	return mipsvms_round() > 0 || busy;
 }
 
-/* The main loop once VMX guests are done: polls, and sleeps a little whenever no VM can run. */
-static void poll_or_idle(void)
+/* A turn, then a short sleep when nothing could run (every guest halted, no MIPS VM runnable). */
+static void turn_or_idle(void)
 {
-	if (!kernel_poll())
+	if (!loop_turn())
 		idle_wait(IDLE_US);
+}
+
+static bool vms_live(void)
+{
+	return vmx_live_count() || mipsvms_live() || migrate_active();
 }
 
 /* What happens once every VM has ended: exit=poweroff (default), halt, or shell (stay in the
@@ -192,7 +213,7 @@ static void the_end(void)
 	if (e && !strcmp(e, "shell") && shell_on) {
 		kprintf("Tally: the shell stays up (exit=shell); 'halt' powers off\n");
 		for (;;)
-			poll_or_idle();
+			turn_or_idle();
 	}
 	if (e && !strcmp(e, "halt")) {
 		kprintf("Tally: halted (exit=halt)\n");
@@ -228,9 +249,9 @@ void kmain(uint32_t magic, uint64_t info)
 	migrate_init();
 	if (shell_on)
 		shell_start();
-	vmx_run_guests(); /* calls kernel_poll() while a guest runs (vmx/run.c) */
-	while (mipsvms_live() || migrate_active())
-		poll_or_idle();
+	vmx_start_guests();
+	while (vms_live())
+		turn_or_idle();
 	kprintf("Tally: all VMs have ended\n");
 	the_end();
 }

@@ -15,6 +15,7 @@
 	V(0, "ping") V(0, "tcp-send") V(0, "tcp-recv")
 #define EXIT_VALUES(V) V(0, "poweroff") V(0, "halt") V(0, "shell")
 #define SHELL_VALUES(V) V(0, "on") V(0, "off")
+#define CPUID_SCOPE_VALUES(V) V(0, "guest") V(0, "global")
 #define ANY_VALUE(V)
 
 /* X(name, values, help): values is one of the lists above (ANY_VALUE: free form); the help line
@@ -24,6 +25,8 @@
 	X(selftest, SELFTEST_VALUES, "self-tests")                                          \
 	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff)")  \
 	X(cpuid_abi, TALLY_ABIS, "layout of the exit-statistics CPUID leaves")              \
+	X(cpuid_scope, CPUID_SCOPE_VALUES, "the CPUID leaves answer the asking guest's figures (default) or all guests'") \
+	X(quantum, ANY_VALUE, "N[us|ms|s]: how long a VMX guest runs before the loop takes the CPU back (default 2ms)") \
 	X(ip, ANY_VALUE, "static IPv4 address a.b.c.d/len (default: DHCP)")                \
 	X(gw, ANY_VALUE, "IPv4 gateway a.b.c.d")                                            \
 	X(peer, ANY_VALUE, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")     \

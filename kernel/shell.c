@@ -6,11 +6,11 @@
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
 #include "kernel/dev/pci.h"
-#include "kernel/kernel.h"
 #include "kernel/mips/mipsvms.h"
 #include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
 #include "kernel/shell.h"
+#include "vmx/vmx.h"
 
 #define SHELL_LINE_MAX 160
 #define SHELL_MAX_ARGS 4
@@ -24,6 +24,7 @@
 	X(snapshot, 2, 2, "snapshot <vm> <file>", "save a MIPS VM to a file on the disk")      \
 	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from files on the disk")      \
 	X(kill, 1, 1, "kill <vm>", "stop a MIPS VM")                                           \
+	X(stop, 1, 1, "stop <vm>", "stop a VMX guest or a MIPS VM")                            \
 	X(migrate, 2, 2, "migrate <vm> <a.b.c.d[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm") \
 	X(ls, 0, 0, "ls", "files on the disk")                                                 \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
@@ -47,6 +48,11 @@ static void cmd_dump(char **argv) { mipsvms_dump(argv[1]); }
 static void cmd_snapshot(char **argv) { mipsvms_snapshot(argv[1], argv[2]); }
 static void cmd_run(char **argv) { mipsvms_run_file(argv[1], argv[2]); }
 static void cmd_kill(char **argv) { mipsvms_kill(argv[1]); }
+static void cmd_stop(char **argv)
+{
+	if (vmx_stop_guest(argv[1]) < 0)
+		mipsvms_kill(argv[1]);
+}
 static void cmd_migrate(char **argv) { mipsvms_migrate(argv[1], argv[2]); }
 static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }

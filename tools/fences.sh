@@ -16,7 +16,7 @@ kernel/dev   own kernel/arch/ kernel/mm/ kernel/fs/ kernel/console.h
 kernel/net   own kernel/dev/ kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h lwip/ netif/
 kernel/mips  own kernel/net/ kernel/dev/ kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h kernel/bootinfo.h mips/mips.h mips/host.h
 kernel       own vmx/vmx.h vmx/abi.h mips/mips.h
-vmx          own kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h kernel/bootinfo.h kernel/kernel.h
+vmx          own kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h kernel/bootinfo.h
 mips         own
 tools        own mips/mips.h mips/host.h
 guest        own vmx/abi.h

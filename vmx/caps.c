@@ -1,10 +1,10 @@
 /* caps.c: VT-x availability and the features Tally needs, said in words for the boot banner. */
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/kernel.h"
 #include "vmx/caps.h"
 #include "vmx/controls.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx.h"
 
 static char missing_why[96];
 

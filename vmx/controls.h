@@ -18,18 +18,23 @@ struct vmx_controls {
 	X(pin, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting")                   \
 	X(pin, PIN_PREEMPTION_TIMER, "VMX preemption timer")                                   \
 	X(proc, PROC_HLT_EXITING, "HLT exiting")                                               \
+	X(proc, PROC_RDPMC_EXITING, "RDPMC exiting")                                           \
+	X(proc, PROC_CR8_LOAD_EXITING, "CR8-load exiting")                                     \
+	X(proc, PROC_CR8_STORE_EXITING, "CR8-store exiting")                                   \
 	X(proc, PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting")                    \
 	X(proc, PROC_USE_MSR_BITMAPS, "MSR bitmaps")                                           \
 	X(proc, PROC_ACTIVATE_SECONDARY, "secondary processor-based controls")                 \
 	X(proc2, PROC2_ENABLE_EPT, "EPT")                                                      \
 	X(proc2, PROC2_ENABLE_VPID, "VPID")                                                    \
 	X(proc2, PROC2_UNRESTRICTED_GUEST, "unrestricted guest")                               \
+	X(exit, EXIT_SAVE_DEBUG_CONTROLS, "save debug controls")                               \
 	X(exit, EXIT_HOST_ADDRESS_SPACE_64, "host address-space size (64-bit host)")           \
 	X(exit, EXIT_ACK_INTERRUPT, "acknowledge interrupt on exit")                           \
 	X(exit, EXIT_SAVE_EFER, "save IA32_EFER on exit")                                      \
 	X(exit, EXIT_LOAD_EFER, "load IA32_EFER on exit")                                      \
 	X(exit, EXIT_SAVE_PAT, "save IA32_PAT on exit")                                        \
 	X(exit, EXIT_LOAD_PAT, "load IA32_PAT on exit")                                        \
+	X(entry, ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls")                             \
 	X(entry, ENTRY_LOAD_EFER, "load IA32_EFER on entry")                                   \
 	X(entry, ENTRY_LOAD_PAT, "load IA32_PAT on entry")
 

@@ -11,6 +11,7 @@
 /* Intel SDM Vol. 2A, CPUID. */
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors: "running under one" */
+#define CPUID_LEAF_PERFMON 0xau
 #define CPUID_LEAF_TSC_RATIO 0x15u
 #define CPUID_LEAF_FREQUENCY 0x16u
 #define HV_LEAF_FIRST 0x40000000u
@@ -33,9 +34,22 @@ TALLY_STAT_LEAVES(OWN_LEAF_IN_RANGE)
 #undef OWN_LEAF_IN_RANGE
 
 static enum tally_abi abi = TALLY_ABI_4LEAF;
+static bool scope_global; /* cpuid_scope=global: the leaves answer the totals over all guests */
+
+static void read_scope(void)
+{
+	int choice = option_choice("cpuid_scope");
+	scope_global = choice == 1; /* CPUID_SCOPE_VALUES: guest, global */
+	if (choice == -2) {
+		char words[32];
+		log_err("command line: cpuid_scope=%s is not %s: using guest\n", option_get("cpuid_scope"),
+			option_values("cpuid_scope", ", ", " or ", words, sizeof(words)));
+	}
+}
 
 void cpuid_leaves_init(void)
 {
+	read_scope();
 	int choice = option_choice("cpuid_abi");
 	abi = choice >= 0 ? (enum tally_abi)choice : TALLY_ABI_4LEAF;
 	if (choice == -2) {
@@ -51,7 +65,7 @@ static void split64(uint64_t v, struct cpuid_regs *r)
 	r->ecx = (uint32_t)v;
 }
 
-static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs *r)
+static void answer_reason(const struct exit_stats *s, enum tally_query q, uint32_t reason, struct cpuid_regs *r)
 {
 	enum exit_reason_kind kind = exit_reason_kind(reason);
 	if (kind == REASON_UNDEFINED || kind == REASON_RESERVED) {
@@ -60,7 +74,7 @@ static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs
 	}
 	if (kind == REASON_NEVER_ENABLED)
 		return;
-	const struct exit_stat *e = &exit_stats_global()->reason[reason];
+	const struct exit_stat *e = &s->reason[reason];
 	switch (q) {
 	case TALLY_Q_REASON_EXITS: r->eax = (uint32_t)e->count; break;
 	case TALLY_Q_REASON_CYCLES: split64(e->cycles, r); break;
@@ -71,9 +85,8 @@ static void answer_reason(enum tally_query q, uint32_t reason, struct cpuid_regs
 	}
 }
 
-static void answer(enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
+static void answer(const struct exit_stats *s, enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
 {
-	const struct exit_stats *s = exit_stats_global();
 	switch (q) {
 	case TALLY_Q_TOTAL_EXITS: r->eax = (uint32_t)s->count; return;
 	case TALLY_Q_TOTAL_CYCLES: split64(s->cycles, r); return;
@@ -83,11 +96,11 @@ static void answer(enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
 	case TALLY_Q_REASON_CYCLES:
 	case TALLY_Q_REASON_EXITS64:
 	case TALLY_Q_REASON_MIN_CYCLES:
-	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(q, ecx, r); return;
+	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(s, q, ecx, r); return;
 	}
 }
 
-void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
+void cpuid_hypervisor_leaf(const struct exit_stats *s, uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
 	if (leaf == TALLY_LEAF_SIGNATURE) {
@@ -97,7 +110,7 @@ void cpuid_hypervisor_leaf(uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
 	}
 	for (unsigned i = 0; i < sizeof(stat_leaves) / sizeof(stat_leaves[0]); i++)
 		if (stat_leaves[i].leaf == leaf && (stat_leaves[i].abi == abi || stat_leaves[i].abi == TALLY_ABI_ALL)) {
-			answer(stat_leaves[i].query, ecx, r);
+			answer(s, stat_leaves[i].query, ecx, r);
 			return;
 		}
 	/* Any other hypervisor leaf answers all zeros. */
@@ -112,6 +125,8 @@ static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
 			r->ecx |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == CPUID_LEAF_PERFMON) {
+		*r = (struct cpuid_regs){ 0 }; /* no counters: RDPMC raises #GP (exit_cpu.c) */
 	} else if (leaf == CPUID_LEAF_TSC_RATIO || leaf == CPUID_LEAF_FREQUENCY) {
 		/* Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate (MACHINES.md):
 		 * without these leaves a guest calibrates its TSC against a timer. */
@@ -125,7 +140,7 @@ void handle_cpuid(struct vcpu *v, uint32_t reason)
 	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX), sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	struct cpuid_regs r;
 	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST)
-		cpuid_hypervisor_leaf(leaf, sub, &r);
+		cpuid_hypervisor_leaf(scope_global ? exit_stats_global() : &v->stats, leaf, sub, &r);
 	else
 		host_leaf(leaf, sub, &r);
 	vcpu_set_gpr(v, GPR_RAX, r.eax);

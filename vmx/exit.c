@@ -64,7 +64,7 @@ void handle_external_interrupt(struct vcpu *v, uint32_t reason)
 
 void handle_preemption_timer(struct vcpu *v, uint32_t reason)
 {
-	/* Nothing to do for the guest: the run loop polls the rest of Tally after every such exit. */
+	/* Nothing to do for the guest: its quantum is over, vcpu_run yields to the kernel's loop. */
 	(void)v;
 	(void)reason;
 }

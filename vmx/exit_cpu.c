@@ -24,8 +24,19 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 		return;
 	}
-	/* Tally delivers no virtual interrupts yet, so there is nothing to wait for. */
+	/* Tally delivers no virtual interrupts yet, so nothing is pending: the vCPU yields and its
+	 * next run goes on after the HLT. */
 	vmcs_skip_instruction();
+	v->halted = true;
+}
+
+/* The guest's CPUID shows no performance counters (leaf 0xA is zeros) and the host's would leak
+ * its activity: RDPMC raises #GP as for an invalid counter (SDM Vol. 2B, RDPMC). */
+void handle_rdpmc(struct vcpu *v, uint32_t reason)
+{
+	(void)v;
+	(void)reason;
+	vmcs_inject_exception(VECTOR_GP, true, 0);
 }
 
 /* INVD and WBINVD both write back: INVD would throw away Tally's own dirty cache lines too. */
@@ -59,7 +70,8 @@ static bool xcr0_valid(uint64_t val)
 	return true;
 }
 
-/* The host never uses FPU/SSE state (-mgeneral-regs-only), so XCR0 can simply hold the guest's. */
+/* The host never uses FPU/SSE state (-mgeneral-regs-only), so XCR0 holds the running guest's
+ * (vcpu_switch.c loads each vCPU's own). */
 void handle_xsetbv(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
@@ -70,6 +82,7 @@ void handle_xsetbv(struct vcpu *v, uint32_t reason)
 		return;
 	}
 	xsetbv(0, val);
+	v->cpu.xcr0 = val;
 	vmcs_skip_instruction();
 }
 
@@ -95,6 +108,18 @@ static void guest_write_cr4(struct vcpu *v, uint64_t val)
 	vmcs_skip_instruction();
 }
 
+/* SDM Vol. 3A, 10.8.6.1: CR8 is the TPR's bits 7:4; setting bits 63:4 raises #GP. The value
+ * stays with the vCPU: the host APIC's TPR (which gates Tally's idle timer) is never touched. */
+static void guest_write_cr8(struct vcpu *v, uint64_t val)
+{
+	if (val >> 4) {
+		vmcs_inject_exception(VECTOR_GP, true, 0);
+		return;
+	}
+	v->cpu.tpr = (uint8_t)val;
+	vmcs_skip_instruction();
+}
+
 static void mov_to_cr(struct vcpu *v, uint64_t q)
 {
 	uint64_t val = vcpu_gpr(v, CRQ_GPR(q));
@@ -104,6 +129,7 @@ static void mov_to_cr(struct vcpu *v, uint64_t q)
 	case 0: guest_write_cr0(v, val); return;
 	case 3: vmcs_write(VMCS_GUEST_CR3, val); vmcs_skip_instruction(); return;
 	case 4: guest_write_cr4(v, val); return;
+	case 8: guest_write_cr8(v, val); return;
 	}
 	vcpu_stop(v, "MOV to CR%llu is not emulated (qualification 0x%llx)", (unsigned long long)CRQ_NUMBER(q),
 		  (unsigned long long)q);
@@ -119,8 +145,8 @@ void handle_cr_access(struct vcpu *v, uint32_t reason)
 		mov_to_cr(v, q);
 		return;
 	case CR_MOV_FROM:
-		if (CRQ_NUMBER(q) == 3) {
-			vcpu_set_gpr(v, CRQ_GPR(q), vmcs_read(VMCS_GUEST_CR3));
+		if (CRQ_NUMBER(q) == 3 || CRQ_NUMBER(q) == 8) {
+			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vmcs_read(VMCS_GUEST_CR3) : v->cpu.tpr);
 			vmcs_skip_instruction();
 			return;
 		}

@@ -25,16 +25,26 @@ void com1_flush(struct vcpu *v)
 	v->com1.len = 0;
 }
 
+/* A guest's bytes go to the operator's terminal behind its name: everything but printable ASCII
+ * is shown as \xNN, so no guest can move the cursor, clear the screen or forge a Tally line. */
 static void com1_put(struct vcpu *v, char c)
 {
+	static const char hex[] = "0123456789abcdef";
+	uint8_t b = (uint8_t)c;
 	if (c == '\r')
 		return;
 	if (c == '\n') {
 		com1_flush(v);
 		return;
 	}
-	v->com1.line[v->com1.len++] = c;
-	if (v->com1.len == COM1_LINE_MAX - 1)
+	if (b >= 0x20 && b < 0x7f) {
+		v->com1.line[v->com1.len++] = c;
+	} else {
+		char *p = &v->com1.line[v->com1.len];
+		p[0] = '\\', p[1] = 'x', p[2] = hex[b >> 4], p[3] = hex[b & 0xf];
+		v->com1.len += 4;
+	}
+	if (v->com1.len >= COM1_LINE_MAX - 5)
 		com1_flush(v);
 }
 

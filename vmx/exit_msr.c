@@ -43,6 +43,8 @@ void handle_rdmsr(struct vcpu *v, uint32_t reason)
 	uint64_t val;
 	if (msr == MSR_IA32_TSC) {
 		val = rdtsc() + vmcs_read(VMCS_TSC_OFFSET);
+	} else if (msr == MSR_IA32_KERNEL_GS_BASE) {
+		val = rdmsr(msr);
 	} else if (field >= 0) {
 		val = vmcs_read((uint32_t)field);
 	} else {
@@ -62,6 +64,12 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 	int field = vmcs_field_of(msr);
 	if (msr == MSR_IA32_TSC) {
 		vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	} else if (msr == MSR_IA32_KERNEL_GS_BASE) {
+		if ((uint64_t)(((int64_t)val << 16) >> 16) != val) { /* not canonical (48-bit): SDM Vol. 4 */
+			vmcs_inject_exception(VECTOR_GP, true, 0);
+			return;
+		}
+		wrmsr(msr, val);
 	} else if (msr == MSR_IA32_EFER) {
 		if (val & ~(EFER_WRITABLE | EFER_LMA)) {
 			vmcs_inject_exception(VECTOR_GP, true, 0);

@@ -29,7 +29,7 @@
 	X(HLT, 12, handle_hlt)                                      \
 	X(INVD, 13, handle_wbinvd)                                  \
 	X(INVLPG, 14, EXIT_NEVER)                                   \
-	X(RDPMC, 15, EXIT_NEVER)                                    \
+	X(RDPMC, 15, handle_rdpmc)                                  \
 	X(RDTSC, 16, EXIT_NEVER)                                    \
 	X(RSM, 17, EXIT_NEVER)                                      \
 	X(VMCALL, 18, handle_vmcall)                                \

@@ -1,10 +1,10 @@
-/* guest.c: running the VMX guests handed over as GRUB modules, one after the other. */
+/* guest.c: the vCPUs made from the "guest" modules: start, run until yield, end, and their shell views. */
 #include <string.h>
 
+#include "kernel/arch/tsc.h"
 #include "kernel/arch/x86.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
 #include "kernel/options.h"
 #include "vmx/caps.h"
@@ -13,22 +13,26 @@
 #include "vmx/exit.h"
 #include "vmx/loader.h"
 #include "vmx/run.h"
+#include "vmx/vcpu_switch.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmxon.h"
 
 #define DEFAULT_GUEST_MEM (64ull << 20)
+#define DEFAULT_QUANTUM_US 2000
 
-/* timeout=N (milliseconds), Nms or Ns. Returns 0, or -1 when malformed. */
-static int parse_timeout(const char *s, uint64_t *ms)
+/* N (milliseconds), Nus, Nms or Ns, in microseconds. Returns 0, or -1 when malformed. */
+static int parse_time_us(const char *s, uint64_t *us)
 {
 	uint64_t n;
 	const char *p = s;
 	if (parse_uint(&p, false, &n) < 0)
 		return -1;
 	if (!*p || !strcmp(p, "ms"))
-		*ms = n;
+		*us = n * 1000;
+	else if (!strcmp(p, "us"))
+		*us = n;
 	else if (!strcmp(p, "s"))
-		*ms = n * 1000;
+		*us = n * 1000000;
 	else
 		return -1;
 	return 0;
@@ -45,10 +49,13 @@ static int parse_module_options(struct vcpu *v, size_t index, const char *words,
 		kprintf("guest %s: not started: mem=%s is not a size (e.g. 64M)\n", v->name, buf);
 		return -1;
 	}
-	if (kv_find(words, "timeout", buf, sizeof(buf)) && parse_timeout(buf, &v->timeout_ms)) {
+	uint64_t us;
+	if (kv_find(words, "timeout", buf, sizeof(buf)) && parse_time_us(buf, &us)) {
 		kprintf("guest %s: not started: timeout=%s is not a time (e.g. 500ms, 2s)\n", v->name, buf);
 		return -1;
 	}
+	if (kv_find(words, "timeout", buf, sizeof(buf)))
+		v->timeout_ms = us / 1000;
 	return 0;
 }
 
@@ -67,61 +74,79 @@ static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem,
 	return 0;
 }
 
-/* What the shell shows of every guest that ran or runs: name, whether it is running, its exits. */
-#define GUEST_RECORDS 32
-struct guest_record {
-	char name[32];
-	bool running;
-	struct exit_stats stats; /* a copy once the guest has ended */
-	const struct exit_stats *live; /* while it runs */
-};
-static struct guest_record records[GUEST_RECORDS];
-static size_t nrecords;
+/* Every vCPU made at boot, in module order; ended ones stay for the shell's views. */
+#define VCPUS_MAX 16
+static struct vcpu *vcpus[VCPUS_MAX];
+static size_t nvcpus, nlive;
+static uint64_t quantum_us = DEFAULT_QUANTUM_US;
 
-static struct guest_record *record_start(const struct vcpu *v)
-{
-	if (nrecords == GUEST_RECORDS)
-		return NULL; /* the shell forgets the oldest details beyond this; the console log has them */
-	struct guest_record *r = &records[nrecords++];
-	strlcpy(r->name, v->name, sizeof(r->name));
-	r->running = true;
-	r->live = &v->stats;
-	return r;
-}
+size_t vmx_vcpu_count(void) { return nvcpus; }
+struct vcpu *vmx_vcpu(size_t i) { return i < nvcpus ? vcpus[i] : NULL; }
+bool vmx_vcpu_live(const struct vcpu *v) { return !v->ended; }
+size_t vmx_live_count(void) { return nlive; }
 
-static void record_end(struct guest_record *r, const struct vcpu *v)
+static struct vcpu *find_vcpu(const char *name)
 {
-	if (!r)
-		return;
-	r->stats = v->stats;
-	r->live = NULL;
-	r->running = false;
-}
-
-static const struct exit_stats *record_stats(const struct guest_record *r)
-{
-	return r->live ? r->live : &r->stats;
+	for (size_t i = 0; i < nvcpus; i++)
+		if (!strcmp(vcpus[i]->name, name))
+			return vcpus[i];
+	return NULL;
 }
 
 void vmx_list_guests(void)
 {
-	for (size_t i = 0; i < nrecords; i++)
-		kprintf("  vmx   %-16s %-9s %llu exits\n", records[i].name, records[i].running ? "running" : "ended",
-			(unsigned long long)record_stats(&records[i])->count);
+	for (size_t i = 0; i < nvcpus; i++) {
+		const struct vcpu *v = vcpus[i];
+		kprintf("  vmx   %-16s %-9s %llu exits\n", v->name, v->ended ? "ended" : v->halted ? "halted" : "running",
+			(unsigned long long)v->stats.count);
+	}
 }
 
 int vmx_print_guest_statistics(const char *name)
 {
-	for (size_t i = 0; i < nrecords; i++) {
-		if (!strcmp(records[i].name, name)) {
-			exit_stats_print(record_stats(&records[i]), records[i].name);
-			return 0;
-		}
-	}
-	return -1;
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	exit_stats_print(&v->stats, v->name);
+	return 0;
 }
 
-static void run_guest_module(size_t index, const struct vmx_controls *ctl)
+/* A stopped vCPU's end: its table, then its VMCS and memory go; the last one prints the total. */
+static void vcpu_end(struct vcpu *v)
+{
+	exit_stats_print(&v->stats, v->name);
+	vcpu_switch_forget(v);
+	vmcs_teardown(v);
+	ept_destroy(&v->mem);
+	vcpu_cpu_state_free(v);
+	v->ended = true;
+	if (--nlive == 0)
+		vmx_print_statistics();
+}
+
+enum vcpu_yield vmx_vcpu_run(struct vcpu *v)
+{
+	if (v->ended)
+		return VCPU_YIELD_STOPPED;
+	enum vcpu_yield y = vcpu_run(v);
+	if (y == VCPU_YIELD_STOPPED)
+		vcpu_end(v);
+	return y;
+}
+
+int vmx_stop_guest(const char *name)
+{
+	struct vcpu *v = find_vcpu(name);
+	if (!v || v->ended)
+		return -1;
+	vcpu_stop(v, "stop from the shell");
+	if (v->timing_pending) /* the exit it yielded on ends here */
+		exit_stats_time(&v->stats, v->pending_reason, v->yield_tsc - v->pending_exit_tsc);
+	vcpu_end(v);
+	return 0;
+}
+
+static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 {
 	const struct boot_module *m = &boot_info.modules[index];
 	struct vcpu *v = kzalloc(sizeof(*v));
@@ -129,26 +154,27 @@ static void run_guest_module(size_t index, const struct vmx_controls *ctl)
 	struct guest_boot boot;
 	if (!v) {
 		kprintf("guest module %zu: not started: out of memory\n", index);
-		return;
+		return NULL;
 	}
 	v->ctl = ctl;
 	v->vpid = (uint16_t)(index + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1) */
+	v->quantum_cycles = tsc_ns_to_cycles(quantum_us * 1000);
 	exit_stats_init(&v->stats);
+	if (vcpu_cpu_state_init(v) < 0) {
+		kprintf("guest module %zu: not started: out of memory\n", index);
+		kfree(v);
+		return NULL;
+	}
 	if (parse_module_options(v, index, m->cmdline, &mem) == 0 && load_guest(v, m, mem, &boot) == 0 &&
-	    vmcs_setup(v, &boot) == 0) {
+	    vmcs_setup(v, &boot, quantum_us) == 0) {
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
 			(unsigned long long)(v->mem.size >> 10));
-		if (read_cr4() & CR4_OSXSAVE)
-			xsetbv(0, XCR0_X87); /* no guest sees the XCR0 of the one before */
-		ept_flush_all(ctl->ept_vpid_cap); /* EPT frames and VPIDs are reused guest after guest */
-		struct guest_record *r = record_start(v);
-		vcpu_run(v);
-		record_end(r, v);
-		exit_stats_print(&v->stats, v->name);
-		vmcs_teardown(v);
+		return v;
 	}
 	ept_destroy(&v->mem);
+	vcpu_cpu_state_free(v);
 	kfree(v);
+	return NULL;
 }
 
 /* Why guests cannot run here, or NULL after entering VMX operation. */
@@ -169,22 +195,48 @@ static const char *vmx_prepare(struct vmx_controls *ctl)
 	return NULL;
 }
 
-void vmx_run_guests(void)
+/* quantum=N[us|ms|s] (bare N: milliseconds): the slice each vCPU runs before it yields. */
+static void read_quantum(void)
+{
+	const char *q = option_get("quantum");
+	uint64_t us;
+	if (!q)
+		return;
+	if (parse_time_us(q, &us) < 0 || us == 0) {
+		log_warn("command line: quantum=%s is not a time (e.g. 2ms, 500us): using %lluus\n", q,
+			 (unsigned long long)quantum_us);
+		return;
+	}
+	quantum_us = us;
+}
+
+size_t vmx_start_guests(void)
 {
 	static struct vmx_controls ctl;
 	size_t guests = 0;
 	for (size_t i = 0; i < boot_info.module_count; i++)
 		guests += kv_has_word(boot_info.modules[i].cmdline, "guest");
 	if (!guests)
-		return;
+		return 0;
 	const char *why_not = vmx_prepare(&ctl);
 	if (why_not) {
 		kprintf("VMX: %zu guest module(s) not started: VMX unavailable: %s\n", guests, why_not);
-		return;
+		return 0;
 	}
 	cpuid_leaves_init();
-	for (size_t i = 0; i < boot_info.module_count; i++)
-		if (kv_has_word(boot_info.modules[i].cmdline, "guest"))
-			run_guest_module(i, &ctl);
-	vmx_print_statistics();
+	read_quantum();
+	for (size_t i = 0; i < boot_info.module_count && nvcpus < VCPUS_MAX; i++) {
+		if (!kv_has_word(boot_info.modules[i].cmdline, "guest"))
+			continue;
+		struct vcpu *v = make_vcpu(i, &ctl);
+		if (v)
+			vcpus[nvcpus++] = v;
+	}
+	if (nvcpus == VCPUS_MAX && guests > VCPUS_MAX)
+		kprintf("VMX: %zu guest module(s) beyond the first %d not started\n", guests - VCPUS_MAX, VCPUS_MAX);
+	ept_flush_all(ctl.ept_vpid_cap); /* EPT frames and VPIDs may have served earlier guests */
+	nlive = nvcpus;
+	if (nvcpus)
+		kprintf("VMX: %zu guest(s) run concurrently, quantum %lluus\n", nvcpus, (unsigned long long)quantum_us);
+	return nvcpus;
 }

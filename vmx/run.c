@@ -1,17 +1,18 @@
-/* run.c: the VMX run loop: enter, count and time the exit, dispatch, poll the rest of Tally. */
+/* run.c: running one vCPU until it yields: switch to it, enter, count and time each exit, dispatch. */
 #include <stdarg.h>
 
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "kernel/kernel.h"
 #include "vmx/exit.h"
 #include "vmx/run.h"
+#include "vmx/vcpu_switch.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
-/* The longest Tally goes without kernel_poll() while a guest keeps exiting for other reasons. */
-#define POLL_INTERVAL_MS 2
+/* Cycles spent inside vcpu_run over all vCPUs (guest time and exit handling), and when any vCPU
+ * last yielded: what lies outside is Tally's host work. */
+static uint64_t run_cycles, last_yield_tsc;
 
 void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 {
@@ -76,40 +77,77 @@ static void count_exit(struct vcpu *v, uint32_t reason)
 	v->timing_pending = true;
 }
 
-/* The rest of Tally runs between guest exits; the guest's timeout is checked here too. */
-static void housekeeping(struct vcpu *v, uint32_t reason)
+/* Back from the loop: what passed since v's yield, minus other vCPUs' runs, was Tally's work for
+ * v; since any vCPU's last yield, Tally's work over all guests. The pending exit's clock restarts. */
+static void account_resume(struct vcpu *v, uint64_t now)
 {
-	uint64_t now = time_ms();
-	if (reason == EXIT_REASON_PREEMPTION_TIMER || now - v->last_poll_ms >= POLL_INTERVAL_MS) {
-		v->last_poll_ms = now;
-		kernel_poll();
+	if (v->yield_tsc) {
+		uint64_t others = run_cycles - v->yield_guest_cycles;
+		exit_stats_host(&v->stats, now - v->yield_tsc - others);
+		if (v->timing_pending)
+			v->pending_exit_tsc += now - v->yield_tsc;
 	}
-	if (!v->stopped && v->timeout_ms && now - v->start_ms >= v->timeout_ms)
-		vcpu_stop(v, "timeout=%llums ran out at RIP 0x%llx", (unsigned long long)v->timeout_ms,
-			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+	if (last_yield_tsc)
+		exit_stats_host(exit_stats_global(), now - last_yield_tsc);
 }
 
-void vcpu_run(struct vcpu *v)
+static void account_yield(struct vcpu *v, uint64_t start, uint64_t now)
 {
-	v->start_ms = v->last_poll_ms = time_ms();
-	while (!v->stopped) {
-		int status = vmx_enter(&v->regs);
-		if (status != VMX_OK) {
-			report_vmfail(v, status);
-			break;
-		}
-		v->regs.launched = 1;
-		time_pending_exit(v, v->regs.entry_tsc);
-		uint32_t raw = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
-		uint32_t reason = EXIT_REASON_BASIC(raw);
-		if (reason >= VMX_EXIT_REASON_COUNT) {
-			vcpu_stop(v, "exit reason %u is beyond the SDM table (0-%u), RIP 0x%llx", reason,
-				  VMX_EXIT_REASON_COUNT - 1, (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
-			break;
-		}
-		count_exit(v, reason);
-		exit_dispatch(v, raw);
-		housekeeping(v, reason);
+	run_cycles += now - start;
+	v->yield_tsc = last_yield_tsc = now;
+	v->yield_guest_cycles = run_cycles;
+}
+
+/* After each exit: whether v gives the CPU back to the loop now. */
+static bool yields(struct vcpu *v, uint32_t reason, uint64_t quantum_end)
+{
+	if (!v->stopped && !v->halted && reason != EXIT_REASON_PREEMPTION_TIMER && v->regs.exit_tsc < quantum_end)
+		return false;
+	if (!v->stopped && v->timeout_ms && time_ms() - v->start_ms >= v->timeout_ms) {
+		vcpu_stop(v, "timeout=%llums ran out at RIP 0x%llx", (unsigned long long)v->timeout_ms,
+			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 	}
-	time_pending_exit(v, rdtsc_ordered());
+	return true;
+}
+
+/* One entry and the handling of the exit it ends with; false when the entry failed. */
+static bool enter_and_handle(struct vcpu *v, uint32_t *reason)
+{
+	int status = vmx_enter(&v->regs);
+	if (status != VMX_OK) {
+		report_vmfail(v, status);
+		return false;
+	}
+	v->regs.launched = 1;
+	time_pending_exit(v, v->regs.entry_tsc);
+	uint32_t raw = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+	*reason = EXIT_REASON_BASIC(raw);
+	if (*reason >= VMX_EXIT_REASON_COUNT) {
+		vcpu_stop(v, "exit reason %u is beyond the SDM table (0-%u), RIP 0x%llx", *reason,
+			  VMX_EXIT_REASON_COUNT - 1, (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+		return false;
+	}
+	count_exit(v, *reason);
+	exit_dispatch(v, raw);
+	return true;
+}
+
+enum vcpu_yield vcpu_run(struct vcpu *v)
+{
+	if (vcpu_switch_to(v) < 0)
+		return VCPU_YIELD_STOPPED;
+	if (!v->regs.launched)
+		v->start_ms = time_ms(); /* timeout= counts from its first entry */
+	uint64_t start = rdtsc_ordered();
+	account_resume(v, start);
+	uint64_t quantum_end = start + v->quantum_cycles;
+	uint32_t reason = 0;
+	v->halted = false;
+	while (enter_and_handle(v, &reason) && !yields(v, reason, quantum_end))
+		;
+	uint64_t now = rdtsc_ordered();
+	account_yield(v, start, now);
+	if (v->stopped)
+		time_pending_exit(v, now);
+	return v->stopped ? VCPU_YIELD_STOPPED : v->halted ? VCPU_YIELD_HALT : VCPU_YIELD_QUANTUM;
 }

@@ -1,11 +1,13 @@
-/* run.h: running one vCPU until its guest ends or is stopped. */
+/* run.h: running one vCPU until it yields back to the kernel's loop. */
 #ifndef VMX_RUN_H
 #define VMX_RUN_H
 
 #include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
-/* Enters the guest of the current VMCS repeatedly, handling each exit, until it is stopped:
- * by its own exit (port 0xf4), a fatal exit, a failed entry, or its timeout. */
-void vcpu_run(struct vcpu *v);
+/* Makes v current (VMPTRLD and its CPU state) and enters it repeatedly, handling each exit,
+ * until its quantum ends, it halts, or it is stopped (its own exit through port 0xf4, a fatal
+ * exit, a failed entry, its timeout). */
+enum vcpu_yield vcpu_run(struct vcpu *v);
 
 #endif

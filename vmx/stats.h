@@ -13,6 +13,7 @@ struct exit_stat {
 struct exit_stats {
 	struct exit_stat reason[VMX_EXIT_REASON_COUNT];
 	uint64_t count, cycles;
+	struct exit_stat host; /* Tally's own work between two entries: not an exit, never in the totals */
 };
 
 void exit_stats_init(struct exit_stats *s);
@@ -20,6 +21,8 @@ void exit_stats_init(struct exit_stats *s);
 void exit_stats_count(struct exit_stats *s, unsigned reason);
 /* The exit of this reason took cycles from its first to its last instruction in Tally. */
 void exit_stats_time(struct exit_stats *s, unsigned reason, uint64_t cycles);
+/* Tally worked cycles between a yield and the next entry (scheduling, MIPS slices, devices). */
+void exit_stats_host(struct exit_stats *s, uint64_t cycles);
 /* The table of the issue: reason, SDM name, exits, share, cycles, average cycles and ns, min, max. */
 void exit_stats_print(const struct exit_stats *s, const char *title);
 

@@ -1,4 +1,4 @@
-/* vcpu.h: one VMX guest: its registers as the exit stub saves them, memory, devices, statistics. */
+/* vcpu.h: one VMX guest (vCPU): its registers as the exit stub saves them, memory, devices, statistics. */
 #ifndef VMX_VCPU_H
 #define VMX_VCPU_H
 
@@ -34,6 +34,14 @@ int vmx_enter(struct guest_regs *regs);
 /* The host RIP of every VM exit (vmx/entry.asm). */
 void vmx_exit_stub(void);
 
+/* Guest CPU state outside the VMCS, switched by vmx/vcpu_switch.c. DR7 and IA32_DEBUGCTL are in
+ * the VMCS (load/save debug controls); the task priority (CR8) is virtual, never the host's. */
+struct vcpu_cpu_state {
+	uint64_t xcr0, cr2, dr[4], dr6, kernel_gs_base;
+	uint8_t tpr;
+	void *fpu; /* XSAVE (or FXSAVE) area: x87, MXCSR, XMM, and what XCR0 enables */
+};
+
 #define COM1_LINE_MAX 160
 
 /* The guest's emulated 16550 at 0x3f8: registers, divisor latch, and the line being printed. */
@@ -57,8 +65,14 @@ struct vcpu {
 	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
 	uint64_t pending_exit_tsc;
 	bool timing_pending;
-	uint64_t start_ms, timeout_ms, last_poll_ms;
+	uint64_t start_ms, timeout_ms;
+	uint64_t quantum_cycles;  /* how long it runs before it yields to the loop */
+	uint64_t yield_tsc;       /* when it last yielded */
+	uint64_t yield_guest_cycles; /* vcpu_run_cycles() at that moment */
+	struct vcpu_cpu_state cpu; /* what the VMCS does not hold: in the CPU while it is current */
+	bool halted;              /* its last exit was a HLT: it yields */
 	bool stopped;
+	bool ended;               /* stopped, and its VMCS and memory are gone */
 	bool exited;              /* through port 0xf4 */
 	uint32_t exit_code;
 };

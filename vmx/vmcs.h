@@ -115,6 +115,9 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* SDM Vol. 3C, 25.6.2 primary processor-based controls */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_RDPMC_EXITING (1u << 11)
+#define PROC_CR8_LOAD_EXITING (1u << 19)
+#define PROC_CR8_STORE_EXITING (1u << 20)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
 #define PROC_CR3_STORE_EXITING (1u << 16)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
@@ -126,6 +129,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 /* SDM Vol. 3C, 25.7.1 VM-exit controls */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_HOST_ADDRESS_SPACE_64 (1u << 9)
 #define EXIT_ACK_INTERRUPT (1u << 15)
 #define EXIT_SAVE_PAT (1u << 18)
@@ -133,6 +137,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define EXIT_SAVE_EFER (1u << 20)
 #define EXIT_LOAD_EFER (1u << 21)
 /* SDM Vol. 3C, 25.8.1 VM-entry controls */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_GUEST (1u << 9)
 #define ENTRY_LOAD_PAT (1u << 14)
 #define ENTRY_LOAD_EFER (1u << 15)

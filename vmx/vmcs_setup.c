@@ -21,8 +21,6 @@
 #define GUEST_DS 0x18
 #define DR7_INIT 0x400ull
 #define RFLAGS_RESERVED1 0x2ull
-/* How often the preemption timer hands control back to Tally at the latest. */
-#define TIMER_SLICE_US 2000
 
 static void setup_host_state(void)
 {
@@ -59,7 +57,7 @@ static void setup_host_stack(struct vcpu *v)
 	vmcs_write(VMCS_HOST_RSP, rsp);
 }
 
-static void setup_controls(struct vcpu *v)
+static void setup_controls(struct vcpu *v, uint64_t quantum_us)
 {
 	const struct vmx_controls *c = v->ctl;
 	vmcs_write(VMCS_PIN_CONTROLS, c->pin);
@@ -81,8 +79,10 @@ static void setup_controls(struct vcpu *v)
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, ~0ull);
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, ~0ull);
 	/* SDM Vol. 3C, 26.5.1: the timer counts down at TSC >> shift; without "save timer value"
-	 * every entry restarts it from this field. */
-	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, (tsc_ns_to_cycles(TIMER_SLICE_US * 1000ull) >> c->timer_shift) ?: 1);
+	 * every entry restarts it from this field, so it ends a quantum only for a guest that does
+	 * not exit; vcpu_run checks the quantum on the other exits. */
+	uint64_t ticks = tsc_ns_to_cycles(quantum_us * 1000) >> c->timer_shift;
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : ticks ?: 1);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 }
 
@@ -149,7 +149,7 @@ void vmcs_set_guest_cr4(struct vcpu *v, uint64_t view)
 	vmcs_write(VMCS_GUEST_CR4, vmx_cr4_fixup(v->ctl, view));
 }
 
-int vmcs_setup(struct vcpu *v, const struct guest_boot *boot)
+int vmcs_setup(struct vcpu *v, const struct guest_boot *boot, uint64_t quantum_us)
 {
 	uint32_t *vmcs = page_alloc_zeroed(1);
 	uint8_t *bitmap = page_alloc_zeroed(1);
@@ -175,7 +175,7 @@ int vmcs_setup(struct vcpu *v, const struct guest_boot *boot)
 	}
 	setup_host_state();
 	setup_host_stack(v);
-	setup_controls(v);
+	setup_controls(v, quantum_us);
 	setup_guest_state(v, boot);
 	return 0;
 }

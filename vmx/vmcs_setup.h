@@ -5,9 +5,9 @@
 #include "vmx/loader.h"
 #include "vmx/vcpu.h"
 
-/* Allocates, clears and loads v's VMCS and writes every field Tally uses. Returns 0, or -1 with
- * a report printed. */
-int vmcs_setup(struct vcpu *v, const struct guest_boot *boot);
+/* Allocates, clears and loads v's VMCS and writes every field Tally uses, the preemption timer
+ * set to quantum_us. Returns 0, or -1 with a report printed. */
+int vmcs_setup(struct vcpu *v, const struct guest_boot *boot, uint64_t quantum_us);
 /* VMCLEARs and frees v's VMCS and MSR bitmap. */
 void vmcs_teardown(struct vcpu *v);
 

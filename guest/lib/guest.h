@@ -28,6 +28,7 @@ int check_summary(void); /* prints "N passed, N failed"; returns the failure cou
 /* Instructions that may fault: the vector taken (6 = #UD, 13 = #GP), or -1 when none was. */
 int try_rdmsr(uint32_t msr, uint64_t *val);
 int try_wrmsr(uint32_t msr, uint64_t val);
+int try_rdpmc(uint32_t counter);
 int try_xsetbv(uint32_t index, uint64_t val);
 int try_vmxoff(void);
 int try_vmclear(uint64_t *region);

@@ -159,6 +159,14 @@ int try_rdmsr(uint32_t msr, uint64_t *val)
 	return fault_vector;
 }
 
+int try_rdpmc(uint32_t counter)
+{
+	uint32_t lo = 0, hi = 0;
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "rdpmc" TRY_END : "+a"(lo), "+d"(hi) : "c"(counter) : "memory");
+	return fault_vector;
+}
+
 int try_wrmsr(uint32_t msr, uint64_t val)
 {
 	fault_vector = -1;

@@ -30,6 +30,7 @@
 #define MSR_IA32_EFER 0xc0000080
 #define MSR_IA32_FS_BASE 0xc0000100
 #define MSR_IA32_GS_BASE 0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 
 /* Intel SDM Vol. 3A, 2.2.1: IA32_EFER bits. */
 #define EFER_SCE (1ull << 0)
@@ -141,6 +142,17 @@ static inline void xsetbv(uint32_t index, uint64_t v)
 {
 	__asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
+
+/* Debug registers DR0-DR3 and DR6 (SDM Vol. 3B, 17.2); n is a constant. */
+#define read_dr(n) ({ uint64_t v_; __asm__ volatile("mov %%db" #n ", %0" : "=r"(v_)); v_; })
+#define write_dr(n, v) __asm__ volatile("mov %0, %%db" #n ::"r"((uint64_t)(v)))
+
+/* XSAVE/XRSTOR of every component XCR0 enables (area 64-byte aligned); FXSAVE/FXRSTOR without
+ * XSAVE (area 16-byte aligned). SDM Vol. 1, 13.7-13.8; Vol. 2A, FXSAVE. */
+static inline void xsave_all(void *area) { __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory"); }
+static inline void xrstor_all(const void *area) { __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory"); }
+static inline void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory"); }
+static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory"); }
 
 static inline void invlpg(const void *va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 

@@ -1,0 +1,39 @@
+/* vmx.h: vmx/'s one public header: capability probe, vCPUs from guest modules, run until yield, statistics views. */
+#ifndef VMX_VMX_H
+#define VMX_VMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct vcpu;
+
+/* Why vmx_vcpu_run() handed the CPU back to the caller's loop. */
+enum vcpu_yield {
+	VCPU_YIELD_QUANTUM, /* its quantum (quantum=, the VMX preemption timer) ran out: runnable */
+	VCPU_YIELD_HALT,    /* HLT with nothing pending: runnable, but the loop may sleep first */
+	VCPU_YIELD_STOPPED, /* it ended (exit port, fault, timeout, stop): never runs again */
+};
+
+/* Prints the capability lines of the banner. */
+void vmx_report_caps(void);
+/* Enters VMX operation and makes one vCPU of every "guest" module, reporting each that cannot
+ * start. Returns how many vCPUs are ready to run (0 when VT-x is unusable or there are no guests). */
+size_t vmx_start_guests(void);
+/* The vCPUs made so far, in module order (ended ones included). */
+size_t vmx_vcpu_count(void);
+struct vcpu *vmx_vcpu(size_t i);
+bool vmx_vcpu_live(const struct vcpu *v);
+/* How many vCPUs have not ended. */
+size_t vmx_live_count(void);
+/* Runs v until it yields. Exit timing stops at the yield and resumes at the next entry: what
+ * happens between is Tally's host work, accounted on its own line. */
+enum vcpu_yield vmx_vcpu_run(struct vcpu *v);
+
+/* Shell views: the table over all guests; one line per guest; one guest's table (-1: no such
+ * guest); stopping a guest by name (-1: no such live guest). */
+void vmx_print_statistics(void);
+void vmx_list_guests(void);
+int vmx_print_guest_statistics(const char *name);
+int vmx_stop_guest(const char *name);
+
+#endif
