@@ -132,7 +132,9 @@ const char *mips_vm_restore_finish(struct mips_vm *vm, uint32_t text_end);
 
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);
-/* para.c: the para-instructions; false when the VM must stop. */
+/* para.c: the para-instructions; false when the VM must stop. An argument is at most
+ * MIPS_PARA_ARG_MAX - 1 bytes (the assembler refuses longer ones). */
+#define MIPS_PARA_ARG_MAX 256
 bool mips_para(struct mips_vm *vm, enum mips_insn_id id, uint32_t word);
 
 #endif

@@ -46,6 +46,10 @@ struct mips_program {
  */
 int mips_assemble(const struct mips_port *port, const char *file, const char *src, size_t len,
 		  struct mips_program *out);
+/* The same, refusing (before doing the work) a program whose text, data and para strings together
+ * exceed mem_limit bytes, the memory of the VM that will run it (0: MIPS_DEFAULT_MEM_LIMIT). */
+int mips_assemble_limited(const struct mips_port *port, const char *file, const char *src, size_t len,
+			  uint32_t mem_limit, struct mips_program *out);
 void mips_program_free(const struct mips_port *port, struct mips_program *prog);
 
 /* ---- VMs ---- */
