@@ -119,6 +119,7 @@ void mips_vm_out(struct mips_vm *vm, const char *s, size_t n);
 void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc);
 bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end);
 uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
+uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end);
 
 /* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
 #define MIPS_CPU_RECORD_SIZE	(35u * 4 + 8 + 3 * 4)

@@ -54,14 +54,9 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 		return mips_link_fail(&m->l, m->l.keylen ? "refused: authentication failed (wrong migrate_key?)"
 						    : "refused: header check failed (corrupt stream)");
 	char name[MIPS_NAME_MAX];
-	for (uint32_t i = 0; i < namelen; i++) {
-		char c = (char)p[HDR_FIXED + i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '-' || c == '_' || c == '.';
-		if (!ok)
-			return in_fail(m, "header name characters");
-		name[i] = c;
-	}
+	if (!mips_vm_name_ok((const char *)p + HDR_FIXED, namelen))
+		return in_fail(m, "header name characters");
+	memcpy(name, p + HDR_FIXED, namelen);
 	name[namelen] = 0;
 	m->text_end = mips_get32(p + 16);
 	if (!mips_snap_text_bounds_ok(m->text_end, mips_get32(p + 20)))
