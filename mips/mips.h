@@ -179,7 +179,7 @@ struct mips_mig_stats {
 	uint64_t bytes;		/* stream bytes, both directions */
 	uint64_t total_ns;	/* sender: start to acknowledgement; receiver: first byte to resume */
 	uint64_t downtime_ns;	/* sender: paused to acknowledged; receiver: paused (by the sender's
-				 * account) to verified and ready to resume */
+				 * account, bounded by the receiver's total) to verified and ready */
 };
 
 struct mips_mig_out;
