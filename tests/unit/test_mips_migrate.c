@@ -400,10 +400,46 @@ static void test_vm_ends_first(void)
 	      "a VM that exits first is not moved (sender: '%s', receiver: '%s')", o.out_err, o.in_err);
 }
 
-int main(void)
+/* Writes seeds for the libFuzzer receiver target (fuzz_mig_in.c: first byte 1 = reseal) into dir:
+ * the stream of a one-page VM, whole and cut after each record. */
+static int write_seeds(const char *dir)
+{
+	struct scenario sc = plain;
+	struct outcome o;
+	char path[512];
+
+	mips_program_free(&tp->port, &prog);
+	static const char tiny[] = "main: li $t0, 100000\nl: addiu $t0, $t0, -1\nbnez $t0, l\njr $ra\n";
+	if (mips_assemble(&tp->port, "tiny.s", tiny, strlen(tiny), &prog))
+		return 1;
+	sc.record = true, sc.start_after = 0;
+	migrate(&sc, &o);
+	if (o.in != MIPS_MIG_DONE)
+		return 1;
+	int n = 0;
+	for (size_t off = 0; off + 12 <= nrecorded; off += 12 + mips_get32(recorded + off + 4)) {
+		size_t end = off + 12 + mips_get32(recorded + off + 4);
+		snprintf(path, sizeof path, "%s/mig%02d", dir, n++);
+		FILE *f = fopen(path, "wb");
+		if (!f)
+			return 1;
+		fputc(1, f);
+		fwrite(recorded, 1, end, f);
+		fclose(f);
+	}
+	printf("%d seeds of up to %zu bytes in %s\n", n, nrecorded + 1, dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	tp = tp_new();
 	tp->port.clock_ns = moving_clock;
+	if (argc == 3 && !strcmp(argv[1], "--seeds")) {
+		if (mips_assemble(&tp->port, "writer.s", prog_src, strlen(prog_src), &prog))
+			return 1;
+		return write_seeds(argv[2]);
+	}
 	if (mips_assemble(&tp->port, "writer.s", prog_src, strlen(prog_src), &prog)) {
 		printf("FAIL: assembly: %s\n", tp->diag);
 		return 1;
