@@ -86,12 +86,36 @@ static void define_label(struct asm_ctx *a, const char *name, size_t len)
 
 /* ---- emission ---- */
 
+bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n)
+{
+	uint64_t text = a->text_pc - MIPS_TEXT_BASE + 8;	/* the exit stub comes last */
+	uint64_t data = a->data_pc - MIPS_DATA_BASE;
+	uint64_t total = text + data + a->kdata_size + n;
+
+	if (seg == SEG_TEXT && text + n > ASM_TEXT_MAX) {
+		if (!a->over_limit)
+			mips_asm_error(a, col, "program text larger than 16 MiB");
+	} else if (total > a->mem_limit || (seg == SEG_DATA && data + n > MIPS_USER_END - MIPS_DATA_BASE)) {
+		if (!a->over_limit)
+			mips_asm_error(a, col, "program larger than the VM memory limit of %u KiB "
+				       "(%llu bytes of text, data and strings)", a->mem_limit >> 10,
+				       (unsigned long long)total);
+	} else {
+		return true;
+	}
+	a->over_limit = a->pass == 2;	/* one report is enough: the rest is refused quietly */
+	a->p = a->line_end;
+	return false;
+}
+
 static void align_to(struct asm_ctx *a, uint32_t align)
 {
 	uint32_t *pc = a->seg == SEG_TEXT ? &a->text_pc : &a->data_pc;
 	uint32_t pad = (align - (*pc & (align - 1))) & (align - 1);
 
 	if (!pad)
+		return;
+	if (a->seg == SEG_DATA && !mips_asm_reserve(a, mips_asm_col(a, a->stmt), SEG_DATA, pad))
 		return;
 	if (a->seg == SEG_DATA && a->pass == 2 && !mips_bytes_append(a->port, &a->data, NULL, pad))
 		a->oom = true;
@@ -110,6 +134,8 @@ void mips_asm_emit_word(struct asm_ctx *a, uint32_t w)
 		a->p = a->line_end;
 		return;
 	}
+	if (!mips_asm_reserve(a, mips_asm_col(a, a->stmt), SEG_TEXT, 4))
+		return;
 	uint32_t line = (uint32_t)a->line;
 	if (a->pass == 2 && (!mips_bytes_append(a->port, &a->text, &w, 4) ||
 			     !mips_bytes_append(a->port, &a->text_line, &line, 4)))
@@ -118,8 +144,31 @@ void mips_asm_emit_word(struct asm_ctx *a, uint32_t w)
 	a->npending = 0;
 }
 
+/* count copies of the size bytes at src (the caller has reserved them). */
+static void emit_data_repeat(struct asm_ctx *a, const uint8_t *src, size_t size, size_t count)
+{
+	size_t total = size * count, at = a->data.len;
+
+	if (!total)
+		return;
+	if (a->pass == 2) {
+		if (!mips_bytes_append(a->port, &a->data, NULL, total)) {
+			a->oom = true;
+			return;
+		}
+		uint8_t *p = a->data.p + at;
+		memcpy(p, src, size);
+		for (size_t done = size; done < total; done *= 2)	/* doubling copies */
+			memcpy(p + done, p, done < total - done ? done : total - done);
+	}
+	a->data_pc += (uint32_t)total;
+	a->npending = 0;
+}
+
 static void emit_data(struct asm_ctx *a, const void *src, size_t n)
 {
+	if (!mips_asm_reserve(a, mips_asm_col(a, a->stmt), SEG_DATA, n))
+		return;
 	if (a->pass == 2 && !mips_bytes_append(a->port, &a->data, src, n))
 		a->oom = true;
 	a->data_pc += (uint32_t)n;
@@ -140,6 +189,7 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 		int64_t v, count = 1;
 		if (!mips_asm_parse_expr(a, &e))
 			return;
+		int count_col = e.col;
 		mips_asm_skip_space(a);
 		if (a->p < a->line_end && *a->p == ':') {
 			a->p++;
@@ -151,6 +201,7 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 				return;
 			}
 			count = c.add;
+			count_col = c.col;
 		}
 		if (!mips_asm_expr_value(a, &e, &v))
 			return;
@@ -159,13 +210,16 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 			return;
 		}
 		uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-		while (count-- > 0) {
-			if (a->seg == SEG_TEXT && size == 4)
-				mips_asm_emit_word(a, mips_get32(b));
-			else if (a->seg == SEG_TEXT)
+		if (a->seg == SEG_TEXT && size != 4) {
+			if (count > 0)
 				mips_asm_error(a, e.col, "only .word may appear in .text");
-			else
-				emit_data(a, b, size);
+		} else if (!mips_asm_reserve(a, count_col, a->seg, (uint64_t)count * size)) {
+			return;	/* refused before doing the work */
+		} else if (a->seg == SEG_TEXT) {
+			while (count-- > 0)
+				mips_asm_emit_word(a, mips_get32(b));
+		} else {
+			emit_data_repeat(a, b, size, (size_t)count);
 		}
 	} while (!mips_asm_at_end(a) && *a->p == ',' && a->p++);
 }
@@ -182,15 +236,19 @@ static void dir_string(struct asm_ctx *a, bool nul)
 		const char *start = a->p;
 		if (!mips_asm_parse_string(a, a->pass == 2 ? &a->data : NULL))
 			return;
+		size_t n = a->data.len - before;
 		if (a->pass == 1) {	/* count the bytes without storing them */
 			struct mips_bytes tmp = { 0 };
 			a->p = start;
 			mips_asm_parse_string(a, &tmp);
-			a->data_pc += (uint32_t)tmp.len;
+			n = tmp.len;
 			mips_bytes_free(a->port, &tmp);
-		} else {
-			a->data_pc += (uint32_t)(a->data.len - before);
 		}
+		if (!mips_asm_reserve(a, mips_asm_col(a, start), SEG_DATA, n + nul)) {
+			a->data.len = before;
+			return;
+		}
+		a->data_pc += (uint32_t)n;
 		if (nul)
 			emit_data(a, "", 1);
 		a->npending = 0;
@@ -235,10 +293,12 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 	} else if (IS(".asciiz")) {
 		dir_string(a, true);
 	} else if (IS(".space")) {
+		mips_asm_skip_space(a);
+		int col = mips_asm_col(a, a->p);
 		if (const_arg(a, 0, 1 << 24, &v)) {
 			if (a->seg == SEG_TEXT)
 				mips_asm_error(a, 1, ".space belongs in .data");
-			else
+			else if (mips_asm_reserve(a, col, SEG_DATA, (uint64_t)v))
 				emit_data(a, NULL, (size_t)v);
 		}
 	} else if (IS(".align")) {
@@ -268,6 +328,7 @@ static void asm_line(struct asm_ctx *a)
 			define_label(a, id, n);
 			continue;
 		}
+		a->stmt = id;
 		if (id[0] == '.')
 			directive(a, id, n);
 		else
@@ -289,6 +350,7 @@ static void asm_pass(struct asm_ctx *a, int pass)
 	a->seg = SEG_TEXT;
 	a->text_pc = MIPS_TEXT_BASE;
 	a->data_pc = MIPS_DATA_BASE;
+	a->kdata_size = 0;
 	a->line = 0;
 	for (const char *p = a->src; p < a->end && !a->oom;) {
 		const char *e = p;
@@ -358,7 +420,14 @@ static bool asm_finish(struct asm_ctx *a, struct mips_program *prog)
 int mips_assemble(const struct mips_port *port, const char *file, const char *src, size_t len,
 		  struct mips_program *out)
 {
-	struct asm_ctx a = { .port = port, .file = file, .src = src, .end = src + len };
+	return mips_assemble_limited(port, file, src, len, 0, out);
+}
+
+int mips_assemble_limited(const struct mips_port *port, const char *file, const char *src, size_t len,
+			  uint32_t mem_limit, struct mips_program *out)
+{
+	struct asm_ctx a = { .port = port, .file = file, .src = src, .end = src + len,
+			     .mem_limit = mem_limit ? mem_limit : MIPS_DEFAULT_MEM_LIMIT };
 	uint32_t main_addr;
 
 	asm_pass(&a, 1);

@@ -204,7 +204,15 @@ static void para_with_string(struct asm_ctx *a, enum mips_insn_id id)
 		mips_asm_error(a, mips_asm_col(a, a->p), "%s needs an argument", mips_insn_table[id].name);
 		return;
 	}
-	uint32_t off = (uint32_t)a->kdata.len;
+	if (e - s >= MIPS_PARA_ARG_MAX) {
+		mips_asm_error(a, mips_asm_col(a, s), "%s argument longer than %u characters",
+			       mips_insn_table[id].name, MIPS_PARA_ARG_MAX - 1);
+		return;
+	}
+	if (!mips_asm_reserve(a, mips_asm_col(a, s), SEG_KDATA, (uint64_t)(e - s) + 1))
+		return;
+	uint32_t off = a->kdata_size;
+	a->kdata_size += (uint32_t)(e - s) + 1;
 	if (a->pass == 2) {
 		if (off + (size_t)(e - s) + 1 > 0x00ffffffu) {
 			mips_asm_error(a, mips_asm_col(a, s), "too many para-instruction strings");

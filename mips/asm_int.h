@@ -6,6 +6,7 @@
 
 #define ASM_MAX_OPNDS	4
 #define ASM_MAX_PENDING	16
+#define ASM_TEXT_MAX	(16u << 20)	/* what a snapshot's text may hold (snapshot_fmt.h TEXT_MAX) */
 
 /* sym == NULL: a constant. Otherwise the value of symbol sym[0..symlen) plus add. */
 struct asm_expr {
@@ -32,7 +33,7 @@ struct asm_sym {
 	int line;
 };
 
-enum asm_seg { SEG_TEXT, SEG_DATA };
+enum asm_seg { SEG_TEXT, SEG_DATA, SEG_KDATA };
 
 struct asm_ctx {
 	const struct mips_port *port;
@@ -43,6 +44,7 @@ struct asm_ctx {
 	int line;
 	const char *line_start;
 	const char *p;		/* cursor in the current line */
+	const char *stmt;	/* the current statement's directive or mnemonic */
 	const char *line_end;
 	enum asm_seg seg;
 	uint32_t text_pc, data_pc;
@@ -51,7 +53,9 @@ struct asm_ctx {
 	struct asm_sym pending[ASM_MAX_PENDING];	/* labels that an auto-alignment may still move */
 	int npending;
 	struct mips_bytes text, text_line, data, kdata;
-	bool oom;
+	uint32_t kdata_size;	/* para strings so far (pass 1 counts them too) */
+	uint32_t mem_limit;	/* the VM memory the program must fit in, checked before each piece */
+	bool oom, over_limit;
 };
 
 /* asm.c */
@@ -59,6 +63,8 @@ void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...) __attribut
 int mips_asm_col(struct asm_ctx *a, const char *at);
 bool mips_asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32_t *value);
 void mips_asm_emit_word(struct asm_ctx *a, uint32_t w);
+/* False (with one error at col) if n more bytes of seg would not fit in the memory limit. */
+bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n);
 
 /* asm_lex.c */
 void mips_asm_skip_space(struct asm_ctx *a);

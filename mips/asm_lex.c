@@ -169,7 +169,13 @@ bool mips_asm_expr_value(struct asm_ctx *a, const struct asm_expr *e, int64_t *v
 		*v = 0;
 		return a->pass == 1;
 	}
-	*v = e->sym ? (int64_t)(uint32_t)(s + (uint32_t)e->add) : e->add;
+	if (e->sym && (s + e->add < 0 || s + e->add > 0xffffffffll)) {	/* no wrapping around 4 GiB */
+		mips_asm_error(a, e->col, "address '%.*s' %c %lld is outside [0, 0xffffffff]", (int)e->symlen, e->sym,
+			       e->add < 0 ? '-' : '+', (long long)(e->add < 0 ? -e->add : e->add));
+		*v = 0;
+		return false;
+	}
+	*v = e->sym ? s + e->add : e->add;
 	return true;
 }
 

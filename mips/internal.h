@@ -119,6 +119,7 @@ void mips_vm_out(struct mips_vm *vm, const char *s, size_t n);
 void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc);
 bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end);
 uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
+uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end);
 
 /* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
 #define MIPS_CPU_RECORD_SIZE	(35u * 4 + 8 + 3 * 4)
@@ -132,7 +133,9 @@ const char *mips_vm_restore_finish(struct mips_vm *vm, uint32_t text_end);
 
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);
-/* para.c: the para-instructions; false when the VM must stop. */
+/* para.c: the para-instructions; false when the VM must stop. An argument is at most
+ * MIPS_PARA_ARG_MAX - 1 bytes (the assembler refuses longer ones). */
+#define MIPS_PARA_ARG_MAX 256
 bool mips_para(struct mips_vm *vm, enum mips_insn_id id, uint32_t word);
 
 #endif

@@ -41,6 +41,8 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 		return in_fail(m, "header name length");
 	if (mips_get32(p) != MIG_VERSION)
 		return in_fail(m, "header version");
+	if (mips_get32(p + 4) & ~MIG_F_KEYED)
+		return in_fail(m, "header flags (unknown bits)");
 	bool keyed = mips_get32(p + 4) & MIG_F_KEYED;
 	if (keyed != (m->l.keylen != 0))
 		return mips_link_fail(&m->l, keyed ? "refused: the stream is authenticated but no migrate_key is set here"
@@ -56,14 +58,9 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 		return mips_link_fail(&m->l, m->l.keylen ? "refused: authentication failed (wrong migrate_key?)"
 						    : "refused: header check failed (corrupt stream)");
 	char name[MIPS_NAME_MAX];
-	for (uint32_t i = 0; i < namelen; i++) {
-		char c = (char)p[HDR_FIXED + i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '-' || c == '_' || c == '.';
-		if (!ok)
-			return in_fail(m, "header name characters");
-		name[i] = c;
-	}
+	if (!mips_vm_name_ok((const char *)p + HDR_FIXED, namelen))
+		return in_fail(m, "header name characters");
+	memcpy(name, p + HDR_FIXED, namelen);
 	name[namelen] = 0;
 	m->text_end = mips_get32(p + 16);
 	if (!mips_snap_text_bounds_ok(m->text_end, mips_get32(p + 20)))
@@ -125,6 +122,12 @@ static bool in_end(struct mips_mig_in *m, const uint8_t *p, uint32_t n, const ui
 	const char *bad = mips_vm_restore_finish(m->vm, m->text_end);
 	if (bad)
 		return in_fail(m, bad);
+	uint8_t extra;	/* the sender waits for our reply: anything already here is not part of the VM */
+	if (m->l.io.recv(m->l.io.ctx, &extra, 1) > 0) {
+		m->l.received++;
+		m->records++;
+		return in_fail(m, "nothing after the end record");
+	}
 	char why[MIPS_MSG_MAX / 2] = "";
 	if (m->admit && !m->admit(m->admit_ctx, m->vm, why, sizeof why))
 		return mips_link_fail(&m->l, "refused: %s", why);
@@ -243,7 +246,11 @@ void mips_mig_in_stats(const struct mips_mig_in *m, struct mips_mig_stats *st)
 	*st = m->stats;
 	st->bytes = m->l.sent + m->l.received;
 	st->total_ns = m->first_ns ? t - m->first_ns : 0;
-	st->downtime_ns = m->final_ns ? t - m->final_ns + m->paused_before_ns : 0;
+	/* The sender's pause before its final round is its word; it cannot have been paused before
+	 * our first byte arrived, so what we report stays inside what we measured ourselves. */
+	uint64_t before = m->final_ns ? m->final_ns - m->first_ns : 0;
+	before = m->paused_before_ns < before ? m->paused_before_ns : before;
+	st->downtime_ns = m->final_ns ? t - m->final_ns + before : 0;
 }
 
 struct mips_vm *mips_mig_in_take(struct mips_mig_in *m)

@@ -46,6 +46,10 @@ struct mips_program {
  */
 int mips_assemble(const struct mips_port *port, const char *file, const char *src, size_t len,
 		  struct mips_program *out);
+/* The same, refusing (before doing the work) a program whose text, data and para strings together
+ * exceed mem_limit bytes, the memory of the VM that will run it (0: MIPS_DEFAULT_MEM_LIMIT). */
+int mips_assemble_limited(const struct mips_port *port, const char *file, const char *src, size_t len,
+			  uint32_t mem_limit, struct mips_program *out);
 void mips_program_free(const struct mips_port *port, struct mips_program *prog);
 
 /* ---- VMs ---- */
@@ -61,6 +65,12 @@ enum mips_vm_state {
 
 struct mips_vm;
 
+/*
+ * The one rule for VM names that come from outside (snapshots, migration streams): 1 to
+ * MIPS_NAME_MAX - 1 bytes of [A-Za-z0-9._-], so a name can be printed and used as a key as it is.
+ */
+bool mips_vm_name_ok(const char *name, size_t len);
+/* name is the host's (it is not checked here; "" takes the name a snapshot carries). */
 struct mips_vm *mips_vm_new(const struct mips_port *port, const char *name, uint32_t mem_limit);
 void mips_vm_free(struct mips_vm *vm);
 /* Loads an assembled program into a fresh VM; false (with a message) if memory runs out. */
@@ -114,8 +124,8 @@ int mips_snapshot_write(struct mips_vm *vm, mips_sink sink, void *ctx);
 bool mips_snapshot_to_buffer(struct mips_vm *vm, void **out, size_t *len);
 /*
  * Restores a fresh VM (from mips_vm_new) from bytes. Returns false and writes the failed check
- * into msg ("snapshot: <check> check failed at offset N") on any inconsistency; expect_prog, if
- * non-NULL, must have the same text hash as the snapshot.
+ * into msg ("snapshot: <check> check failed at offset N") on any inconsistency. The text words in
+ * the snapshot must hash to the text hash it stores; expect_prog, if non-NULL, must have that hash.
  */
 bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 			const struct mips_program *expect_prog, char msg[MIPS_MSG_MAX]);
@@ -173,7 +183,7 @@ struct mips_mig_stats {
 	uint64_t bytes;		/* stream bytes, both directions */
 	uint64_t total_ns;	/* sender: start to acknowledgement; receiver: first byte to resume */
 	uint64_t downtime_ns;	/* sender: paused to acknowledged; receiver: paused (by the sender's
-				 * account) to verified and ready to resume */
+				 * account, bounded by the receiver's total) to verified and ready */
 };
 
 struct mips_mig_out;

@@ -9,7 +9,7 @@ MIPSVM_PORT_HOST_OBJS := $(BUILD)/host/tools/mipsvm_port.o $(BUILD)/host/tools/m
 
 MIPS_C_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_mips_*.c))
 MIPS_SCRIPT_TESTS := $(wildcard tests/mips/test_*.sh)
-MIPS_FUZZERS := $(BUILD)/fuzz/fuzz_asm $(BUILD)/fuzz/fuzz_snapshot
+MIPS_FUZZERS := $(BUILD)/fuzz/fuzz_asm $(BUILD)/fuzz/fuzz_snapshot $(BUILD)/fuzz/fuzz_mig_in
 UNIT_TESTS += $(MIPS_C_TESTS) $(MIPS_SCRIPT_TESTS)
 BOOT_TEST_DEPS += $(BUILD)/mipsvm
 BENCHES += bench-mips
@@ -27,11 +27,12 @@ $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%
 		$(MIPSVM_PORT_HOST_OBJS) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
 	$(CC) $(HOST_LDFLAGS) -o $@ $^
 
-$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy
+$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy \
+	$(BUILD)/host/test_mips_migrate
 
 # libFuzzer targets (clang), built from the same sources with ASan/UBSan; run by test_libfuzzer.sh.
 MIPS_FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) -I.
-$(BUILD)/fuzz/fuzz_%: tests/mips/fuzz_%.c tests/mips/fuzz_port.h $(MIPS_SRCS) $(wildcard mips/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/mips/fuzz_%.c tests/mips/fuzz_port.h tests/mips/mig_stream.h $(MIPS_SRCS) $(wildcard mips/*.h)
 	@mkdir -p $(dir $@)
 	clang $(MIPS_FUZZ_CFLAGS) -Imips -o $@ $< $(MIPS_SRCS)
 

@@ -1,12 +1,10 @@
 /* para.c: the para-instructions DUMP_PROCESSOR_STATE, SNAPSHOT <file> and MIGRATE <host[:port]>. */
 #include "internal.h"
 
-#define PARA_ARG_MAX 256
-
 /* The NUL-terminated argument at kdata offset off. */
-static bool para_arg(struct mips_vm *vm, uint32_t off, char out[PARA_ARG_MAX])
+static bool para_arg(struct mips_vm *vm, uint32_t off, char out[MIPS_PARA_ARG_MAX])
 {
-	for (uint32_t i = 0; i < PARA_ARG_MAX; i++) {
+	for (uint32_t i = 0; i < MIPS_PARA_ARG_MAX; i++) {
 		if (!mips_vm_read(vm, MIPS_KDATA_BASE + off + i, &out[i], 1))
 			break;
 		if (!out[i])
@@ -40,7 +38,7 @@ static bool para_migrate(struct mips_vm *vm, const char *target)
 /* vm->pc already points after the para-instruction; false when the VM must stop. */
 bool mips_para(struct mips_vm *vm, enum mips_insn_id id, uint32_t off)
 {
-	char arg[PARA_ARG_MAX];
+	char arg[MIPS_PARA_ARG_MAX];
 
 	switch (id) {
 	case MIPS_I_DUMP_PROCESSOR_STATE:

@@ -50,8 +50,11 @@ static void w_prog(struct snap_writer *w, const struct mips_vm *vm)
 	uint8_t p[PROG_FIXED];
 	uint32_t n = (uint32_t)strlen(vm->name);
 
-	mips_put64(p, vm->text_hash);
-	mips_put32(p + 8, MIPS_TEXT_BASE + vm->nops * 4);
+	uint32_t text_end = MIPS_TEXT_BASE + vm->nops * 4;
+
+	/* the text as it is (the program's own, unless the guest stored into it): what the reader checks */
+	mips_put64(p, mips_vm_text_hash_now(vm, text_end));
+	mips_put32(p + 8, text_end);
 	mips_put32(p + 12, vm->user_text_end);
 	mips_put32(p + 16, n);
 	w_section(w, TAG_PROG, p, sizeof p, vm->name, n);

@@ -58,6 +58,8 @@ static bool read_prog(struct snap_reader *r, const uint8_t *p, uint32_t n)
 		return fail(r, "PROG first and once");
 	if (n < PROG_FIXED || mips_get32(p + 16) != n - PROG_FIXED || mips_get32(p + 16) >= MIPS_NAME_MAX)
 		return fail(r, "PROG length");
+	if (!mips_vm_name_ok((const char *)p + PROG_FIXED, n - PROG_FIXED))
+		return fail(r, "PROG name characters");
 	r->text_hash = mips_get64(p);
 	r->text_end = mips_get32(p + 8);
 	uint32_t user_end = mips_get32(p + 12);
@@ -187,7 +189,11 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 	if (expect_prog && mips_program_text_hash(expect_prog->text, expect_prog->ntext) != r.text_hash)
 		return fail(&r, "program identity (snapshot of another program)");
 	const char *bad = mips_vm_restore_finish(vm, r.text_end);
-	return bad ? fail(&r, bad) : true;
+	if (bad)
+		return fail(&r, bad);
+	if (mips_vm_text_hash_now(vm, r.text_end) != r.text_hash)	/* the identity is the text itself */
+		return fail(&r, "PROG text hash (the text is not the one the snapshot names)");
+	return true;
 }
 
 bool mips_snapshot_load_named(struct mips_vm *vm, const char *name, const struct mips_program *expect_prog,

@@ -5,6 +5,19 @@
 #define REG_SP 29
 #define REG_RA 31
 
+bool mips_vm_name_ok(const char *name, size_t len)
+{
+	if (len == 0 || len >= MIPS_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
 struct mips_vm *mips_vm_new(const struct mips_port *port, const char *name, uint32_t mem_limit)
 {
 	struct mips_vm *vm = mips_alloc(port, sizeof *vm);
@@ -59,6 +72,20 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		mips_put32(b, text[i]);
 		h = mips_fnv1a64(h, b, 4);
+	}
+	return h;
+}
+
+/* The same hash over the text words as they are in memory now (a missing page counts as zeros). */
+uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end)
+{
+	static const uint8_t zero[MIPS_PAGE_SIZE];
+	uint64_t h = MIPS_FNV_INIT;
+
+	for (uint32_t a = MIPS_TEXT_BASE; a < text_end; a += MIPS_PAGE_SIZE) {
+		const uint8_t *p = mips_mem_page(vm, a);
+		uint32_t n = text_end - a < MIPS_PAGE_SIZE ? text_end - a : MIPS_PAGE_SIZE;
+		h = mips_fnv1a64(h, p ? p : zero, n);
 	}
 	return h;
 }

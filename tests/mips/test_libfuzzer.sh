@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # test_libfuzzer.sh: runs the libFuzzer targets (build/fuzz/*) briefly from seed corpora:
-# the guest programs for the assembler, snapshots taken by mipsvm for the loader.
+# the guest programs for the assembler, snapshots taken by mipsvm for the loader, a recorded
+# migration stream (test_mips_migrate --seeds) for the receiver. FUZZ_SECONDS=N runs each target N s.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/mips/lib.sh
 SECONDS_EACH=${FUZZ_SECONDS:-4}
-mkdir -p "$TMP/asm" "$TMP/snap"
+mkdir -p "$TMP/asm" "$TMP/snap" "$TMP/mig_in"
 cp guest/mips/*.s tests/mips/roundtrip.s "$TMP/asm/"
 for k in 0 5 40 150; do
 	build/mipsvm --snapshot-at $k "$TMP/snap/rt$k" -v tests/mips/roundtrip.s >/dev/null 2>&1
 done
-for target in asm snapshot; do
+build/host/test_mips_migrate --seeds "$TMP/mig_in" >/dev/null || fail "no migration seeds"
+for target in asm snapshot mig_in; do
 	bin=build/fuzz/fuzz_$target
 	if [ ! -x $bin ]; then
 		fail "$bin missing (needs clang and libclang-rt-14-dev: make deps)"
@@ -18,7 +20,7 @@ for target in asm snapshot; do
 	# -rss_limit_mb: a VM may use 1 MiB; leaks and crashes fail the run.
 	$bin -max_total_time="$SECONDS_EACH" -rss_limit_mb=1024 -max_len=8192 -print_final_stats=1 \
 		-artifact_prefix="$TMP/$target-" \
-		"$TMP/$([ $target = asm ] && echo asm || echo snap)" >"$TMP/$target.log" 2>&1
+		"$TMP/$(case $target in snapshot) echo snap ;; *) echo $target ;; esac)" >"$TMP/$target.log" 2>&1
 	rc=$?
 	runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$TMP/$target.log")
 	if [ $rc -eq 0 ] && [ "${runs:-0}" -gt 0 ]; then

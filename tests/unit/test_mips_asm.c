@@ -167,12 +167,76 @@ static void test_errors(void)
 	      "empty .space and .ascii emit nothing (found by libFuzzer)");
 }
 
+/* Sizes are checked against the VM's memory before the work is done, over the whole program. */
+static void test_limits(void)
+{
+	static char src[8192];
+	struct mips_program p;
+	int e;
+
+	fails(".data\n.word 0:16777216", 1,
+	      "t.s:2:9: error: program larger than the VM memory limit of 65536 KiB");
+	strcpy(src, ".data\n");
+	for (int i = 0; i < 20; i++)
+		strcat(src, ".word 0:4194304\n");
+	fails(src, 1, "t.s:5:9: error: program larger than the VM memory limit of 65536 KiB");
+	strcpy(src, ".data\n.byte 1:16777216");
+	for (int i = 0; i < 8; i++)
+		strcat(src, ", 1:16777216");
+	fails(src, 1, "t.s:2:45: error: program larger than the VM memory limit");
+	fails(".word 0:4194304", 1, "t.s:1:9: error: program text larger than 16 MiB");
+
+	tp_reset_output(tp);
+	strcpy(src, ".data\n.space 40000\n.space 40000\n");
+	e = mips_assemble_limited(&tp->port, "t.s", src, strlen(src), 64 << 10, &p);
+	CHECK(e == 1 && strstr(tp->diag, "t.s:3:8: error: program larger than the VM memory limit of 64 KiB"),
+	      "the caller's limit: %s", tp->diag);
+	tp_reset_output(tp);
+	strcpy(src, "nop\n");
+	for (int i = 0; i < 4; i++) {
+		size_t l = strlen(src);
+		strcpy(src + l, "SNAPSHOT ");
+		memset(src + l + 9, 'a' + i, 250);
+		strcpy(src + l + 9 + 250, "\n");
+	}
+	e = mips_assemble_limited(&tp->port, "t.s", src, strlen(src), 1024, &p);
+	CHECK(e == 1 && strstr(tp->diag, "t.s:5:10: error: program larger than the VM memory limit of 1 KiB"),
+	      "text, data and para strings count together: %s", tp->diag);
+	tp_reset_output(tp);
+	strcpy(src, ".data\n.space 65000\n.text\nmain: jr $ra\n");
+	e = mips_assemble_limited(&tp->port, "t.s", src, strlen(src), 65536, &p);
+	CHECK(e == 0, "a program just inside the limit assembles: %s", tp->diag);
+	if (!e)
+		mips_program_free(&tp->port, &p);
+
+	fails("main: la $t0, main+4294967295", 1, "t.s:1:15: error: address 'main' + 4294967295 is outside [0, 0xffffffff]");
+	fails("main: lw $t0, main-4194305", 1, "t.s:1:15: error: address 'main' - 4194305 is outside");
+	uint32_t w[4];
+	size_t n;
+	CHECK(!assemble("main: la $t0, main-4194304\nla $t1, main+0xffbfffff", w, &n, NULL),
+	      "address arithmetic up to the ends of the address space: %s", tp->diag);
+
+	strcpy(src, "SNAPSHOT ");
+	memset(src + 9, 'x', 256);
+	src[9 + 256] = 0;
+	fails(src, 1, "t.s:1:10: error: SNAPSHOT argument longer than 255 characters");
+	strcpy(src, "MIGRATE \"");
+	memset(src + 9, 'x', 300);
+	strcpy(src + 9 + 300, "\"");
+	fails(src, 1, "t.s:1:10: error: MIGRATE argument longer than 255 characters");
+	strcpy(src, "SNAPSHOT ");
+	memset(src + 9, 'x', 255);
+	src[9 + 255] = 0;
+	CHECK(!assemble(src, w, &n, NULL), "a 255-character SNAPSHOT argument (what para.c reads) assembles");
+}
+
 int main(void)
 {
 	tp = tp_new();
 	test_expansions();
 	test_literals_and_directives();
 	test_errors();
+	test_limits();
 	tp_free(tp);
 	return check_summary();
 }

@@ -4,6 +4,7 @@
 
 #include "tests/check.h"
 #include "tests/mips/testport.h"
+#include "tests/mips/mig_stream.h"
 
 /* Writes 24 pages over and over, prints a running sum, ends with a dump: long enough to migrate mid-run. */
 static const char *prog_src =
@@ -48,7 +49,12 @@ struct pipe {
 	bool broken;		/* reset: both ends get errors */
 	int64_t flip_at;	/* flip the low bit of this byte offset (-1: none) */
 	int64_t cut_at;		/* break the link once this many bytes were written (-1: never) */
+	bool record;		/* keep a copy of everything written in recorded[] */
 };
+
+#define RECORD_MAX (8u << 20)
+static uint8_t recorded[RECORD_MAX];
+static size_t nrecorded;
 
 struct end {
 	struct pipe *tx, *rx;
@@ -71,6 +77,10 @@ static long pipe_send(void *ctx, const void *p, size_t n)
 		if ((int64_t)(t->total + i) == t->flip_at)
 			c ^= 1;
 		t->buf[(t->head + t->len + i) % PIPE_CAP] = c;
+	}
+	if (t->record && n <= RECORD_MAX - nrecorded) {
+		memcpy(recorded + nrecorded, b, n);
+		nrecorded += n;
 	}
 	t->len += n;
 	t->total += n;
@@ -154,6 +164,7 @@ struct scenario {
 	int64_t flip_at, cut_at;	/* sender->receiver damage */
 	int64_t flip_back_at;		/* receiver->sender damage */
 	uint64_t start_after;		/* instructions before the migration starts */
+	bool record;			/* keep the sender's stream in recorded[] */
 };
 
 static void migrate(const struct scenario *sc, struct outcome *o)
@@ -168,6 +179,8 @@ static void migrate(const struct scenario *sc, struct outcome *o)
 	memset(&r2s, 0, sizeof r2s);
 	s2r.flip_at = sc->flip_at, s2r.cut_at = sc->cut_at;
 	r2s.flip_at = sc->flip_back_at, r2s.cut_at = -1;
+	s2r.record = sc->record;
+	nrecorded = 0;
 	if (sc->out_key)
 		out_cfg.key = sc->out_key, out_cfg.keylen = strlen(sc->out_key);
 	if (sc->in_key)
@@ -317,6 +330,63 @@ static void test_corruption(void)
 	      "a damaged greeting: '%s'", o.out_err);
 }
 
+/* A receiver fed a crafted stream (resealed: CRCs, header auth and digest made right again). */
+static enum mips_mig_status replay(const uint8_t *stream, size_t len, struct outcome *o)
+{
+	struct ms_feed f = { stream, len, 0 };
+	struct mips_mig_io io = { &f, ms_feed_send, ms_feed_recv, ms_feed_error, NULL };
+	struct mips_mig_config cfg = { 0 };
+
+	memcpy(cfg.nonce, "0123456789abcdef", MIPS_MIG_NONCE_SIZE);
+	struct mips_mig_in *mi = mips_mig_in_start(&tp->port, &cfg, &io);
+	enum mips_mig_status st = MIPS_MIG_ACTIVE;
+	for (int i = 0; i < 100000 && st == MIPS_MIG_ACTIVE; i++)
+		st = mips_mig_in_pump(mi);
+	snprintf(o->in_err, sizeof o->in_err, "%s", mips_mig_in_error(mi));
+	mips_mig_in_stats(mi, &o->in_st);
+	mips_mig_in_free(mi);
+	return st;
+}
+
+static void test_crafted_streams(void)
+{
+	static uint8_t s[RECORD_MAX + 64];
+	struct scenario sc = plain;
+	struct outcome o;
+	size_t len;
+	uint8_t *p;
+
+	sc.record = true;
+	migrate(&sc, &o);
+	len = nrecorded;
+	CHECK(o.in == MIPS_MIG_DONE && len > 0 && len < RECORD_MAX, "a stream recorded (%zu bytes)", len);
+	memcpy(s, recorded, len);
+	ms_reseal(s, len, (const uint8_t *)"0123456789abcdef");
+	CHECK(replay(s, len, &o) == MIPS_MIG_DONE, "replayed as recorded it is received ('%s')", o.in_err);
+
+	p = ms_find(s, len, MIPS_WIRE_TAG('M', 'H', 'D', 'R'), 0);
+	mips_put32(p + 4, mips_get32(p + 4) | 2);
+	ms_reseal(s, len, (const uint8_t *)"0123456789abcdef");
+	CHECK(replay(s, len, &o) == MIPS_MIG_FAILED && !strcmp(o.in_err, "refused: header flags (unknown bits) check failed in record 0"),
+	      "unknown header flag bits are refused: '%s'", o.in_err);
+
+	memcpy(s, recorded, len);
+	memcpy(s + len, "PAGE\0\0\0\0\0\0\0\0", 12);
+	CHECK(replay(s, len + 12, &o) == MIPS_MIG_FAILED && strstr(o.in_err, "nothing after the end record check failed"),
+	      "bytes after the END record are refused: '%s'", o.in_err);
+	CHECK(replay(s, len + 1, &o) == MIPS_MIG_FAILED && strstr(o.in_err, "nothing after the end record"),
+	      "even one byte: '%s'", o.in_err);
+
+	memcpy(s, recorded, len);
+	p = ms_find(s, len, MIPS_WIRE_TAG('R', 'O', 'N', 'D'), 1);
+	CHECK(p && (mips_get32(p + 8) & 1), "the final round is found");
+	mips_put64(p + 12, 549756ull * 1000000);	/* a sender claiming a 549756 ms pause */
+	ms_reseal(s, len, (const uint8_t *)"0123456789abcdef");
+	CHECK(replay(s, len, &o) == MIPS_MIG_DONE && o.in_st.downtime_ns <= o.in_st.total_ns,
+	      "the receiver's downtime stays inside its own total (%llu <= %llu ns)",
+	      (unsigned long long)o.in_st.downtime_ns, (unsigned long long)o.in_st.total_ns);
+}
+
 /* The VM exits before the pre-copy ends: the migration is called off, nothing lands on the other side. */
 static void test_vm_ends_first(void)
 {
@@ -330,10 +400,46 @@ static void test_vm_ends_first(void)
 	      "a VM that exits first is not moved (sender: '%s', receiver: '%s')", o.out_err, o.in_err);
 }
 
-int main(void)
+/* Writes seeds for the libFuzzer receiver target (fuzz_mig_in.c: first byte 1 = reseal) into dir:
+ * the stream of a one-page VM, whole and cut after each record. */
+static int write_seeds(const char *dir)
+{
+	struct scenario sc = plain;
+	struct outcome o;
+	char path[512];
+
+	mips_program_free(&tp->port, &prog);
+	static const char tiny[] = "main: li $t0, 100000\nl: addiu $t0, $t0, -1\nbnez $t0, l\njr $ra\n";
+	if (mips_assemble(&tp->port, "tiny.s", tiny, strlen(tiny), &prog))
+		return 1;
+	sc.record = true, sc.start_after = 0;
+	migrate(&sc, &o);
+	if (o.in != MIPS_MIG_DONE)
+		return 1;
+	int n = 0;
+	for (size_t off = 0; off + 12 <= nrecorded; off += 12 + mips_get32(recorded + off + 4)) {
+		size_t end = off + 12 + mips_get32(recorded + off + 4);
+		snprintf(path, sizeof path, "%s/mig%02d", dir, n++);
+		FILE *f = fopen(path, "wb");
+		if (!f)
+			return 1;
+		fputc(1, f);
+		fwrite(recorded, 1, end, f);
+		fclose(f);
+	}
+	printf("%d seeds of up to %zu bytes in %s\n", n, nrecorded + 1, dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	tp = tp_new();
 	tp->port.clock_ns = moving_clock;
+	if (argc == 3 && !strcmp(argv[1], "--seeds")) {
+		if (mips_assemble(&tp->port, "writer.s", prog_src, strlen(prog_src), &prog))
+			return 1;
+		return write_seeds(argv[2]);
+	}
 	if (mips_assemble(&tp->port, "writer.s", prog_src, strlen(prog_src), &prog)) {
 		printf("FAIL: assembly: %s\n", tp->diag);
 		return 1;
@@ -351,6 +457,7 @@ int main(void)
 	test_limits();
 	test_corruption();
 	test_vm_ends_first();
+	test_crafted_streams();
 	mips_program_free(&tp->port, &prog);
 	tp_free(tp);
 	return check_summary();

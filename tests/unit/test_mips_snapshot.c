@@ -1,6 +1,7 @@
 /* test_mips_snapshot.c: snapshot round trips at many points, every corruption and truncation refused, dirty pages. */
 #include "tests/check.h"
 #include "tests/mips/testport.h"
+#include "mips/wire.h"	/* mips_get32/put32 for editing snapshots */
 
 static struct testport *tp;
 
@@ -162,6 +163,114 @@ static void test_identity(void)
 	mips_vm_free(a);
 }
 
+/* Recomputes every section CRC and the END record, as someone editing a snapshot would. */
+static void reseal(uint8_t *b, size_t len)
+{
+	uint32_t count = 0;
+
+	for (size_t off = 24; off + 12 <= len; count++) {
+		uint32_t n = mips_get32(b + off + 4);
+		if (!memcmp(b + off, "END ", 4)) {
+			mips_put32(b + off + 8, count);
+			mips_put32(b + off + 12, mips_crc32(0, b, off));
+		}
+		mips_put32(b + off + 8 + n, mips_crc32(0, b + off, 8 + n));
+		off += 12 + n;
+	}
+}
+
+/* The payload of the PAGE section for addr, NULL if there is none. */
+static uint8_t *page_in(uint8_t *b, size_t len, uint32_t addr)
+{
+	for (size_t off = 24; off + 12 <= len; off += 12 + mips_get32(b + off + 4))
+		if (!memcmp(b + off, "PAGE", 4) && mips_get32(b + off + 8) == addr)
+			return b + off + 12;
+	return NULL;
+}
+
+/* Identity is checked against the text itself, not just the hash the snapshot stores. */
+static void test_text_identity(void)
+{
+	struct mips_program hello;
+	void *buf;
+	size_t len;
+	char msg[MIPS_MSG_MAX];
+	struct mips_vm *a = tp_vm(tp, "li $t0, 1\nli $t1, 2");
+
+	mips_assemble(&tp->port, "hello.s", "li $t0, 1\nli $t1, 2", 19, &hello);
+	mips_snapshot_to_buffer(a, &buf, &len);
+	uint8_t *page = page_in(buf, len, MIPS_TEXT_BASE);
+	CHECK(page && page[0] == 1, "the text page is in the snapshot");
+	page[0] = 7;	/* li $t0, 7, the stored hash kept */
+	reseal(buf, len);
+	struct mips_vm *b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, buf, len, &hello, msg) && strstr(msg, "PROG text hash"),
+	      "changed text under the program's hash is refused against its program: %s", msg);
+	mips_vm_free(b);
+	b = fresh_vm();
+	CHECK(!mips_snapshot_load(b, buf, len, NULL, msg) &&
+	      !strcmp(msg, "snapshot: PROG text hash (the text is not the one the snapshot names) check failed at offset 0"),
+	      "and without a program: %s", msg);
+	mips_vm_free(b);
+	page[0] = 1;
+	reseal(buf, len);
+	b = fresh_vm();
+	CHECK(mips_snapshot_load(b, buf, len, &hello, msg), "the text put back loads again (%s)", msg);
+	mips_vm_free(b);
+	free(buf);
+	mips_vm_free(a);
+
+	/* a program that stores into its own text: its snapshot names the text it has now */
+	a = tp_vm(tp, "la $t0, patch\nlw $t2, new\nsw $t2, 0($t0)\nSNAPSHOT s\npatch: li $t1, 1\nj end\n"
+		      "new: li $t1, 2\nend: nop");
+	mips_vm_run(a, 5);
+	mips_snapshot_to_buffer(a, &buf, &len);
+	b = fresh_vm();
+	CHECK(mips_snapshot_load(b, buf, len, NULL, msg), "a self-modified program's snapshot loads alone (%s)", msg);
+	tp_run(b);
+	CHECK(mips_vm_reg(b, 9) == 2, "and runs the patched code");
+	mips_vm_free(b);
+	free(buf);
+	mips_vm_free(a);
+	mips_program_free(&tp->port, &hello);
+}
+
+/* Names follow the migration receiver's rule: nothing that could steer a terminal. */
+static void test_names(void)
+{
+	void *buf;
+	size_t len;
+	char msg[MIPS_MSG_MAX];
+	struct mips_vm *a = mips_vm_new(&tp->port, "abc", 0), *b;
+	struct mips_program p;
+
+	mips_assemble(&tp->port, "t.s", "nop", 3, &p);
+	mips_vm_load(a, &p);
+	mips_program_free(&tp->port, &p);
+	mips_snapshot_to_buffer(a, &buf, &len);
+	uint8_t *name = (uint8_t *)buf + 24 + 8 + 20;
+	CHECK(!memcmp(name, "abc", 3), "the PROG section carries the name");
+	static const char bad[] = { 0x1b, '\n', ' ', '/', '[' };
+	int refused = 0;
+	for (size_t i = 0; i < sizeof bad; i++) {
+		name[1] = (uint8_t)bad[i];
+		reseal(buf, len);
+		b = mips_vm_new(&tp->port, "", 0);
+		refused += !mips_snapshot_load(b, buf, len, NULL, msg) && strstr(msg, "PROG name characters");
+		mips_vm_free(b);
+	}
+	CHECK(refused == (int)sizeof bad, "names with ESC, newline, space, '/' or '[' are refused (%d): %s", refused, msg);
+	name[1] = '-';
+	reseal(buf, len);
+	b = mips_vm_new(&tp->port, "", 0);
+	CHECK(mips_snapshot_load(b, buf, len, NULL, msg) && !strcmp(mips_vm_name(b), "a-c"), "a valid name is taken (%s)", msg);
+	mips_vm_free(b);
+	CHECK(mips_vm_name_ok("vm-1.a_B", 8) && !mips_vm_name_ok("", 0) && !mips_vm_name_ok("a\x1b", 2) &&
+	      !mips_vm_name_ok("0123456789012345678901234567890123", 32), "the rule itself");
+	free(buf);
+	mips_vm_free(a);
+}
+
 static void test_dirty(void)
 {
 	struct mips_vm *vm = tp_vm(tp, ".data\nx: .word 0\n.text\nli $t0, 1\nsw $t0, x\nsw $t0, 0($sp)");
@@ -185,6 +294,8 @@ int main(void)
 	test_round_trip();
 	test_corruption();
 	test_identity();
+	test_text_identity();
+	test_names();
 	test_dirty();
 	tp_free(tp);
 	return check_summary();
