@@ -42,7 +42,7 @@ ISO_MODULES += -m guest/mips/fib.s "mips name=fib" -m guest/mips/sieve.s "mips n
 CMDLINE ?= exit=shell
 BENCHES     :=
 
-.PHONY: all iso run run-bochs debug test test-unit test-boot deps clean help disk
+.PHONY: all iso run run-bochs debug test test-unit test-boot deps clean distclean help disk
 all: $(KERNEL_ELF) $(KERNEL_ISO)
 
 include $(sort $(wildcard */*.mk kernel/*/*.mk))
@@ -135,7 +135,7 @@ disk:
 
 run: deps
 	@$(MAKE) --no-print-directory all $(DISK_IMG)
-	tools/run-qemu.sh --disk $(DISK_IMG) $(KERNEL_ISO) -- $(NET_RUN_QEMU_ARGS)
+	tools/run-qemu.sh --disk $(DISK_IMG) $(NET_RUN_QEMU_ARGS) $(KERNEL_ISO)
 
 run-bochs: deps
 	@$(MAKE) --no-print-directory all
@@ -146,18 +146,23 @@ debug: deps
 	tools/run-qemu.sh --gdb $(KERNEL_ISO)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(BOOT_TEST_DEPS)
+	@$(MAKE) --no-print-directory -s all $(UNIT_TESTS) $(BOOT_TEST_DEPS)
 	@tests/run-tests.sh $(UNIT_TESTS) $(BOOT_TESTS)
 
 test-unit: deps
-	@$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory -s $(UNIT_TESTS)
 	@tests/run-tests.sh $(UNIT_TESTS)
 
 test-boot: deps
-	@$(MAKE) --no-print-directory all $(BOOT_TEST_DEPS)
+	@$(MAKE) --no-print-directory -s all $(BOOT_TEST_DEPS)
 	@tests/run-tests.sh $(BOOT_TESTS)
 
+# clean keeps what a user or a download made: the snapshot disk and lwIP's unpacked source.
 clean:
+	@find $(BUILD) -mindepth 1 -maxdepth 1 ! -name disk.img ! -name lwip ! -name lwip.stamp \
+		-exec rm -rf {} + 2>/dev/null || true
+
+distclean:
 	rm -rf $(BUILD)
 
 help:
@@ -166,8 +171,15 @@ help:
 	@echo "make run-bochs  boot under Bochs (emulated VT-x), serial on this terminal"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"
 	@echo "make disk       recreate build/disk.img, the 64 MiB FAT32 snapshot disk"
+	@echo "make run-pair   two Tallys in two QEMUs on one link (migrate between them)"
 	@echo "make test       hosted unit tests, then boot tests under QEMU TCG and Bochs"
+	@echo "make test-unit  only the hosted tests;  make test-boot  only the boot tests"
 	@echo "make bench-*    benchmarks: $(BENCHES)"
+	@echo "make clean      remove build outputs (keeps build/disk.img and lwIP's source)"
+	@echo "make distclean  remove all of build/"
 	@echo "CMDLINE='k=v'   kernel command line for the ISO"
+	@echo "NET_FWD_PORT=N  host port forwarded to Tally's migration port by make run (default 7283)"
+	@echo "LWIP_DIR=DIR    build lwIP from DIR instead of Debian's source package"
+	@echo "TEST_JOBS=N     tests run N at a time (default: the number of CPUs)"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -80,11 +80,11 @@ static void modules_describe(void)
 
 static void banner(void)
 {
-	kprintf("\nTally %s: a type-1 hypervisor for measuring virtualization\n", tally_version);
 	kprintf("Boot loader: %s; command line: \"%s\"\n", boot_info.loader_name, boot_info.cmdline);
 	cpu_describe();
 	kprintf("TSC: %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_hz() / 1000000),
 		(unsigned long long)(tsc_hz() / 1000 % 1000), tsc_source());
+	idle_describe();
 	memory_describe();
 	modules_describe();
 	vmx_report_caps();
@@ -231,6 +231,8 @@ static void the_end(void)
 void kmain(uint32_t magic, uint64_t info)
 {
 	console_init();
+	/* The first line on the console, before any warning about the command line. */
+	kprintf("\nTally %s: a type-1 hypervisor for measuring virtualization\n", tally_version);
 	gdt_init();
 	idt_init();
 	if (bootinfo_parse(magic, info) < 0)

@@ -50,9 +50,24 @@ if [ "$follow" = 1 ]; then
 	tailpid=$!
 	trap 'kill $tailpid 2>/dev/null; rm -rf "$dir"' EXIT
 fi
+# Bochs ignores SIGINT and SIGTERM (MACHINES.md): it runs in a session of its own, and Ctrl-C (or a
+# TERM to this script) kills that whole process group.
 rc=0
-(cd "$dir" && TERM=xterm timeout -k 5 "$timeout_s" script -qec "bochs -q -f bochsrc -rc cmds" /dev/null \
-	</dev/null >/dev/null 2>&1) || rc=$?
+(cd "$dir" && TERM=xterm exec setsid timeout -k 5 "$timeout_s" script -qec "bochs -q -f bochsrc -rc cmds" \
+	/dev/null </dev/null >/dev/null 2>&1) &
+bochs_pid=$!
+tree() {	# $1 and all its descendants (script(1) puts Bochs in a session of its own)
+	echo "$1"
+	for c in $(ps -o pid= --ppid "$1"); do tree "$c"; done
+}
+stop_bochs() {
+	# shellcheck disable=SC2046
+	kill -KILL $(tree "$bochs_pid") 2>/dev/null
+	echo "run-bochs: stopped" >&2
+	exit 130
+}
+trap stop_bochs INT TERM
+wait "$bochs_pid" || rc=$?
 [ "$rc" = 124 ] && echo "run-bochs: timed out after ${timeout_s}s" >&2
 if [ -n "${BOCHS_LOG_COPY:-}" ]; then cp "$dir/bochs.log" "$BOCHS_LOG_COPY" 2>/dev/null || true; fi
 sleep 0.2

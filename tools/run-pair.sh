@@ -3,29 +3,31 @@
 # and PORT+1: QEMU's TCP socket link holds small frames behind Nagle), with static addresses:
 # "A" 10.0.3.1/24 (its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24 (its serial
 # console is this terminal: type shell commands there, Ctrl-A X quits both).
-# usage: run-pair.sh [-k tally.elf] [-c "extra kernel command line"] [-p PORT] [-b FILE "module cmdline"]...
-#                    [FILE "module cmdline"]...     (-b: a module on B only; the others go on both)
+# usage: run-pair.sh [-k tally.elf] [-c "extra kernel command line"] [-p PORT] [-d DIR] [-b FILE "module cmdline"]...
+#                    [[-m] FILE "module cmdline"]...  (-b: a module on B only; the others go on both)
+# Both get exit=shell unless the extra command line says otherwise.
 set -euo pipefail
-kernel=build/tally.elf extra= port=${PAIR_PORT:-7290}
-b_mods=()
+kernel=build/tally.elf extra= port=${PAIR_PORT:-7290} dir=build/pair
+b_mods=() mods=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-b) b_mods+=(-m "$2" "$3"); shift 3 ;;
 	-k) kernel=$2; shift 2 ;;
 	-c) extra=$2; shift 2 ;;
 	-p) port=$2; shift 2 ;;
+	-d) dir=$2; shift 2 ;;
+	-m) mods+=(-m "$2" "$3"); shift 3 ;;
 	*) break ;;
 	esac
 done
-mods=()
 while [ $# -ge 2 ]; do
 	mods+=(-m "$1" "$2")
 	shift 2
 done
-dir=build/pair
 mkdir -p "$dir"
-tools/mkiso.sh -o "$dir/a.iso" -k "$kernel" -c "ip=10.0.3.1/24 exit=shell $extra" "${mods[@]}" >/dev/null
-tools/mkiso.sh -o "$dir/b.iso" -k "$kernel" -c "ip=10.0.3.2/24 exit=shell $extra" "${mods[@]}" "${b_mods[@]}" >/dev/null
+[[ " $extra " == *" exit="* ]] || extra="exit=shell $extra"
+tools/mkiso.sh -o "$dir/a.iso" -k "$kernel" -c "ip=10.0.3.1/24 $extra" "${mods[@]}" >/dev/null
+tools/mkiso.sh -o "$dir/b.iso" -k "$kernel" -c "ip=10.0.3.2/24 $extra" "${mods[@]}" "${b_mods[@]}" >/dev/null
 nic() { echo "-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:$1"; }
 
 : >"$dir/a.log"

@@ -7,8 +7,10 @@
 #   -t      kill QEMU after this many seconds
 #   --disk  attach this raw image as a virtio-blk disk (modern virtio only)
 #   --serial-pipe BASE  serial through the FIFOs BASE.in (to Tally) and BASE.out (from Tally)
+#   --net-fwd PORT  a virtio-net card on QEMU's user network, host 127.0.0.1:PORT forwarded to
+#           Tally's migration port 7283 (the next free port when PORT is taken, said on the console)
 set -euo pipefail
-gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe=
+gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd=
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -19,6 +21,7 @@ while [ $# -gt 0 ]; do
 	-m) mem=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
 	--serial-pipe) pipe=$2; shift 2 ;;
+	--net-fwd) fwd=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) echo "run-qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) iso=$1; shift ;;
@@ -41,6 +44,16 @@ args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display 
 if [ -n "$disk" ]; then
 	args+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0,disable-legacy=on)
 fi
+if [ -n "$fwd" ]; then
+	# Someone answering on 127.0.0.1:PORT means QEMU could not forward it ("Could not set up host
+	# forwarding rule"): take the next free port and say so.
+	port=$fwd
+	while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+		port=$((port + 1))
+	done
+	[ "$port" != "$fwd" ] && echo "run-qemu: host port $fwd is taken; 127.0.0.1:$port reaches Tally's migration port instead (NET_FWD_PORT=N picks another)"
+	args+=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:7283" -device virtio-net-pci,netdev=n0,disable-legacy=on)
+fi
 if [ -n "$pipe" ]; then
 	args+=(-serial "pipe:$pipe" -monitor none)
 elif [ -n "$serial" ]; then
@@ -62,4 +75,9 @@ fi
 if [ -n "$timeout_s" ]; then
 	exec timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}"
 fi
-exec qemu-system-x86_64 "${args[@]}" "${extra[@]}"
+# Interactive: QEMU's isa-debug-exit status (code << 1) | 1 becomes Tally's own exit code, so a
+# shell 'halt' (code 0) ends `make run` with status 0; Ctrl-A X (status 0) stays 0.
+rc=0
+qemu-system-x86_64 "${args[@]}" "${extra[@]}" || rc=$?
+[ $((rc & 1)) = 1 ] && rc=$((rc >> 1))
+exit "$rc"

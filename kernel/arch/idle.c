@@ -37,10 +37,8 @@ void idle_init(void)
 {
 	struct cpuid_regs r;
 	cpuid(1, 0, &r);
-	if (!(r.edx & (1u << 9))) {
-		log_info("idle: no local APIC: the main loop polls without sleeping\n");
+	if (!(r.edx & (1u << 9)))
 		return;
-	}
 	outb(0x21, 0xff); /* the 8259s stay masked: their vectors would collide with exceptions */
 	outb(0xa1, 0xff);
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
@@ -60,7 +58,15 @@ void idle_init(void)
 	apic_write(APIC_TIMER_INIT, 0);
 	ticks_per_ms = (uint64_t)elapsed * 1000000u / CALIBRATE_NS;
 	apic_write(APIC_LVT_TIMER, VEC_IDLE_TIMER); /* one-shot, unmasked: it fires only when armed */
-	log_info("idle: local APIC timer at %llu ticks/ms wakes the idle loop\n", (unsigned long long)ticks_per_ms);
+}
+
+void idle_describe(void)
+{
+	if (!apic)
+		log_info("idle: no local APIC: the main loop polls without sleeping\n");
+	else
+		log_info("idle: local APIC timer at %llu ticks/ms wakes the idle loop\n",
+			 (unsigned long long)ticks_per_ms);
 }
 
 void idle_wait(uint32_t us)

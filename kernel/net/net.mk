@@ -51,8 +51,7 @@ build/host/net_peer: build/host/tests/net_peer.o
 
 # make run: user-mode network; host 127.0.0.1:$(NET_FWD_PORT) reaches Tally's migration port 7283.
 NET_FWD_PORT ?= 7283
-NET_RUN_QEMU_ARGS := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_FWD_PORT)-:7283 \
-	-device virtio-net-pci,netdev=n0,disable-legacy=on
+NET_RUN_QEMU_ARGS := --net-fwd $(NET_FWD_PORT)
 
 # make run-pair: two Tallys (10.0.3.1 and 10.0.3.2) on one socket link; tools/run-pair.sh.
 .PHONY: run-pair

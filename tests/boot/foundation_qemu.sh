@@ -6,6 +6,8 @@ printf 'twelve bytes' >"$TEST_DIR/note.bin"
 make_iso banner "loglevel=info bogus=1 cpuid_abi=4leaf" "$TEST_DIR/note.bin" "note hello world"
 boot_qemu banner 60
 expect "banner names Tally and its version" '^Tally [0-9a-f]+.*: a type-1 hypervisor for measuring virtualization$'
+first=$(tr -d '\r' <"$last_log" | grep -Em1 '^(Tally |warning:|idle:|Boot loader:|TSC:)')
+expect_eq "the banner is Tally's first line, before warnings and the idle line" "Tally" "${first%% *}"
 expect "boot loader is GRUB" '^Boot loader: GRUB '
 expect "command line shown" '^Boot loader: .*command line: "loglevel=info bogus=1 cpuid_abi=4leaf"$'
 expect "unknown option reported" "^warning: command line: unknown option 'bogus=1' ignored$"
