@@ -77,7 +77,16 @@ if [ -n "$timeout_s" ]; then
 fi
 # Interactive: QEMU's isa-debug-exit status (code << 1) | 1 becomes Tally's own exit code, so a
 # shell 'halt' (code 0) ends `make run` with status 0; Ctrl-A X (status 0) stays 0.
+# QEMU runs as a child (stdin kept: a background job would get /dev/null); a signal to this script
+# ends it too, so a caller that stops the script (run-pair's trap) leaves no QEMU behind.
+qemu-system-x86_64 "${args[@]}" "${extra[@]}" <&0 &
+qemu=$!
+trap 'kill -TERM "$qemu" 2>/dev/null' INT TERM HUP
 rc=0
-qemu-system-x86_64 "${args[@]}" "${extra[@]}" || rc=$?
+wait "$qemu" || rc=$?
+while kill -0 "$qemu" 2>/dev/null; do	# a signal interrupted wait: wait for QEMU itself
+	rc=0
+	wait "$qemu" || rc=$?
+done
 [ $((rc & 1)) = 1 ] && rc=$((rc >> 1))
 exit "$rc"

@@ -63,7 +63,8 @@ kill "$holder" 2>/dev/null
 # 4. make run-pair, exactly as documented: A's log and B's console (this script's pipe).
 rm -f "$TEST_DIR/pair.in"
 mkfifo "$TEST_DIR/pair.in"
-PAIR_PORT=$((24000 + $$ % 20000)) timeout 90 make --no-print-directory -s run-pair <"$TEST_DIR/pair.in" \
+pport=$((24000 + $$ % 20000))
+PAIR_PORT=$pport timeout 90 make --no-print-directory -s run-pair <"$TEST_DIR/pair.in" \
 	>"$TEST_DIR/pair.out" 2>&1 &
 pair=$!
 exec {keys}>"$TEST_DIR/pair.in"
@@ -80,4 +81,6 @@ expect "A booted with the default modules" "^mips: started 'fib' from fib, slice
 expect "A listens for migrations" '^migrate: listening on port 7283' build/pair/a.log
 expect "A's command line: its address and exit=shell once" '^Boot loader: .*; command line: "ip=10\.0\.3\.1/24 exit=shell"$' build/pair/a.log
 exec {keys}>&-
+sleep 0.5
+expect_eq "no QEMU of the pair is left running" "" "$(pgrep -f "127\.0\.0\.1:$pport" || true)"
 finish
