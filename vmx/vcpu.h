@@ -8,6 +8,7 @@
 
 #include "vmx/controls.h"
 #include "vmx/ept.h"
+#include "vmx/platform.h"
 #include "vmx/stats.h"
 
 /* General-purpose registers in the numbering of exit qualifications (SDM Vol. 3C, Table 28-3):
@@ -44,10 +45,8 @@ struct vcpu_cpu_state {
 
 #define COM1_LINE_MAX 160
 
-/* The guest's emulated 16550 at 0x3f8: registers, divisor latch, and the line being printed. */
+/* The line the guest's COM1 is printing (its 16550 is in struct platform). */
 struct com1 {
-	uint8_t reg[8];
-	uint8_t dll, dlm;
 	char line[COM1_LINE_MAX];
 	size_t len;
 };
@@ -62,6 +61,11 @@ struct vcpu {
 	struct guest_memory mem;
 	struct exit_stats stats;
 	struct com1 com1;
+	struct platform plat;     /* its PC: PIC, PIT, UART, CMOS, ... */
+	uint32_t proc_controls;   /* as last written to the VMCS (interrupt-window exiting varies) */
+	uint64_t timer_value;     /* the preemption-timer value last written */
+	bool timer_for_interrupt; /* that value ends at a timer interrupt, not at the quantum */
+	uint64_t wake_tsc;        /* halted: when its next timer interrupt is due (0: at the next turn) */
 	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
 	uint64_t pending_exit_tsc;
 	bool timing_pending;
@@ -79,6 +83,8 @@ struct vcpu {
 
 /* Ends the guest with a report: "guest NAME: stopped: <why>". */
 void vcpu_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends the guest at its own request: "guest NAME: reset requested through HOW; stopped". */
+void vcpu_reset_request(struct vcpu *v, const char *how);
 /* Guest GPR by qualification number (RSP comes from the VMCS). */
 uint64_t vcpu_gpr(const struct vcpu *v, unsigned n);
 void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val);
