@@ -20,9 +20,9 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 /* SDM Vol. 3C, 25.4.2: the STI/MOV SS shadow covered only the HLT, which is now done. */
 #define BLOCKING_BY_STI_OR_MOV_SS 0x3ull
 
-/* HLT with IF=1: the vCPU sleeps until an interrupt is pending (injected at its next entry) or its
- * next timer interrupt is due; with no timer running it goes on at the loop's next turn, as a
- * wake-up nothing explains (a guest's idle loop tolerates it). HLT with IF=0 halts for good. */
+/* HLT with IF=1: the vCPU sleeps until an interrupt is pending (injected at its next entry;
+ * vcpu_run looks at its timer deadline); with no timer running at all it goes on at the loop's
+ * next turn, a wake-up nothing explains (idle loops tolerate it). HLT with IF=0 halts for good. */
 void handle_hlt(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;

@@ -36,8 +36,7 @@ uint64_t intr_next_deadline(const struct vcpu *v)
 	uint64_t ticks = pit_irq0_next(&v->plat.pit);
 	if (ticks == PIT_NEVER)
 		return UINT64_MAX;
-	/* Rounded up: never before the edge, so the wake-up finds the interrupt due. */
-	return (uint64_t)(((unsigned __int128)ticks * tsc_hz() + PIT_HZ - 1) / PIT_HZ);
+	return platform_tsc_of_pit(ticks);
 }
 
 static bool can_take_interrupt(void)

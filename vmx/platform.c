@@ -25,6 +25,10 @@
 /* Host wall-clock seconds at host TSC host_clock_tsc (one value for every guest: it is the host's). */
 static int64_t host_clock_seconds;
 static uint64_t host_clock_tsc;
+/* Fixed-point factors between TSC cycles and PIT ticks (no 128-bit division in the kernel). */
+#define TO_PIT_SHIFT 40
+#define TO_TSC_SHIFT 20
+static uint64_t tsc_to_pit, pit_to_tsc;
 
 void platform_init(struct platform *p)
 {
@@ -67,11 +71,18 @@ void platform_read_host_clock(void)
 	}
 	host_clock_seconds = cmos_days_from_civil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
 	host_clock_tsc = rdtsc();
+	tsc_to_pit = ((uint64_t)PIT_HZ << TO_PIT_SHIFT) / tsc_hz();
+	pit_to_tsc = (tsc_hz() << TO_TSC_SHIFT) / PIT_HZ;
 }
 
 uint64_t platform_pit_ticks(uint64_t tsc)
 {
-	return (uint64_t)((unsigned __int128)tsc * PIT_HZ / tsc_hz());
+	return (uint64_t)(((unsigned __int128)tsc * tsc_to_pit) >> TO_PIT_SHIFT);
+}
+
+uint64_t platform_tsc_of_pit(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * pit_to_tsc) >> TO_TSC_SHIFT) + 1;
 }
 
 int64_t platform_unix_seconds(uint64_t tsc)

@@ -33,6 +33,8 @@ void platform_read_host_clock(void);
 /* Guest time in PIT ticks and wall-clock seconds at host TSC value tsc. */
 uint64_t platform_pit_ticks(uint64_t tsc);
 int64_t platform_unix_seconds(uint64_t tsc);
+/* The host TSC value at PIT tick ticks (about: rounded up). */
+uint64_t platform_tsc_of_pit(uint64_t ticks);
 
 /* One port access of an IN/OUT (size 1, 2 or 4) through the port table (vmx/ioport.c). */
 uint32_t ioport_in(struct vcpu *v, unsigned port, unsigned size);

@@ -154,16 +154,20 @@ static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_
 	return true;
 }
 
-/* A halted vCPU sleeps until its timer interrupt is due or an interrupt is pending; the time
- * it slept is neither host work nor its HLT exit's. */
+/* A halted vCPU sleeps until an interrupt is pending (as a CPU in HLT: masked ones never wake
+ * it), or, when no timer was running at its HLT, until the loop's next turn. The time it slept is
+ * neither host work nor its HLT exit's. */
 static bool still_halted(struct vcpu *v)
 {
 	if (!v->halted)
 		return false;
 	uint64_t now = rdtsc_ordered();
 	intr_update(v, now);
-	if (v->wake_tsc > now && !intr_pending(v) && !v->stopped)
-		return true;
+	if (v->wake_tsc && !intr_pending(v)) {
+		v->wake_tsc = intr_next_deadline(v);
+		if (!v->timeout_ms || time_ms() - v->start_ms < v->timeout_ms)
+			return true;
+	}
 	if (v->yield_tsc) {
 		v->pending_exit_tsc += now - v->yield_tsc;
 		v->yield_tsc = now;
