@@ -18,3 +18,10 @@ UNIT_TESTS += build/host/test_vmx_loader
 build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Hosted unit test of the guest platform's pure device models.
+UNIT_TESTS += build/host/test_vmx_devices
+build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host/vmx/dev_pit.o build/host/vmx/dev_pic.o \
+		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
