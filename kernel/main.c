@@ -193,11 +193,14 @@ static bool loop_turn(void)
 	return mipsvms_round() > 0 || busy;
 }
 
-/* A turn, then a short sleep when nothing could run (every guest halted, no MIPS VM runnable). */
+/* A turn, then a short sleep when nothing could run (every guest halted, no MIPS VM runnable),
+ * never past a halted guest's next timer interrupt. */
 static void turn_or_idle(void)
 {
-	if (!loop_turn())
-		idle_wait(IDLE_US);
+	if (loop_turn())
+		return;
+	uint64_t wake_ns = vmx_next_wake_ns();
+	idle_wait(wake_ns < IDLE_US * 1000ull ? (uint32_t)(wake_ns / 1000) : IDLE_US);
 }
 
 static bool vms_live(void)

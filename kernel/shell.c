@@ -15,6 +15,7 @@
 #define SHELL_LINE_MAX 160
 #define SHELL_MAX_ARGS 4
 #define PROMPT "tally> "
+#define CONSOLE_ESCAPE 0x1d /* Ctrl-] (telnet's escape character) */
 
 /* X(name, min args, max args, usage, help) */
 #define SHELL_COMMANDS(X)                                                                      \
@@ -30,6 +31,7 @@
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
 	X(stats, 0, 1, "stats [guest]", "VMX exit statistics per reason: one guest, or all")   \
+	X(console, 1, 1, "console <guest>", "type into a VMX guest's COM1 and see it raw; Ctrl-] returns") \
 	X(net, 0, 0, "net", "network address, link and counters")                              \
 	X(halt, 0, 0, "halt", "power off")
 
@@ -65,6 +67,36 @@ static void cmd_stats(char **argv)
 	else if (vmx_print_guest_statistics(argv[1]) < 0)
 		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
 }
+static bool console_on; /* the serial console belongs to a guest's COM1 */
+static void cmd_console(char **argv)
+{
+	if (vmx_console_attach(argv[1]) < 0) {
+		kprintf("no live VMX guest named '%s' (try 'vms')\n", argv[1]);
+		return;
+	}
+	kprintf("console: attached to %s's COM1; Ctrl-] returns to the shell\n", argv[1]);
+	console_on = true;
+}
+
+/* Typed bytes go to the guest until Ctrl-]; the shell comes back when the guest ends too. */
+static bool console_poll(void)
+{
+	if (!console_on)
+		return false;
+	for (int c; vmx_console_attached() && (c = console_getc()) >= 0;) {
+		if (c == CONSOLE_ESCAPE) {
+			vmx_console_detach();
+			break;
+		}
+		vmx_console_input((char)c);
+	}
+	if (vmx_console_attached())
+		return true;
+	console_on = false;
+	kprintf("\nconsole: detached; back to the shell\n%s", PROMPT);
+	return true;
+}
+
 static void cmd_halt(char **argv)
 {
 	(void)argv;
@@ -145,7 +177,9 @@ void shell_start(void)
 
 void shell_poll(void)
 {
-	for (int c; (c = console_getc()) >= 0;) {
+	if (console_poll())
+		return;
+	for (int c; !console_on && (c = console_getc()) >= 0;) {
 		if (c == '\r' || c == '\n') {
 			kprintf("\n");
 			line[line_len] = 0;
@@ -155,7 +189,8 @@ void shell_poll(void)
 			else
 				shell_execute(line);
 			line_too_long = false;
-			kprintf("%s", PROMPT);
+			if (!console_on)
+				kprintf("%s", PROMPT);
 		} else if ((c == 0x7f || c == '\b') && line_len) {
 			line_len--;
 			kprintf("\b \b");

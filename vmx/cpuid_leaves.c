@@ -11,6 +11,25 @@
 /* Intel SDM Vol. 2A, CPUID. */
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors: "running under one" */
+/* Leaf 1 bits of what Tally does not emulate or a guest must not drive from inside: MCE/MCA,
+ * the local APIC (x2APIC, TSC deadline), debug store, thermal monitors, SpeedStep, MONITOR/MWAIT
+ * (MWAIT would sleep the host CPU), PDCM (IA32_PERF_CAPABILITIES). Linux then runs on the PIC and PIT. */
+#define CPUID_1_EDX_HIDDEN ((1u << 7) | (1u << 9) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+#define CPUID_1_ECX_HIDDEN ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 15) | (1u << 21) | (1u << 24))
+/* Leaf 1 EBX 31:24 is the initial APIC ID: no APIC, no ID. */
+#define CPUID_1_EBX_APIC_ID 0xff000000u
+#define CPUID_LEAF_MONITOR 0x5u
+#define CPUID_LEAF_POWER 0x6u  /* thermal and power management: nothing of it is emulated */
+#define CPUID_LEAF_EXTENDED 0x7u
+/* Leaf 7.0: TSC_ADJUST (EBX 1) and INVPCID (EBX 10, #UD without its VM-execution control);
+ * WAITPKG (ECX 5) and RDPID (ECX 22) likewise; EDX 26-31: speculation-control MSRs not emulated. */
+#define CPUID_7_EBX_HIDDEN ((1u << 1) | (1u << 10))
+#define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 22))
+#define CPUID_7_EDX_HIDDEN 0xfc000000u
+#define CPUID_LEAF_XSAVE 0xdu
+#define CPUID_D1_EAX_XSAVES (1u << 3) /* #UD without "enable XSAVES/XRSTORS" */
+#define CPUID_LEAF_EXT_FEATURES 0x80000001u
+#define CPUID_81_EDX_RDTSCP (1u << 27) /* #UD without "enable RDTSCP" */
 #define CPUID_LEAF_PERFMON 0xau
 #define CPUID_LEAF_TSC_RATIO 0x15u
 #define CPUID_LEAF_FREQUENCY 0x16u
@@ -116,21 +135,48 @@ void cpuid_hypervisor_leaf(const struct exit_stats *s, uint32_t leaf, uint32_t e
 	/* Any other hypervisor leaf answers all zeros. */
 }
 
+/* Leaf 1: VT-x hidden, the hypervisor bit set, OSXSAVE as the guest's CR4 says. */
+static void mask_leaf1(struct cpuid_regs *r)
+{
+	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_HIDDEN);
+	r->ecx |= CPUID_1_ECX_HYPERVISOR;
+	if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
+		r->ecx |= CPUID_1_ECX_OSXSAVE;
+	r->edx &= ~CPUID_1_EDX_HIDDEN;
+	r->ebx &= ~CPUID_1_EBX_APIC_ID;
+}
+
 /* The host's answer, minus what a guest must not see or would misread. */
 static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	cpuid(leaf, sub, r);
-	if (leaf == 1) {
-		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE);
-		r->ecx |= CPUID_1_ECX_HYPERVISOR;
-		if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
-			r->ecx |= CPUID_1_ECX_OSXSAVE;
-	} else if (leaf == CPUID_LEAF_PERFMON) {
-		*r = (struct cpuid_regs){ 0 }; /* no counters: RDPMC raises #GP (exit_cpu.c) */
-	} else if (leaf == CPUID_LEAF_TSC_RATIO || leaf == CPUID_LEAF_FREQUENCY) {
-		/* Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate (MACHINES.md):
-		 * without these leaves a guest calibrates its TSC against a timer. */
+	switch (leaf) {
+	case 1:
+		mask_leaf1(r);
+		return;
+	case CPUID_LEAF_MONITOR:
+	case CPUID_LEAF_POWER:
+	case CPUID_LEAF_PERFMON: /* no counters: RDPMC raises #GP (exit_cpu.c) */
+	case CPUID_LEAF_TSC_RATIO:
+	case CPUID_LEAF_FREQUENCY:
+		/* 0x15/0x16: Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate
+		 * (MACHINES.md): without these leaves a guest calibrates its TSC against the PIT. */
 		*r = (struct cpuid_regs){ 0 };
+		return;
+	case CPUID_LEAF_EXTENDED:
+		if (sub == 0) {
+			r->ebx &= ~CPUID_7_EBX_HIDDEN;
+			r->ecx &= ~CPUID_7_ECX_HIDDEN;
+			r->edx &= ~CPUID_7_EDX_HIDDEN;
+		}
+		return;
+	case CPUID_LEAF_XSAVE:
+		if (sub == 1)
+			r->eax &= ~CPUID_D1_EAX_XSAVES;
+		return;
+	case CPUID_LEAF_EXT_FEATURES:
+		r->edx &= ~CPUID_81_EDX_RDTSCP;
+		return;
 	}
 }
 

@@ -2,6 +2,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/platform.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
@@ -16,6 +17,12 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 /* SDM Vol. 2B, XSETBV: XCR0's rules; Vol. 2A, CPUID leaf 0DH: the XCR0 bits the CPU supports. */
 #define CPUID_LEAF_XSAVE 0xd
 
+/* SDM Vol. 3C, 25.4.2: the STI/MOV SS shadow covered only the HLT, which is now done. */
+#define BLOCKING_BY_STI_OR_MOV_SS 0x3ull
+
+/* HLT with IF=1: the vCPU sleeps until an interrupt is pending (injected at its next entry;
+ * vcpu_run looks at its timer deadline); with no timer running at all it goes on at the loop's
+ * next turn, a wake-up nothing explains (idle loops tolerate it). HLT with IF=0 halts for good. */
 void handle_hlt(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
@@ -24,9 +31,15 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 		return;
 	}
-	/* Tally delivers no virtual interrupts yet, so nothing is pending: the vCPU yields and its
-	 * next run goes on after the HLT. */
 	vmcs_skip_instruction();
+	uint64_t shadow = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	if (shadow & BLOCKING_BY_STI_OR_MOV_SS)
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, shadow & ~BLOCKING_BY_STI_OR_MOV_SS);
+	intr_update(v, rdtsc());
+	if (intr_pending(v))
+		return; /* taken at once: the entry injects it */
+	uint64_t deadline = intr_next_deadline(v);
+	v->wake_tsc = deadline == UINT64_MAX ? 0 : deadline;
 	v->halted = true;
 }
 

@@ -1,100 +1,85 @@
-/* exit_io.c: I/O instruction exits: the guest's COM1, the isa-debug-exit port, open bus. */
-#include "kernel/arch/uart.h"
+/* exit_io.c: I/O instruction exits: IN/OUT and string (INS/OUTS, REP) port I/O through the port table. */
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
-#include "vmx/abi.h"
 #include "vmx/exit.h"
+#include "vmx/guest_walk.h"
+#include "vmx/platform.h"
 #include "vmx/vmcs.h"
 
 /* Intel SDM Vol. 3C, 28.2.1, Table 28-5: I/O instruction qualification. */
 #define IOQ_SIZE(q) (((q) & 7) + 1)
 #define IOQ_IN (1ull << 3)
 #define IOQ_STRING (1ull << 4)
+#define IOQ_REP (1ull << 5)
 #define IOQ_PORT(q) (((q) >> 16) & 0xffff)
+/* SDM Vol. 3C, 28.2.5, Table 28-8: INS/OUTS instruction information, address size in bits 9:7. */
+#define IO_INFO_ADDR_SIZE(i) (((i) >> 7) & 7)
+#define RFLAGS_DF (1ull << 10)
+/* At most this many elements per exit: the rest re-executes (a REP string instruction is
+ * interruptible between iterations, SDM Vol. 2B, REP). */
+#define STRING_IO_CHUNK 4096
 
-/* What the emulated COM1 answers (PC16550D datasheet). */
-#define UART_IIR_NONE 0x01   /* no interrupt pending */
-#define UART_LSR_IDLE 0x60   /* THR empty, transmitter empty, no input */
-#define UART_MSR_READY 0xb0  /* DCD, DSR, CTS */
-
-void com1_flush(struct vcpu *v)
+static uint64_t address_mask(uint64_t info)
 {
-	if (!v->com1.len)
-		return;
-	v->com1.line[v->com1.len] = 0;
-	kprintf("%s: %s\n", v->name, v->com1.line);
-	v->com1.len = 0;
+	switch (IO_INFO_ADDR_SIZE(info)) {
+	case 0: return 0xffffull;
+	case 1: return 0xffffffffull;
+	}
+	return ~0ull;
 }
 
-/* A guest's bytes go to the operator's terminal behind its name: everything but printable ASCII
- * is shown as \xNN, so no guest can move the cursor, clear the screen or forge a Tally line. */
-static void com1_put(struct vcpu *v, char c)
+/* Moves one element between guest memory at linear address la and the port. */
+static bool string_element(struct vcpu *v, uint64_t la, unsigned port, unsigned size, bool in)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint8_t b = (uint8_t)c;
-	if (c == '\r')
-		return;
-	if (c == '\n') {
-		com1_flush(v);
-		return;
+	uint8_t bytes[4];
+	uint8_t *p[4];
+	for (unsigned b = 0; b < size; b++) {
+		uint64_t gpa;
+		if (!guest_linear_to_physical(v, la + b, &gpa) || !(p[b] = guest_ptr(&v->mem, gpa, 1)))
+			return false;
 	}
-	if (b >= 0x20 && b < 0x7f) {
-		v->com1.line[v->com1.len++] = c;
+	if (in) {
+		uint32_t val = ioport_in(v, port, size);
+		for (unsigned b = 0; b < size; b++)
+			*p[b] = (uint8_t)(val >> (8 * b));
 	} else {
-		char *p = &v->com1.line[v->com1.len];
-		p[0] = '\\', p[1] = 'x', p[2] = hex[b >> 4], p[3] = hex[b & 0xf];
-		v->com1.len += 4;
+		uint32_t val = 0;
+		for (unsigned b = 0; b < size; b++)
+			bytes[b] = *p[b], val |= (uint32_t)bytes[b] << (8 * b);
+		ioport_out(v, port, size, val);
 	}
-	if (v->com1.len >= COM1_LINE_MAX - 5)
-		com1_flush(v);
+	return true;
 }
 
-static void com1_write(struct vcpu *v, unsigned reg, uint8_t val)
+/* INS/OUTS (SDM Vol. 2B): the operand's linear address comes with the exit (segment applied);
+ * RSI or RDI and, under REP, RCX advance in the instruction's address size. */
+static void string_io(struct vcpu *v, uint64_t q)
 {
-	struct com1 *u = &v->com1;
-	bool dlab = u->reg[UART_LCR] & UART_LCR_DLAB;
-	if (reg == UART_DATA && dlab)
-		u->dll = val;
-	else if (reg == UART_IER && dlab)
-		u->dlm = val;
-	else if (reg == UART_DATA)
-		com1_put(v, (char)val);
-	else
-		u->reg[reg] = val;
-}
-
-static uint8_t com1_read(struct vcpu *v, unsigned reg)
-{
-	struct com1 *u = &v->com1;
-	bool dlab = u->reg[UART_LCR] & UART_LCR_DLAB;
-	switch (reg) {
-	case UART_DATA: return dlab ? u->dll : 0;
-	case UART_IER: return dlab ? u->dlm : u->reg[UART_IER];
-	case UART_IIR: return UART_IIR_NONE;
-	case UART_LSR: return UART_LSR_IDLE;
-	case UART_MSR: return UART_MSR_READY;
+	unsigned size = IOQ_SIZE(q), port = IOQ_PORT(q);
+	bool in = q & IOQ_IN, rep = q & IOQ_REP;
+	uint64_t mask = address_mask(vmcs_read(VMCS_EXIT_INSTRUCTION_INFO));
+	uint64_t la = vmcs_read(VMCS_GUEST_LINEAR_ADDRESS);
+	int64_t step = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
+	unsigned index = in ? GPR_RDI : GPR_RSI;
+	uint64_t count = rep ? vcpu_gpr(v, GPR_RCX) & mask : 1, done = 0;
+	while (done < count && done < STRING_IO_CHUNK && !v->stopped) {
+		if (!string_element(v, la + (uint64_t)step * done, port, size, in)) {
+			vcpu_stop(v, "%s on port 0x%x: linear address 0x%llx is not mapped to its memory, RIP 0x%llx",
+				  in ? "INS" : "OUTS", port, (unsigned long long)(la + (uint64_t)step * done),
+				  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+			return;
+		}
+		done++;
 	}
-	return u->reg[reg];
-}
-
-static void port_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val)
-{
-	if (port >= COM1_BASE && port < COM1_BASE + 8) {
-		com1_write(v, port - COM1_BASE, (uint8_t)val);
-	} else if (port == TALLY_EXIT_PORT) {
-		com1_flush(v);
-		v->exited = true;
-		v->exit_code = size == 4 ? val : val & ((1u << (8 * size)) - 1);
-		v->stopped = true;
-		kprintf("guest %s: exited through port 0x%x with code %u\n", v->name, TALLY_EXIT_PORT, v->exit_code);
+	uint64_t reg = vcpu_gpr(v, index);
+	vcpu_set_gpr(v, index, (reg & ~mask) | ((reg + (uint64_t)step * done) & mask));
+	if (rep) {
+		uint64_t rcx = vcpu_gpr(v, GPR_RCX);
+		vcpu_set_gpr(v, GPR_RCX, (rcx & ~mask) | ((count - done) & mask));
+		if (count - done)
+			return; /* not done: the instruction runs again */
 	}
-	/* Every other port: writes go nowhere, as on an empty ISA bus. */
-}
-
-static uint32_t port_in(struct vcpu *v, unsigned port)
-{
-	if (port >= COM1_BASE && port < COM1_BASE + 8)
-		return com1_read(v, port - COM1_BASE);
-	return 0xffffffffu; /* open bus reads all ones */
+	vmcs_skip_instruction();
 }
 
 void handle_io(struct vcpu *v, uint32_t reason)
@@ -103,18 +88,17 @@ void handle_io(struct vcpu *v, uint32_t reason)
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	unsigned size = IOQ_SIZE(q), port = IOQ_PORT(q);
 	if (q & IOQ_STRING) {
-		vcpu_stop(v, "string I/O (INS/OUTS) on port 0x%x is not emulated, RIP 0x%llx", port,
-			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+		string_io(v, q);
 		return;
 	}
 	uint64_t rax = vcpu_gpr(v, GPR_RAX);
 	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
 	if (q & IOQ_IN) {
-		uint64_t in = port_in(v, port) & mask;
+		uint64_t in = ioport_in(v, port, size) & mask;
 		/* SDM Vol. 2A, IN: a 32-bit IN zero-extends into RAX, narrower ones keep the rest. */
 		vcpu_set_gpr(v, GPR_RAX, size == 4 ? in : (rax & ~mask) | in);
 	} else {
-		port_out(v, port, size, (uint32_t)(rax & mask));
+		ioport_out(v, port, size, (uint32_t)(rax & mask));
 	}
 	vmcs_skip_instruction();
 }

@@ -21,7 +21,7 @@
 	X(SIPI, 4, EXIT_NEVER)                                      \
 	X(IO_SMI, 5, EXIT_NEVER)                                    \
 	X(OTHER_SMI, 6, EXIT_NEVER)                                 \
-	X(INTERRUPT_WINDOW, 7, EXIT_NEVER)                          \
+	X(INTERRUPT_WINDOW, 7, handle_interrupt_window)             \
 	X(NMI_WINDOW, 8, EXIT_NEVER)                                \
 	X(TASK_SWITCH, 9, EXIT_NEVER)                               \
 	X(CPUID, 10, handle_cpuid)                                  \

@@ -12,6 +12,7 @@
 #include "vmx/ept.h"
 #include "vmx/exit.h"
 #include "vmx/loader.h"
+#include "vmx/platform.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs_setup.h"
@@ -160,6 +161,7 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	v->vpid = (uint16_t)(index + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1) */
 	v->quantum_cycles = tsc_ns_to_cycles(quantum_us * 1000);
 	exit_stats_init(&v->stats);
+	platform_init(&v->plat);
 	if (vcpu_cpu_state_init(v) < 0) {
 		kprintf("guest module %zu: not started: out of memory\n", index);
 		kfree(v);
@@ -224,6 +226,7 @@ size_t vmx_start_guests(void)
 		return 0;
 	}
 	cpuid_leaves_init();
+	platform_read_host_clock();
 	read_quantum();
 	for (size_t i = 0; i < boot_info.module_count && nvcpus < VCPUS_MAX; i++) {
 		if (!kv_has_word(boot_info.modules[i].cmdline, "guest"))

@@ -5,6 +5,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/platform.h"
 #include "vmx/run.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs.h"
@@ -23,6 +24,13 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 	va_end(ap);
 	com1_flush(v);
 	kprintf("guest %s: stopped: %s\n", v->name, why);
+	v->stopped = true;
+}
+
+void vcpu_reset_request(struct vcpu *v, const char *how)
+{
+	com1_flush(v);
+	kprintf("guest %s: reset requested through %s; stopped\n", v->name, how);
 	v->stopped = true;
 }
 
@@ -98,10 +106,13 @@ static void account_yield(struct vcpu *v, uint64_t start, uint64_t now)
 	v->yield_guest_cycles = run_cycles;
 }
 
-/* After each exit: whether v gives the CPU back to the loop now. */
+/* After each exit: whether v gives the CPU back to the loop now. A preemption-timer exit that
+ * was set for a timer interrupt only brings the interrupt in (injected at the next entry). */
 static bool yields(struct vcpu *v, uint32_t reason, uint64_t quantum_end)
 {
-	if (!v->stopped && !v->halted && reason != EXIT_REASON_PREEMPTION_TIMER && v->regs.exit_tsc < quantum_end)
+	bool quantum_over = v->regs.exit_tsc >= quantum_end ||
+			    (reason == EXIT_REASON_PREEMPTION_TIMER && !v->timer_for_interrupt);
+	if (!v->stopped && !v->halted && !quantum_over)
 		return false;
 	if (!v->stopped && v->timeout_ms && time_ms() - v->start_ms >= v->timeout_ms) {
 		vcpu_stop(v, "timeout=%llums ran out at RIP 0x%llx", (unsigned long long)v->timeout_ms,
@@ -111,8 +122,18 @@ static bool yields(struct vcpu *v, uint32_t reason, uint64_t quantum_end)
 }
 
 /* One entry and the handling of the exit it ends with; false when the entry failed. */
-static bool enter_and_handle(struct vcpu *v, uint32_t *reason)
+/* SDM Vol. 3C, 28.2.4: an exit during the delivery of an injected interrupt leaves it in the
+ * IDT-vectoring field; it is delivered again at the next entry. */
+static void redeliver(void)
 {
+	uint32_t info = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
+	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_EXTERNAL_INTERRUPT)
+		vmcs_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
+}
+
+static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_end)
+{
+	intr_before_entry(v, quantum_end);
 	int status = vmx_enter(&v->regs);
 	if (status != VMX_OK) {
 		report_vmfail(v, status);
@@ -128,12 +149,37 @@ static bool enter_and_handle(struct vcpu *v, uint32_t *reason)
 		return false;
 	}
 	count_exit(v, *reason);
+	redeliver();
 	exit_dispatch(v, raw);
 	return true;
 }
 
+/* A halted vCPU sleeps until an interrupt is pending (as a CPU in HLT: masked ones never wake
+ * it), or, when no timer was running at its HLT, until the loop's next turn. The time it slept is
+ * neither host work nor its HLT exit's. */
+static bool still_halted(struct vcpu *v)
+{
+	if (!v->halted)
+		return false;
+	uint64_t now = rdtsc_ordered();
+	intr_update(v, now);
+	if (v->wake_tsc && !intr_pending(v)) {
+		v->wake_tsc = intr_next_deadline(v);
+		if (!v->timeout_ms || time_ms() - v->start_ms < v->timeout_ms)
+			return true;
+	}
+	if (v->yield_tsc) {
+		v->pending_exit_tsc += now - v->yield_tsc;
+		v->yield_tsc = now;
+		v->yield_guest_cycles = run_cycles;
+	}
+	return false;
+}
+
 enum vcpu_yield vcpu_run(struct vcpu *v)
 {
+	if (still_halted(v))
+		return VCPU_YIELD_HALT;
 	if (vcpu_switch_to(v) < 0)
 		return VCPU_YIELD_STOPPED;
 	if (!v->regs.launched)
@@ -143,7 +189,7 @@ enum vcpu_yield vcpu_run(struct vcpu *v)
 	uint64_t quantum_end = start + v->quantum_cycles;
 	uint32_t reason = 0;
 	v->halted = false;
-	while (enter_and_handle(v, &reason) && !yields(v, reason, quantum_end))
+	while (enter_and_handle(v, &reason, quantum_end) && !yields(v, reason, quantum_end))
 		;
 	uint64_t now = rdtsc_ordered();
 	account_yield(v, start, now);

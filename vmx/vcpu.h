@@ -8,6 +8,7 @@
 
 #include "vmx/controls.h"
 #include "vmx/ept.h"
+#include "vmx/platform.h"
 #include "vmx/stats.h"
 
 /* General-purpose registers in the numbering of exit qualifications (SDM Vol. 3C, Table 28-3):
@@ -36,18 +37,20 @@ void vmx_exit_stub(void);
 
 /* Guest CPU state outside the VMCS, switched by vmx/vcpu_switch.c. DR7 and IA32_DEBUGCTL are in
  * the VMCS (load/save debug controls); the task priority (CR8) is virtual, never the host's. */
+#define VCPU_SYSCALL_MSRS 4 /* IA32_STAR, LSTAR, CSTAR, FMASK: SYSCALL reads them in the CPU */
+#define MTRR_DEF_TYPE_INIT 0x806ull /* SDM Vol. 3A, 12.11.2.1: MTRRs enabled (E), default type WB */
 struct vcpu_cpu_state {
 	uint64_t xcr0, cr2, dr[4], dr6, kernel_gs_base;
+	uint64_t syscall_msr[VCPU_SYSCALL_MSRS]; /* MSR_IA32_STAR + i */
+	uint64_t mtrr_def_type;  /* emulated: the guest's memory types come from EPT and PAT */
 	uint8_t tpr;
 	void *fpu; /* XSAVE (or FXSAVE) area: x87, MXCSR, XMM, and what XCR0 enables */
 };
 
 #define COM1_LINE_MAX 160
 
-/* The guest's emulated 16550 at 0x3f8: registers, divisor latch, and the line being printed. */
+/* The line the guest's COM1 is printing (its 16550 is in struct platform). */
 struct com1 {
-	uint8_t reg[8];
-	uint8_t dll, dlm;
 	char line[COM1_LINE_MAX];
 	size_t len;
 };
@@ -62,6 +65,11 @@ struct vcpu {
 	struct guest_memory mem;
 	struct exit_stats stats;
 	struct com1 com1;
+	struct platform plat;     /* its PC: PIC, PIT, UART, CMOS, ... */
+	uint32_t proc_controls;   /* as last written to the VMCS (interrupt-window exiting varies) */
+	uint64_t timer_value;     /* the preemption-timer value last written */
+	bool timer_for_interrupt; /* that value ends at a timer interrupt, not at the quantum */
+	uint64_t wake_tsc;        /* halted: when its next timer interrupt is due (0: at the next turn) */
 	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
 	uint64_t pending_exit_tsc;
 	bool timing_pending;
@@ -79,6 +87,8 @@ struct vcpu {
 
 /* Ends the guest with a report: "guest NAME: stopped: <why>". */
 void vcpu_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends the guest at its own request: "guest NAME: reset requested through HOW; stopped". */
+void vcpu_reset_request(struct vcpu *v, const char *how);
 /* Guest GPR by qualification number (RSP comes from the VMCS). */
 uint64_t vcpu_gpr(const struct vcpu *v, unsigned n);
 void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val);

@@ -1,5 +1,5 @@
 /* vcpu_switch.c: switching the CPU between vCPUs: VMPTRLD, the host-stack word, and the guest CPU
- * state the VMCS does not hold (XSAVE area, XCR0, CR2, DR0-DR3, DR6, IA32_KERNEL_GS_BASE). */
+ * state the VMCS does not hold (XSAVE area, XCR0, CR2, DR0-DR3, DR6, IA32_KERNEL_GS_BASE, the SYSCALL MSRs). */
 #include <string.h>
 
 #include "kernel/arch/x86.h"
@@ -48,6 +48,8 @@ static void save_state(struct vcpu *v)
 	c->dr[3] = read_dr(3);
 	c->dr6 = read_dr(6);
 	c->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
+	for (unsigned i = 0; i < VCPU_SYSCALL_MSRS; i++)
+		c->syscall_msr[i] = rdmsr(MSR_IA32_STAR + i);
 }
 
 static void load_state(struct vcpu *v)
@@ -67,6 +69,8 @@ static void load_state(struct vcpu *v)
 	write_dr(3, c->dr[3]);
 	write_dr(6, c->dr6);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, c->kernel_gs_base);
+	for (unsigned i = 0; i < VCPU_SYSCALL_MSRS; i++)
+		wrmsr(MSR_IA32_STAR + i, c->syscall_msr[i]);
 }
 
 /* CR4.OSXSAVE is set by vmx_enable when the CPU has XSAVE; an area beyond one page means FXSAVE
@@ -89,6 +93,7 @@ int vcpu_cpu_state_init(struct vcpu *v)
 	memset(c, 0, sizeof(*c));
 	c->xcr0 = XCR0_X87;
 	c->dr6 = DR6_INIT;
+	c->mtrr_def_type = MTRR_DEF_TYPE_INIT;
 	c->fpu = page_alloc_zeroed(1); /* the XSAVE header (bytes 512-575) zero: every component in reset state */
 	if (!c->fpu)
 		return -1;

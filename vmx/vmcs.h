@@ -149,6 +149,9 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 /* SDM Vol. 3C, 25.8.3 VM-entry interruption-information field. */
 #define INTR_INFO_VALID (1u << 31)
 #define INTR_INFO_DELIVER_ERROR (1u << 11)
+#define INTR_INFO_NMI_UNBLOCKING (1u << 12) /* IDT-vectoring info only: "undefined" at entry */
+#define INTR_INFO_TYPE_MASK (7u << 8)
+#define INTR_TYPE_EXTERNAL_INTERRUPT (0u << 8)
 #define INTR_TYPE_HW_EXCEPTION (3u << 8)
 #define VECTOR_UD 6
 #define VECTOR_GP 13

@@ -62,6 +62,7 @@ static void setup_controls(struct vcpu *v, uint64_t quantum_us)
 	const struct vmx_controls *c = v->ctl;
 	vmcs_write(VMCS_PIN_CONTROLS, c->pin);
 	vmcs_write(VMCS_PROC_CONTROLS, c->proc);
+	v->proc_controls = c->proc;
 	vmcs_write(VMCS_PROC2_CONTROLS, c->proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, c->exit);
 	vmcs_write(VMCS_ENTRY_CONTROLS, c->entry);
@@ -82,7 +83,8 @@ static void setup_controls(struct vcpu *v, uint64_t quantum_us)
 	 * every entry restarts it from this field, so it ends a quantum only for a guest that does
 	 * not exit; vcpu_run checks the quantum on the other exits. */
 	uint64_t ticks = tsc_ns_to_cycles(quantum_us * 1000) >> c->timer_shift;
-	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks > 0xffffffffu ? 0xffffffffu : ticks ?: 1);
+	v->timer_value = ticks > 0xffffffffu ? 0xffffffffu : ticks ?: 1;
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->timer_value);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 }
 

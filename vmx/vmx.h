@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct vcpu;
 
@@ -28,6 +29,17 @@ size_t vmx_live_count(void);
 /* Runs v until it yields. Exit timing stops at the yield and resumes at the next entry: what
  * happens between is Tally's host work, accounted on its own line. */
 enum vcpu_yield vmx_vcpu_run(struct vcpu *v);
+
+/* How long the loop may sleep before a halted vCPU's next timer interrupt is due: nanoseconds
+ * from now, 0 when one is due already (or halted with no timer), UINT64_MAX when none waits. */
+uint64_t vmx_next_wake_ns(void);
+/* `console NAME`: attaches the operator's console to a live guest's COM1 (its output then goes
+ * out raw); -1 when there is no such live guest. vmx_console_input hands it one typed byte (-1:
+ * the guest has ended, the console is detached). vmx_console_detach ends it. */
+int vmx_console_attach(const char *name);
+int vmx_console_input(char c);
+bool vmx_console_attached(void); /* false once the attached guest has ended */
+void vmx_console_detach(void);
 
 /* Shell views: the table over all guests; one line per guest; one guest's table (-1: no such
  * guest); stopping a guest by name (-1: no such live guest). */

@@ -1,7 +1,7 @@
 # vmx.mk: vmx/ is linked into the kernel; its boot tests run the guests of guest/ under Bochs.
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
-BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh
+BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
 BENCHES += bench-vmx
@@ -16,5 +16,12 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 # Hosted unit test of the multiboot loader (bad input must be refused, never crash).
 UNIT_TESTS += build/host/test_vmx_loader
 build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Hosted unit test of the guest platform's pure device models.
+UNIT_TESTS += build/host/test_vmx_devices
+build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host/vmx/dev_pit.o build/host/vmx/dev_pic.o \
+		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^

@@ -18,6 +18,9 @@ struct multiboot_info {
 /* Each guest defines its main; the return value is the exit code written to port 0xf4. */
 int guest_main(uint32_t magic, const struct multiboot_info *mbi);
 
+/* Installs a 32-bit interrupt gate (IF cleared on entry) for vector; handler ends with IRET. */
+void idt_set_gate(unsigned vector, void (*handler)(void));
+
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void guest_exit(uint32_t code) __attribute__((noreturn));
 
@@ -53,6 +56,12 @@ static inline struct cpuid_out cpuid2(uint32_t leaf, uint32_t sub)
 }
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;

@@ -5,7 +5,7 @@
 #define COM1_LSR (COM1 + 5)
 #define LSR_THR_EMPTY 0x20
 #define EXC_VECTORS 21
-#define IDT_ENTRIES 32
+#define IDT_ENTRIES 64 /* exceptions, and room for the PIC's vectors */
 
 /* Saved by exc_common in start.S: pusha order, then vector, error code and the CPU's frame. */
 struct exc_frame {
@@ -37,6 +37,13 @@ void idt_setup(void)
 		uint32_t base;
 	} p = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" ::"m"(p));
+}
+
+void idt_set_gate(unsigned vector, void (*handler)(void))
+{
+	uint32_t a = (uint32_t)handler;
+	if (vector < IDT_ENTRIES)
+		idt[vector] = (struct idt_gate){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16) };
 }
 
 static void putc_raw(char c)
