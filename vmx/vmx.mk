@@ -18,3 +18,9 @@ UNIT_TESTS += build/host/test_vmx_loader
 build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Hosted unit test of the Linux bzImage loader (and of Debian's kernel when tools/fetch-linux.sh has run).
+UNIT_TESTS += build/host/test_linux_boot
+build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/vmx/linux_boot.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
