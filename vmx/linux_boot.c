@@ -291,6 +291,7 @@ int linux_boot_load(struct guest_memory *m, const struct linux_image *img, struc
 		.cr3 = LINUX_PML4_GPA,
 		.gdt = LINUX_GDT_GPA,
 		.gdt_limit = GDT_ENTRIES * 8 - 1,
+		.stack = LINUX_STACK_GPA,
 	};
 	if (lp)
 		*lp = l;

@@ -14,6 +14,7 @@
 #define LINUX_ZERO_PAGE_GPA 0x8000u
 #define LINUX_CMDLINE_GPA 0x9000u
 #define LINUX_CMDLINE_MAX 0x1000u /* bytes, with the terminating NUL */
+#define LINUX_STACK_GPA 0x80000u  /* top of a stack for the entry code, until the kernel sets its own */
 
 struct linux_image {
 	const uint8_t *kernel;

@@ -21,6 +21,7 @@ struct guest_boot {
 	uint32_t cr3;       /* Linux: the identity page tables Tally built */
 	uint32_t gdt;       /* Linux: a GDT with __BOOT_CS and __BOOT_DS */
 	uint16_t gdt_limit;
+	uint32_t stack;     /* Linux: RSP, in free low RAM (the protocol names none; the kernel sets its own) */
 };
 
 /* Loads image [img, img+len) into m, builds the multiboot information (memory sizes, memory map,

@@ -142,6 +142,7 @@ static void setup_linux64_state(struct vcpu *v, const struct guest_boot *boot)
 	vmcs_set_guest_cr4(v, CR4_PAE);
 	vmcs_write(VMCS_GUEST_CR3, boot->cr3);
 	vmcs_set_guest_cr0(v, CR0_PE | CR0_ET | CR0_PG); /* with EFER.LME: LMA and the IA-32e entry control */
+	vmcs_write(VMCS_GUEST_RSP, boot->stack);
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.gpr[GPR_RSI] = boot->info_gpa;
 }

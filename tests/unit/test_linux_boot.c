@@ -138,6 +138,8 @@ static void check_good(void)
 	CHECK(l.kernel_end == PREF + INIT_SIZE, "the kernel needs up to pref_address + init_size");
 	CHECK(!memcmp(g + PREF, image + PM_OFFSET, PAYLOAD), "protected-mode kernel copied from (setup_sects+1)*512");
 	CHECK(b.info_gpa == LINUX_ZERO_PAGE_GPA, "RSI will be the zero page");
+	CHECK(b.stack == LINUX_STACK_GPA && b.stack < 0x9fc00 && b.stack > LINUX_CMDLINE_GPA + LINUX_CMDLINE_MAX,
+	      "RSP in free low RAM, above the boot structures");
 	check_zero_page(g, &l);
 	CHECK(get64(g + b.gdt + 0x10) == 0x00af9b000000ffffull && get64(g + b.gdt + 0x18) == 0x00cf93000000ffffull &&
 		      b.gdt_limit >= 0x1f,
