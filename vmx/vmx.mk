@@ -25,3 +25,24 @@ UNIT_TESTS += build/host/test_linux_boot
 build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/vmx/linux_boot.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# make run-linux: Debian's cloud kernel and a busybox + cpuid initramfs (tools/fetch-linux.sh, into
+# build/linux/, never committed) as a VMX guest named "linux", beside Tally's shell. QEMU with KVM
+# when the host offers VT-x (nested VMX), else Bochs (emulated VT-x). The guest's command line is
+# the boot test's (tests/boot/linux_bochs.sh, LINUX_CMDLINE) plus tally_shell=1, which makes its
+# /init run the checker without ending the guest and then start a shell on the guest's console.
+LINUX_RUN_CMDLINE = $(shell sed -n 's/^LINUX_CMDLINE="\(.*\)"$$/\1/p' tests/boot/linux_bochs.sh) tally_shell=1
+LINUX_RUN_MEM ?= 256M
+.PHONY: run-linux
+run-linux: deps
+	@$(MAKE) --no-print-directory all
+	@tools/fetch-linux.sh
+	@tools/mkiso.sh -o $(BUILD)/linux/run.iso -k $(KERNEL_ELF) -c "$(CMDLINE)" \
+		-m $(BUILD)/linux/vmlinuz "linux name=linux mem=$(LINUX_RUN_MEM) -- $(LINUX_RUN_CMDLINE)" \
+		-m $(BUILD)/linux/initrd.img "initrd name=linux"
+	@if grep -qw vmx /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		tools/run-qemu.sh -m 1024 $(BUILD)/linux/run.iso; \
+	else \
+		echo "run-linux: no VT-x for QEMU here: Bochs (emulated VT-x); slow, Ctrl-C ends it"; \
+		tools/run-bochs.sh -i $(BUILD)/linux/run.iso -m 768; \
+	fi
