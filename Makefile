@@ -164,10 +164,11 @@ help:
 	@echo "make            build build/tally.elf and build/tally.iso"
 	@echo "make run        boot in QEMU (KVM with nested VT-x if available, else TCG)"
 	@echo "make run-bochs  boot under Bochs (emulated VT-x), serial on this terminal"
+	@echo "make run-linux  Debian's cloud kernel as a VMX guest (fetched into build/linux/)"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"
 	@echo "make disk       recreate build/disk.img, the 64 MiB FAT32 snapshot disk"
 	@echo "make test       hosted unit tests, then boot tests under QEMU TCG and Bochs"
 	@echo "make bench-*    benchmarks: $(BENCHES)"
 	@echo "CMDLINE='k=v'   kernel command line for the ISO"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

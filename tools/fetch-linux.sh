@@ -9,9 +9,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/build/linux}
 debs=$out/debs
-tree=$out/tree
-stage=$out/initramfs
 mkdir -p "$debs"
+# Unpacked packages and the initramfs tree live outside build/: the Makefile reads every *.d there.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tree=$work/tree
+stage=$work/initramfs
 
 for tool in apt-get apt-cache dpkg-deb cpio gzip gcc; do
 	command -v "$tool" >/dev/null || { echo "fetch-linux: '$tool' is missing (tools/deps.sh installs cpio)" >&2; exit 1; }
@@ -30,7 +33,6 @@ for p in linux-image-*-cloud-amd64 busybox-static cpuid libc6; do
 	ls "$debs"/${p}_*.deb >/dev/null 2>&1 || { echo "fetch-linux: $p was not downloaded" >&2; exit 1; }
 done
 
-rm -rf "$tree" "$stage"
 mkdir -p "$tree"
 for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$tree"; done
 cp "$(ls "$tree"/boot/vmlinuz-* | head -n1)" "$out/vmlinuz"
