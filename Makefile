@@ -169,6 +169,7 @@ help:
 	@echo "make            build build/tally.elf and build/tally.iso"
 	@echo "make run        boot in QEMU (KVM with nested VT-x if available, else TCG)"
 	@echo "make run-bochs  boot under Bochs (emulated VT-x), serial on this terminal"
+	@echo "make run-linux  Debian's cloud kernel as a VMX guest (fetched into build/linux/)"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"
 	@echo "make disk       recreate build/disk.img, the 64 MiB FAT32 snapshot disk"
 	@echo "make run-pair   two Tallys in two QEMUs on one link (migrate between them)"
@@ -182,4 +183,4 @@ help:
 	@echo "LWIP_DIR=DIR    build lwIP from DIR instead of Debian's source package"
 	@echo "TEST_JOBS=N     tests run N at a time (default: the number of CPUs)"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

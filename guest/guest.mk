@@ -49,3 +49,10 @@ guests: $(GUEST_ELFS)
 BOOT_TEST_DEPS += $(GUEST_ELFS)
 # The Makefile hands ISO_MODULES to mkiso.sh word for word, so the entry carries its own -m.
 ISO_MODULES += -m $(GUEST_BUILD)/testguest.elf "guest name=testguest mem=16M"
+
+# A bzImage-shaped 64-bit test kernel for the Linux loader's boot tests (tests/boot/linux_load_bochs.sh).
+$(GUEST_BUILD)/tinybz.bin: guest/linux/tinybz.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f bin -o $@ $<
+BOOT_TEST_DEPS += $(GUEST_BUILD)/tinybz.bin

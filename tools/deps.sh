@@ -14,6 +14,7 @@ PACKAGES=(
 	xz-utils dpkg-dev                                # lwIP source from Debian (tools/fetch-lwip.sh)
 	spim binutils-mipsel-linux-gnu                   # MIPS oracle and encoding checks
 	clang libclang-rt-14-dev                         # libFuzzer targets of mips/
+	cpio libc6-dev                                   # Linux guest initramfs, static checker (tools/fetch-linux.sh)
 )
 
 missing=()

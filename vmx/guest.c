@@ -11,6 +11,7 @@
 #include "vmx/cpuid_leaves.h"
 #include "vmx/ept.h"
 #include "vmx/exit.h"
+#include "vmx/linux_guest.h"
 #include "vmx/loader.h"
 #include "vmx/platform.h"
 #include "vmx/run.h"
@@ -58,6 +59,12 @@ static int parse_module_options(struct vcpu *v, size_t index, const char *words,
 	if (kv_find(words, "timeout", buf, sizeof(buf)))
 		v->timeout_ms = us / 1000;
 	return 0;
+}
+
+/* A module that becomes a vCPU: a multiboot kernel ("guest") or a Linux bzImage ("linux"). */
+static bool is_vcpu_module(const char *cmdline)
+{
+	return linux_module_is_kernel(cmdline) || kv_has_word(cmdline, "guest");
 }
 
 static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem, struct guest_boot *boot)
@@ -152,7 +159,9 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	const struct boot_module *m = &boot_info.modules[index];
 	struct vcpu *v = kzalloc(sizeof(*v));
 	uint64_t mem;
-	struct guest_boot boot;
+	struct guest_boot boot = { 0 };
+	char words[LINUX_OPTIONS_MAX];
+	bool is_linux = linux_module_is_kernel(m->cmdline);
 	if (!v) {
 		kprintf("guest module %zu: not started: out of memory\n", index);
 		return NULL;
@@ -167,7 +176,9 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 		kfree(v);
 		return NULL;
 	}
-	if (parse_module_options(v, index, m->cmdline, &mem) == 0 && load_guest(v, m, mem, &boot) == 0 &&
+	const char *opts = is_linux ? linux_module_options(m->cmdline, words, sizeof(words)) : m->cmdline;
+	if (parse_module_options(v, index, opts, &mem) == 0 &&
+	    (is_linux ? linux_guest_load(v, index, mem, &boot) : load_guest(v, m, mem, &boot)) == 0 &&
 	    vmcs_setup(v, &boot, quantum_us) == 0) {
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
 			(unsigned long long)(v->mem.size >> 10));
@@ -217,7 +228,7 @@ size_t vmx_start_guests(void)
 	static struct vmx_controls ctl;
 	size_t guests = 0;
 	for (size_t i = 0; i < boot_info.module_count; i++)
-		guests += kv_has_word(boot_info.modules[i].cmdline, "guest");
+		guests += is_vcpu_module(boot_info.modules[i].cmdline);
 	if (!guests)
 		return 0;
 	const char *why_not = vmx_prepare(&ctl);
@@ -229,12 +240,13 @@ size_t vmx_start_guests(void)
 	platform_read_host_clock();
 	read_quantum();
 	for (size_t i = 0; i < boot_info.module_count && nvcpus < VCPUS_MAX; i++) {
-		if (!kv_has_word(boot_info.modules[i].cmdline, "guest"))
+		if (!is_vcpu_module(boot_info.modules[i].cmdline))
 			continue;
 		struct vcpu *v = make_vcpu(i, &ctl);
 		if (v)
 			vcpus[nvcpus++] = v;
 	}
+	linux_report_orphan_initrds();
 	if (nvcpus == VCPUS_MAX && guests > VCPUS_MAX)
 		kprintf("VMX: %zu guest module(s) beyond the first %d not started\n", guests - VCPUS_MAX, VCPUS_MAX);
 	ept_flush_all(ctl.ept_vpid_cap); /* EPT frames and VPIDs may have served earlier guests */

@@ -192,6 +192,7 @@ int loader_load_multiboot(struct guest_memory *m, const uint8_t *img, size_t len
 	if (!eh || load_segments(m, img, len, eh, &b->entry, err, errsz) < 0)
 		return -1;
 	build_info(m, cmdline);
+	b->kind = GUEST_ENTRY_MULTIBOOT;
 	b->info_gpa = INFO_GPA;
 	return 0;
 }

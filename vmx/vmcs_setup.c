@@ -14,9 +14,11 @@
 /* SDM Vol. 3C, 25.4.1: segment access rights (type, S, DPL, P, D/B, G; bit 16 = unusable). */
 #define AR_CODE32 0xc09bu  /* execute/read, accessed, present, 32-bit, 4 KiB granularity */
 #define AR_DATA32 0xc093u  /* read/write, accessed */
-#define AR_TSS32_BUSY 0x008bu
+#define AR_CODE64 0xa09bu  /* execute/read, accessed, present, L (64-bit), 4 KiB granularity */
+#define AR_TSS32_BUSY 0x008bu /* type 11: also the busy 64-bit TSS IA-32e mode entry needs (26.3.1.2) */
 #define AR_UNUSABLE 0x10000u
-/* Selectors a multiboot kernel starts with (GRUB's flat segments; the spec leaves them open). */
+/* Selectors a multiboot kernel starts with (GRUB's flat segments; the spec leaves them open); a
+ * Linux kernel's __BOOT_CS and __BOOT_DS have the same numbers (boot.rst, 64-bit boot protocol). */
 #define GUEST_CS 0x10
 #define GUEST_DS 0x18
 #define DR7_INIT 0x400ull
@@ -129,6 +131,24 @@ static void setup_guest_state(struct vcpu *v, const struct guest_boot *boot)
 	v->regs.gpr[GPR_RBX] = boot->info_gpa;
 }
 
+/* Documentation/arch/x86/boot.rst, "64-bit Boot Protocol": long mode with paging (Tally's
+ * identity tables), CS = __BOOT_CS, DS/ES/SS = __BOOT_DS from the GDT Tally built, interrupts
+ * off, RSI = the zero page. Written over the multiboot state, which sets everything else. */
+static void setup_linux64_state(struct vcpu *v, const struct guest_boot *boot)
+{
+	for (enum vmcs_seg s = SEG_ES; s <= SEG_GS; s++)
+		setup_segment(s, s == SEG_CS ? GUEST_CS : GUEST_DS, 0xffffffff, s == SEG_CS ? AR_CODE64 : AR_DATA32);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, boot->gdt);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, boot->gdt_limit);
+	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME);
+	vmcs_set_guest_cr4(v, CR4_PAE);
+	vmcs_write(VMCS_GUEST_CR3, boot->cr3);
+	vmcs_set_guest_cr0(v, CR0_PE | CR0_ET | CR0_PG); /* with EFER.LME: LMA and the IA-32e entry control */
+	vmcs_write(VMCS_GUEST_RSP, boot->stack);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.gpr[GPR_RSI] = boot->info_gpa;
+}
+
 void vmcs_set_guest_cr0(struct vcpu *v, uint64_t view)
 {
 	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
@@ -179,6 +199,8 @@ int vmcs_setup(struct vcpu *v, const struct guest_boot *boot, uint64_t quantum_u
 	setup_host_stack(v);
 	setup_controls(v, quantum_us);
 	setup_guest_state(v, boot);
+	if (boot->kind == GUEST_ENTRY_LINUX64)
+		setup_linux64_state(v, boot);
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh
+BOOT_TESTS += tests/boot/linux_load_bochs.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
 BENCHES += bench-vmx
@@ -25,3 +26,30 @@ build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host
 		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Hosted unit test of the Linux bzImage loader (and of Debian's kernel when tools/fetch-linux.sh has run).
+UNIT_TESTS += build/host/test_linux_boot
+build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/vmx/linux_boot.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# make run-linux: Debian's cloud kernel and a busybox + cpuid initramfs (tools/fetch-linux.sh, into
+# build/linux/, never committed) as a VMX guest named "linux", beside Tally's shell. QEMU with KVM
+# when the host offers VT-x (nested VMX), else Bochs (emulated VT-x). The guest's command line is
+# the boot test's (tests/boot/linux_bochs.sh, LINUX_CMDLINE) plus tally_shell=1, which makes its
+# /init run the checker without ending the guest and then start a shell on the guest's console.
+LINUX_RUN_CMDLINE = $(shell sed -n 's/^LINUX_CMDLINE="\(.*\)"$$/\1/p' tests/boot/linux_bochs.sh) tally_shell=1
+LINUX_RUN_MEM ?= 256M
+.PHONY: run-linux
+run-linux: deps
+	@$(MAKE) --no-print-directory all
+	@tools/fetch-linux.sh
+	@tools/mkiso.sh -o $(BUILD)/linux/run.iso -k $(KERNEL_ELF) -c "$(CMDLINE)" \
+		-m $(BUILD)/linux/vmlinuz "linux name=linux mem=$(LINUX_RUN_MEM) -- $(LINUX_RUN_CMDLINE)" \
+		-m $(BUILD)/linux/initrd.img "initrd name=linux"
+	@if grep -qw vmx /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		tools/run-qemu.sh -m 1024 $(BUILD)/linux/run.iso; \
+	else \
+		echo "run-linux: no VT-x for QEMU here: Bochs (emulated VT-x); slow, Ctrl-C ends it"; \
+		tools/run-bochs.sh -i $(BUILD)/linux/run.iso -m 768; \
+	fi
