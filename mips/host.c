@@ -468,6 +468,7 @@ void mips_host_kill(struct mips_host *h, const char *name)
 	}
 	mips_host_mig_cancel(h, vm);
 	rec_of(h, vm)->killed = true;
+	mips_vm_release(vm);	/* its pages and text go back now, not when the record is reused */
 	mips_host_msg(h, "kill: '%s' stopped after %llu instructions", name, (unsigned long long)mips_vm_icount(vm));
 }
 

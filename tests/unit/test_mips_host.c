@@ -40,14 +40,20 @@ struct end {
 
 static struct plat *plats[2];	/* "A" and "B" */
 
+static long long live_bytes;	/* what the hosts hold through their ports, for the kill test */
+
 static void *p_alloc(void *ud, void *p, size_t o, size_t n)
 {
-	(void)ud, (void)o;
+	(void)ud;
 	if (!n) {
+		live_bytes -= p ? (long long)o : 0;
 		free(p);
 		return NULL;
 	}
-	return realloc(p, n);
+	void *q = realloc(p, n);
+	if (q)
+		live_bytes += (long long)n - (p ? (long long)o : 0);
+	return q;
 }
 
 static void p_write(void *ud, struct mips_vm *vm, enum mips_stream s, const char *b, size_t n)
@@ -301,8 +307,38 @@ static void test_migration_to_a_full_host(void)
 	plat_free(plats[1]);
 }
 
+/* Two VMs touch 64 MiB each; kill gives every page back at once (issue 20, point 4). */
+static void test_kill_frees(void)
+{
+	static const char *toucher = "main:\tli $a0, 67100000\n\tli $v0, 9\n\tsyscall\n\tmove $t0, $v0\n"
+				     "\taddu $t1, $t0, $a0\nloop:\tsw $zero, 0($t0)\n\taddiu $t0, $t0, 4096\n"
+				     "\tbltu $t0, $t1, loop\nspin:\tb spin\n";
+	struct plat *p = plat_new(MIPS_HOST_BRACKETS);
+	long long base = live_bytes;
+	struct mips_vm *a = start(p, "big1", toucher), *b = start(p, "big2", toucher);
+
+	for (int i = 0; i < 200; i++)
+		mips_host_round(p->h);
+	long long held = live_bytes - base;
+	CHECK(a && b && mips_vm_page_count(a) > 16000 && mips_vm_page_count(b) > 16000 && held > (120ll << 20),
+	      "two VMs touched 64 MiB each: %lld MiB held", held >> 20);
+	mips_host_kill(p->h, "big1");
+	mips_host_kill(p->h, "big2");
+	held = live_bytes - base;
+	CHECK(held < (1 << 20) && mips_vm_page_count(a) == 0,
+	      "after kill their memory is back: %lld KiB still held (records and names only)", held >> 10);
+	p->nout = 0;
+	mips_host_list(p->h);
+	CHECK(strstr(p->out, "big1             killed") && strstr(p->out, " 0 pages"), "vms shows them killed, 0 pages: %s",
+	      p->out);
+	mips_host_dump(p->h, "big1");
+	CHECK(strstr(p->out, "big1") != NULL, "a killed VM's registers can still be dumped");
+	plat_free(p);
+}
+
 int main(void)
 {
+	test_kill_frees();
 	test_growth_and_names();
 	test_lines();
 	test_migration_to_a_full_host();
