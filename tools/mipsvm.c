@@ -21,6 +21,8 @@ struct options {
 	int nspecs;
 	uint64_t slice;
 	uint32_t mem_limit;
+	uint64_t listen_mem;	/* --listen-mem: all received VMs and incoming transfers together */
+	uint64_t listen_max;	/* --listen-max: incoming transfers at once */
 	uint64_t snapshot_at;
 	const char *snapshot_at_file;
 	const char *emit_text;
@@ -54,6 +56,10 @@ static void usage(FILE *f)
 		"  --listen [ADDR:]PORT  receive VMs live-migrated to ADDR:PORT (ADDR default 0.0.0.0; port 0\n"
 		"                   picks a free one) and run them; \"mipsvm: listening on ADDR:PORT\" goes to stderr.\n"
 		"                   Without -v/-s mipsvm only serves; without --once it serves forever\n"
+		"  --listen-mem MIB the most memory all received VMs and incoming transfers may hold together,\n"
+		"                   each counted at its limit (default 256, or --mem if larger); a VM that does not fit is refused\n"
+		"  --listen-max N   incoming transfers at once (default 8); at the bound a sender not yet\n"
+		"                   authenticated is evicted, else the new one is answered \"busy\"\n"
 		"  --once           with --listen: stop listening once a VM was received; exit when all VMs end\n"
 		"  --migrate-key KEY     HMAC-SHA256 key both ends of a migration share (Tally's migrate_key=);\n"
 		"                   without one, neither end may have one\n"
@@ -186,7 +192,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
 			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text") || !strcmp(a, "--listen") ||
 			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file") ||
-			      !strcmp(a, "--snapshot-dir");
+			      !strcmp(a, "--snapshot-dir") || !strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max");
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return -1;
@@ -233,6 +239,16 @@ static int parse_args(struct options *o, int argc, char **argv)
 			o->stats = true;
 		} else if (!strcmp(a, "--listen")) {
 			o->listen = argv[++i];
+		} else if (!strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max")) {
+			if (!parse_u64(argv[i + 1], &v) || v == 0 || v > 1000000) {
+				fprintf(stderr, "mipsvm: %s: bad number '%s'\n", a, argv[i + 1]);
+				return EXIT_BAD_INPUT;
+			}
+			if (!strcmp(a, "--listen-mem"))
+				o->listen_mem = v << 20;
+			else
+				o->listen_max = v;
+			i++;
 		} else if (!strcmp(a, "--snapshot-dir")) {
 			o->snapshot_dir = argv[++i];
 		} else if (!strcmp(a, "--once")) {
@@ -438,6 +454,8 @@ static int run(const struct options *o)
 		.recv_budget = 256u << 10,	/* like the sender's bound: the VMs here get their turns */
 		.accept_every_ns = 1000000,
 		.mig = { .key = o->keylen ? o->key : NULL, .keylen = o->keylen, .mem_limit = o->mem_limit },
+		.in_max = o->listen_max,
+		.in_mem_total = o->listen_mem ? o->listen_mem : o->mem_limit > (256u << 20) ? o->mem_limit : 256ull << 20,
 	};
 	int rc = 0;
 
