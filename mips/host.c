@@ -109,7 +109,10 @@ void mips_host_msg(struct mips_host *h, const char *fmt, ...)
 static void *port_alloc(void *ud, void *p, size_t o, size_t n)
 {
 	struct mips_host *h = ud;
-	return h->base.alloc(h->base.ud, p, o, n);
+	void *q = h->base.alloc(h->base.ud, p, o, n);
+
+	h->alloc_failed |= n && !q;
+	return q;
 }
 
 static long port_input(void *ud, struct mips_vm *vm, char *buf, size_t cap)
@@ -366,6 +369,15 @@ void mips_host_adopt(struct mips_host *h, struct host_vm *rec, struct mips_vm *v
 			      from, mips_vm_pc(vm), (unsigned long long)mips_vm_icount(vm));
 }
 
+uint64_t mips_host_received_mem(const struct mips_host *h)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < h->nvms; i++)
+		if (h->vms[i]->in_limit && (rec_live(h->vms[i]) || mips_vm_page_count(h->vms[i]->vm)))
+			n += h->vms[i]->in_limit;
+	return n;
+}
+
 size_t mips_host_count(const struct mips_host *h) { return h->nvms; }
 struct mips_vm *mips_host_vm(const struct mips_host *h, size_t i) { return i < h->nvms ? h->vms[i]->vm : NULL; }
 
@@ -468,6 +480,7 @@ void mips_host_kill(struct mips_host *h, const char *name)
 	}
 	mips_host_mig_cancel(h, vm);
 	rec_of(h, vm)->killed = true;
+	mips_vm_release(vm);	/* its pages and text go back now, not when the record is reused */
 	mips_host_msg(h, "kill: '%s' stopped after %llu instructions", name, (unsigned long long)mips_vm_icount(vm));
 }
 

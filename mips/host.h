@@ -49,6 +49,16 @@ struct mips_host_config {
 	uint64_t accept_every_ns;	/* while VMs run, look for connections this often (0: every poll) */
 	uint64_t drain_ns;		/* after a refusal, read and drop this long (0: 2 s) so the NAK is not reset away */
 	struct mips_mig_config mig;	/* key, memory limit and timeout of every transfer (the one watchdog) */
+	/* Incoming transfers at once (0: 8), refused streams draining not counted (as many again may
+	 * drain; past that a refused stream is closed at once). At the bound a new connection evicts
+	 * the oldest sender not yet authenticated, else it is answered with a NAK "busy". */
+	size_t in_max;
+	uint64_t header_ns;		/* a sender must be authenticated (header checked, first round begun) within this (0: 5 s) */
+	uint64_t total_ns;		/* an incoming transfer must end within this (0: 10 min) */
+	/* Most memory the received VMs still live and the incoming transfers may hold together, each
+	 * counted at its memory limit (0: no cap). A transfer gets min(mig.mem_limit, what is left) as
+	 * its limit, so a VM that does not fit is refused by its header, before it takes memory. */
+	uint64_t in_mem_total;
 	void (*begin_line)(void *ud);	/* before each whole line the host prints (NULL: none) */
 };
 

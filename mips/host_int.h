@@ -17,6 +17,7 @@ struct host_vm {
 	bool mid_line;			/* NAME_COLON: the prefix of the current line is out */
 	char line[HOST_LINE_MAX];	/* BRACKETS: output not yet ended by a newline */
 	size_t line_len;
+	uint32_t in_limit;		/* received over the network: its memory limit, counted in cfg.in_mem_total */
 };
 
 struct host_transfer;
@@ -33,6 +34,7 @@ struct mips_host {
 	struct host_transfer **xfers;
 	size_t nxfers, xcap;
 	uint64_t next_accept_ns;
+	bool alloc_failed;		/* the platform's allocator refused since the flag was cleared */
 };
 
 uint64_t mips_host_now(const struct mips_host *h);
@@ -46,5 +48,7 @@ void mips_host_adopt(struct mips_host *h, struct host_vm *rec, struct mips_vm *v
 /* Grows a pointer table by doubling; false if out of memory. */
 bool mips_host_grow(const struct mips_host *h, void ***tab, size_t *cap, size_t need);
 void mips_host_mig_free_all(struct mips_host *h);
+/* Memory the received VMs hold, each at its limit while it is live or has pages (cfg.in_mem_total). */
+uint64_t mips_host_received_mem(const struct mips_host *h);
 
 #endif

@@ -2,8 +2,12 @@
  * one of the platform's non-blocking streams, pumped from the host's loop, with the outcome lines,
  * the drain after a refusal, and the adoption of what arrived. */
 #include "host_int.h"
+#include "mig_int.h"	/* the greeting and NAK record a busy receiver answers with */
 
-#define DEFAULT_DRAIN_NS 2000000000ull
+#define DEFAULT_DRAIN_NS	2000000000ull
+#define DEFAULT_IN_MAX		8
+#define DEFAULT_HEADER_NS	5000000000ull
+#define DEFAULT_TOTAL_NS	600000000000ull
 
 struct host_transfer {
 	struct mips_host *h;
@@ -16,6 +20,9 @@ struct host_transfer {
 	bool moved;			/* bytes went either way in this pump */
 	size_t recv_left;		/* of cfg.recv_budget in this pump */
 	struct host_vm *promised;	/* the record admitted before the ACK */
+	uint64_t start_ns;		/* accepted */
+	uint64_t sent;			/* bytes sent: the greeting has gone once GREET_SIZE have */
+	uint32_t mem;			/* incoming: its VM's memory limit, counted in cfg.in_mem_total */
 };
 
 /* The engine's transport: the platform's stream, counting what moves. */
@@ -25,6 +32,7 @@ static long io_send(void *ctx, const void *buf, size_t len)
 	long n = t->h->net.send(t->s, buf, len);
 
 	t->moved |= n > 0;
+	t->sent += n > 0 ? (uint64_t)n : 0;
 	return n;
 }
 
@@ -66,6 +74,7 @@ static struct host_transfer *new_transfer(struct mips_host *h, void *s)
 	t->h = h;
 	t->s = s;
 	t->io = (struct mips_mig_io){ t, io_send, io_recv, io_error, io_pending };
+	t->start_ns = mips_host_now(h);
 	h->xfers[h->nxfers++] = t;
 	return t;
 }
@@ -139,17 +148,172 @@ static bool admit(void *ctx, struct mips_vm *vm, char *why, size_t cap)
 	return t->promised != NULL;
 }
 
+static size_t in_max(const struct mips_host *h) { return h->cfg.in_max ? h->cfg.in_max : DEFAULT_IN_MAX; }
+
+/* Incoming transfers receiving (draining false) or refused and draining (true). */
+static size_t count_in(const struct mips_host *h, bool draining)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->nxfers; i++)
+		n += draining ? h->xfers[i]->drain_until != 0 : h->xfers[i]->in != NULL;
+	return n;
+}
+
+/* Memory left under cfg.in_mem_total for one more incoming VM (UINT64_MAX without a cap). */
+static uint64_t in_mem_left(const struct mips_host *h)
+{
+	uint64_t used = mips_host_received_mem(h);
+
+	if (!h->cfg.in_mem_total)
+		return UINT64_MAX;
+	for (size_t i = 0; i < h->nxfers; i++)
+		used += h->xfers[i]->in ? h->xfers[i]->mem : 0;
+	return used < h->cfg.in_mem_total ? h->cfg.in_mem_total - used : 0;
+}
+
+/* The header checked (with the key when one is set) and the first round begun. */
+static bool authenticated(const struct host_transfer *t)
+{
+	struct mips_mig_stats st;
+
+	mips_mig_in_stats(t->in, &st);
+	return st.rounds > 0;
+}
+
+/* A refused stream is read and dropped for a while so its NAK is not reset away; past in_max
+ * such streams it is closed at once. True if t ended. */
+static bool start_drain(struct host_transfer *t)
+{
+	struct mips_host *h = t->h;
+
+	if (count_in(h, true) >= in_max(h)) {
+		end_transfer(t, true);
+		return true;
+	}
+	if (h->net.shutdown)
+		h->net.shutdown(t->s);
+	t->drain_until = mips_host_now(h) + (h->cfg.drain_ns ? h->cfg.drain_ns : DEFAULT_DRAIN_NS);
+	return false;
+}
+
+/* Best effort, as the engine's own: "NAK " with why, once the greeting has gone. */
+static void send_nak(struct host_transfer *t, const char *why)
+{
+	uint8_t rec[MIPS_WIRE_MIN + NAK_MAX];
+	size_t n = strlen(why);
+
+	if (t->sent < GREET_SIZE)
+		return;
+	n = mips_wire_record(rec, TAG_NAK, why, n < NAK_MAX ? n : NAK_MAX, NULL, 0);
+	long r = t->h->net.send(t->s, rec, n);
+	(void)r;
+}
+
+/* Ends t's receiving for a reason of the host's (both ends are told "refused: why"); true if t ended. */
+static bool refuse(struct host_transfer *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool refuse(struct host_transfer *t, const char *fmt, ...)
+{
+	struct mips_host *h = t->h;
+	char why[NAK_MAX];
+	struct mips_strbuf sb = { why, sizeof why, 0 };
+	va_list ap;
+
+	mips_sb_printf(&sb, "refused: ");
+	va_start(ap, fmt);
+	mips_sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	mips_host_msg(h, "migrate: from %s: %s; what arrived is discarded", t->peer, why);
+	send_nak(t, why);
+	mips_mig_in_free(t->in);
+	t->in = NULL;
+	mips_host_unadmit(h, t->promised);
+	t->promised = NULL;
+	return start_drain(t);
+}
+
+/* Makes room by refusing the oldest incoming stream not yet authenticated; false if none. */
+static bool evict(struct mips_host *h)
+{
+	struct host_transfer *old = NULL;
+
+	for (size_t i = 0; i < h->nxfers; i++) {
+		struct host_transfer *t = h->xfers[i];
+		if (t->in && !authenticated(t) && (!old || t->start_ns < old->start_ns))
+			old = t;
+	}
+	if (old)
+		refuse(old, "evicted for a newer sender: not authenticated after %llu ms while every slot is taken",
+		       (unsigned long long)((mips_host_now(h) - old->start_ns) / 1000000));
+	return old != NULL;
+}
+
+/* The receiver is full: a greeting (so the sender reads on) and a NAK saying so, then the drain. */
+static void busy(struct mips_host *h, void *s, const char *peer, const char *why)
+{
+	struct host_transfer *t = new_transfer(h, s);
+	uint8_t g[GREET_SIZE] = { 0 };
+
+	mips_host_msg(h, "migrate: from %s: refused: %s", peer, why);
+	if (!t) {
+		h->net.abort(s);
+		return;
+	}
+	mips_snprintf(t->peer, sizeof t->peer, "%s", peer);
+	memcpy(g, MIG_MAGIC, 8);
+	mips_put32(g + 8, MIG_VERSION);
+	mips_put32(g + 12, h->cfg.mig.keylen ? MIG_F_KEYED : 0);
+	mips_put32(g + 16, h->cfg.mig.mem_limit ? h->cfg.mig.mem_limit : MIPS_DEFAULT_MEM_LIMIT);	/* the sender reads on to the NAK */
+	mips_put32(g + GREET_SIZE - 4, mips_crc32(0, g, GREET_SIZE - 4));
+	if (io_send(t, g, sizeof g) == (long)sizeof g) {
+		char nak[NAK_MAX];
+		mips_snprintf(nak, sizeof nak, "refused: %s", why);
+		send_nak(t, nak);
+	}
+	start_drain(t);
+}
+
+/* Room for one more incoming transfer: a slot and memory, evicting unauthenticated streams first.
+ * Returns its memory limit, or 0 with why. */
+static uint32_t admit_stream(struct mips_host *h, char *why, size_t cap)
+{
+	uint64_t limit = h->cfg.mig.mem_limit ? h->cfg.mig.mem_limit : MIPS_DEFAULT_MEM_LIMIT;
+
+	while ((count_in(h, false) >= in_max(h) || in_mem_left(h) < MIPS_PAGE_SIZE) && evict(h))
+		;
+	if (count_in(h, false) >= in_max(h)) {
+		mips_snprintf(why, cap, "busy: %zu transfers in progress, the most at once here; try again later",
+			      in_max(h));
+		return 0;
+	}
+	uint64_t left = in_mem_left(h);
+	if (left < MIPS_PAGE_SIZE) {
+		mips_snprintf(why, cap, "busy: the VMs received here hold all %llu KiB allowed to them; try again later",
+			      (unsigned long long)(h->cfg.in_mem_total >> 10));
+		return 0;
+	}
+	return (uint32_t)(left < limit ? left & ~(uint64_t)(MIPS_PAGE_SIZE - 1) : limit);
+}
+
 static void accept_incoming(struct mips_host *h)
 {
 	char peer[HOST_PEER_MAX], nonce_why[96];
 	void *s;
 
 	while ((s = h->net.accept(h->base.ud, peer, sizeof peer))) {
+		char busy_why[160];
+		uint32_t mem = admit_stream(h, busy_why, sizeof busy_why);
+		if (!mem) {
+			busy(h, s, peer, busy_why);
+			continue;
+		}
 		struct host_transfer *t = new_transfer(h, s);
 		struct mips_mig_config c = h->cfg.mig;
 		const char *why = t ? NULL : "out of memory";
 		c.admit = admit;
 		c.admit_ctx = t;
+		c.mem_limit = mem;
+		if (t)
+			t->mem = mem;
 		if (t && h->net.nonce && !h->net.nonce(h->base.ud, c.nonce, nonce_why, sizeof nonce_why))
 			why = nonce_why;
 		if (t && !why && !(t->in = mips_mig_in_start(&h->port, &c, &t->io)))
@@ -199,6 +363,21 @@ static bool drain(struct host_transfer *t)
 	return true;
 }
 
+/* The bounds of an incoming transfer still active after its pump (what has arrived counts). */
+static bool over_time(struct host_transfer *t)
+{
+	struct mips_host *h = t->h;
+	uint64_t age = mips_host_now(h) - t->start_ns;
+	uint64_t header_ns = h->cfg.header_ns ? h->cfg.header_ns : DEFAULT_HEADER_NS;
+	uint64_t total_ns = h->cfg.total_ns ? h->cfg.total_ns : DEFAULT_TOTAL_NS;
+
+	if (age > header_ns && !authenticated(t))
+		return refuse(t, "not authenticated within %llu ms", (unsigned long long)(header_ns / 1000000));
+	if (age > total_ns)
+		return refuse(t, "the transfer took longer than %llu ms", (unsigned long long)(total_ns / 1000000));
+	return false;
+}
+
 static bool pump_in(struct host_transfer *t)
 {
 	struct mips_host *h = t->h;
@@ -206,26 +385,29 @@ static bool pump_in(struct host_transfer *t)
 
 	if (t->drain_until)
 		return drain(t);
+	h->alloc_failed = false;
 	enum mips_mig_status st = mips_mig_in_pump(t->in);
 	if (st == MIPS_MIG_ACTIVE)
-		return false;
+		return over_time(t);
 	mips_mig_in_outcome(t->in, t->peer, line, sizeof line);
 	mips_host_msg(h, "migrate: %s", line);
 	if (st == MIPS_MIG_FAILED) {
+		if (h->alloc_failed)	/* the engine's words blame the VM's limit: say which one ran out */
+			mips_host_msg(h, "migrate: from %s: it was this host's own memory that ran out, not the VM's limit of %u KiB",
+				      t->peer, t->mem >> 10);
 		mips_mig_in_free(t->in);
 		t->in = NULL;
 		mips_host_unadmit(h, t->promised);
 		t->promised = NULL;
-		if (h->net.shutdown)
-			h->net.shutdown(t->s);
-		t->drain_until = mips_host_now(h) + (h->cfg.drain_ns ? h->cfg.drain_ns : DEFAULT_DRAIN_NS);
-		return false;
+		return start_drain(t);
 	}
 	struct mips_vm *vm = mips_mig_in_take(t->in);
 	struct host_vm *rec = t->promised ? t->promised : mips_host_admit(h);
 	t->promised = NULL;
-	if (rec)
+	if (rec) {
 		mips_host_adopt(h, rec, vm, t->peer);
+		rec->in_limit = t->mem;
+	}
 	else	/* only without the engine's admit hook: it is always set here */
 		mips_vm_free(vm);
 	end_transfer(t, true);

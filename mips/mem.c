@@ -48,11 +48,15 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 			       write ? "store" : "load", addr);
 		return NULL;
 	}
+	size_t before = vm->npages;
 	uint8_t *page = page_get(vm, addr, &l2, &idx);
 	if (!page) {
-		if (user)
+		if (user && (before + 1) * (size_t)MIPS_PAGE_SIZE > vm->mem_limit)
 			mips_vm_faultf(vm, vm->pc, "memory limit of %u KiB reached touching 0x%08x",
 				       vm->mem_limit >> 10, addr);
+		else if (user)	/* the host's allocator, not the VM's limit */
+			mips_vm_faultf(vm, vm->pc, "host out of memory touching 0x%08x (the VM has %zu KiB of its %u KiB limit)",
+				       addr, before * (MIPS_PAGE_SIZE >> 10), vm->mem_limit >> 10);
 		return NULL;
 	}
 	uint32_t vpn = addr >> MIPS_PAGE_SHIFT;

@@ -73,6 +73,9 @@ bool mips_vm_name_ok(const char *name, size_t len);
 /* name is the host's (it is not checked here; "" takes the name a snapshot carries). */
 struct mips_vm *mips_vm_new(const struct mips_port *port, const char *name, uint32_t mem_limit);
 void mips_vm_free(struct mips_vm *vm);
+/* Returns an ended VM's memory (pages and decoded text) to the port; its registers, counts and
+ * state stay for listing and DUMP_PROCESSOR_STATE. It must not run again. */
+void mips_vm_release(struct mips_vm *vm);
 /* Loads an assembled program into a fresh VM; false (with a message) if memory runs out. */
 bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog);
 /* Runs at most budget instructions; returns how many ran. Stops early on exit, fault, block. */

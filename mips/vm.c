@@ -38,9 +38,16 @@ void mips_vm_free(struct mips_vm *vm)
 {
 	if (!vm)
 		return;
+	mips_vm_release(vm);
+	mips_free(vm->port, vm, sizeof *vm);
+}
+
+void mips_vm_release(struct mips_vm *vm)
+{
 	mips_mem_free_all(vm);
 	mips_free(vm->port, vm->ops, vm->nops * sizeof *vm->ops);
-	mips_free(vm->port, vm, sizeof *vm);
+	vm->ops = NULL;
+	vm->nops = 0;
 }
 
 /* Decodes every text word into vm->ops; text_end is the first byte after the exit stub. */

@@ -1,8 +1,10 @@
 /* mipsvm.c: the Linux command that assembles and runs MIPS VMs with the same mips/ engine as Tally. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tools/mipsvm.h"
 
@@ -19,11 +21,14 @@ struct options {
 	int nspecs;
 	uint64_t slice;
 	uint32_t mem_limit;
+	uint64_t listen_mem;	/* --listen-mem: all received VMs and incoming transfers together */
+	uint64_t listen_max;	/* --listen-max: incoming transfers at once */
 	uint64_t snapshot_at;
 	const char *snapshot_at_file;
 	const char *emit_text;
 	bool stats;
 	const char *listen;	/* --listen [ADDR:]PORT, or NULL */
+	const char *snapshot_dir;	/* where SNAPSHOT names resolve (default ".") */
 	bool once;
 	char key[MIPS_MIG_KEY_MAX + 1];
 	size_t keylen;
@@ -45,10 +50,16 @@ static void usage(FILE *f)
 		"  --mem MIB        memory limit per VM in MiB (default 64)\n"
 		"  --snapshot-at N FILE  run one VM for N instructions, save its snapshot to FILE and stop\n"
 		"  --emit-text FILE assemble one program and write its text words (little-endian) to FILE\n"
+		"  --snapshot-dir DIR  SNAPSHOT names (from programs, also ones received over the network) are\n"
+		"                   files under DIR (default .); absolute paths, '..' and symbolic links are refused\n"
 		"  --stats          print instructions, seconds and million instructions/s per VM to stderr\n"
 		"  --listen [ADDR:]PORT  receive VMs live-migrated to ADDR:PORT (ADDR default 0.0.0.0; port 0\n"
 		"                   picks a free one) and run them; \"mipsvm: listening on ADDR:PORT\" goes to stderr.\n"
 		"                   Without -v/-s mipsvm only serves; without --once it serves forever\n"
+		"  --listen-mem MIB the most memory all received VMs and incoming transfers may hold together,\n"
+		"                   each counted at its limit (default 256, or --mem if larger); a VM that does not fit is refused\n"
+		"  --listen-max N   incoming transfers at once (default 8); at the bound a sender not yet\n"
+		"                   authenticated is evicted, else the new one is answered \"busy\"\n"
 		"  --once           with --listen: stop listening once a VM was received; exit when all VMs end\n"
 		"  --migrate-key KEY     HMAC-SHA256 key both ends of a migration share (Tally's migrate_key=);\n"
 		"                   without one, neither end may have one\n"
@@ -83,16 +94,26 @@ static bool add_spec(struct options *o, const char *source, const char *snapshot
 	return true;
 }
 
+static const char *read_error(int e, size_t max)
+{
+	static char text[64];
+
+	if (e != EFBIG)
+		return strerror(e);
+	snprintf(text, sizeof text, "longer than %zu bytes", max);
+	return text;
+}
+
 /* "key=value" lines; every bad line is reported with its number. */
 static bool read_config(struct options *o, const char *path)
 {
 	size_t len;
-	char *text = mipsvm_read_file(path, &len);
+	char *text = mipsvm_read_file(path, MIPSVM_SOURCE_MAX, &len);
 	bool ok = true;
 	int lineno = 0;
 
 	if (!text) {
-		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mipsvm: %s: %s\n", path, read_error(errno, MIPSVM_SOURCE_MAX));
 		return false;
 	}
 	for (char *line = text, *next; line; line = next) {
@@ -149,10 +170,10 @@ static bool set_key(struct options *o, const char *opt, const char *key, size_t 
 static bool read_key_file(struct options *o, const char *path)
 {
 	size_t len;
-	char *text = mipsvm_read_file(path, &len);
+	char *text = mipsvm_read_file(path, 4096, &len);
 
 	if (!text) {
-		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mipsvm: %s: %s\n", path, read_error(errno, 4096));
 		return false;
 	}
 	bool ok = set_key(o, "--migrate-key-file", text, strcspn(text, "\r\n"));
@@ -170,7 +191,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		const char *a = argv[i];
 		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
 			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text") || !strcmp(a, "--listen") ||
-			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file");
+			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file") ||
+			      !strcmp(a, "--snapshot-dir") || !strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max");
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return -1;
@@ -217,6 +239,18 @@ static int parse_args(struct options *o, int argc, char **argv)
 			o->stats = true;
 		} else if (!strcmp(a, "--listen")) {
 			o->listen = argv[++i];
+		} else if (!strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max")) {
+			if (!parse_u64(argv[i + 1], &v) || v == 0 || v > 1000000) {
+				fprintf(stderr, "mipsvm: %s: bad number '%s'\n", a, argv[i + 1]);
+				return EXIT_BAD_INPUT;
+			}
+			if (!strcmp(a, "--listen-mem"))
+				o->listen_mem = v << 20;
+			else
+				o->listen_max = v;
+			i++;
+		} else if (!strcmp(a, "--snapshot-dir")) {
+			o->snapshot_dir = argv[++i];
 		} else if (!strcmp(a, "--once")) {
 			o->once = true;
 		} else if (!strcmp(a, "--migrate-key")) {
@@ -260,10 +294,10 @@ static void vm_name(const char *path, char *out, size_t cap)
 static bool assemble_file(const struct mips_port *port, const char *path, struct mips_program *prog)
 {
 	size_t len;
-	char *src = mipsvm_read_file(path, &len);
+	char *src = mipsvm_read_file(path, MIPSVM_SOURCE_MAX, &len);
 
 	if (!src) {
-		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mipsvm: %s: %s\n", path, read_error(errno, MIPSVM_SOURCE_MAX));
 		return false;
 	}
 	int errors = mips_assemble(port, path, src, len, prog);
@@ -273,12 +307,17 @@ static bool assemble_file(const struct mips_port *port, const char *path, struct
 	return errors == 0;
 }
 
-static bool load_snapshot(struct mips_vm *vm, const char *path, const struct mips_program *prog)
+static bool load_snapshot(struct mips_vm *vm, const char *path, const struct mips_program *prog, uint32_t mem)
 {
-	size_t len;
-	char *buf = mipsvm_read_file(path, &len);
+	size_t len, max = MIPSVM_SNAPSHOT_MAX(mem);
+	char *buf = mipsvm_read_file(path, max, &len);
 	char msg[MIPS_MSG_MAX];
 
+	if (!buf && errno == EFBIG) {
+		fprintf(stderr, "mipsvm: %s: snapshot: longer than %zu bytes, the most a VM within --mem %u MiB can need\n",
+			path, max, mem >> 20);
+		return false;
+	}
 	if (!buf) {
 		fprintf(stderr, "mipsvm: %s: %s\n", path, strerror(errno));
 		return false;
@@ -307,7 +346,7 @@ static struct mips_vm *make_vm(const struct mips_port *port, const struct option
 		fprintf(stderr, "mipsvm: out of memory\n");
 		ok = false;
 	} else if (s->snapshot) {
-		ok = load_snapshot(vm, s->snapshot, have_prog ? &prog : NULL);
+		ok = load_snapshot(vm, s->snapshot, have_prog ? &prog : NULL, o->mem_limit);
 	} else {
 		ok = mips_vm_load(vm, &prog);
 	}
@@ -358,7 +397,11 @@ static int snapshot_at(const struct mips_port *port, struct mips_vm *vm, uint64_
 		fprintf(stderr, "mipsvm: out of memory\n");
 		return EXIT_FAULT;
 	}
-	int rc = port->storage_write(port->ud, file, buf, len) < 0 ? EXIT_FAULT : 0;
+	int rc = 0;
+	if (mipsvm_write_file_at(AT_FDCWD, file, buf, len, false) < 0) {	/* the user's path: not confined */
+		fprintf(stderr, "mipsvm: %s: %s\n", file, strerror(errno));
+		rc = EXIT_FAULT;
+	}
 	port->alloc(port->ud, buf, len, 0);
 	return rc;
 }
@@ -411,6 +454,8 @@ static int run(const struct options *o)
 		.recv_budget = 256u << 10,	/* like the sender's bound: the VMs here get their turns */
 		.accept_every_ns = 1000000,
 		.mig = { .key = o->keylen ? o->key : NULL, .keylen = o->keylen, .mem_limit = o->mem_limit },
+		.in_max = o->listen_max,
+		.in_mem_total = o->listen_mem ? o->listen_mem : o->mem_limit > (256u << 20) ? o->mem_limit : 256ull << 20,
 	};
 	int rc = 0;
 
@@ -420,6 +465,11 @@ static int run(const struct options *o)
 		return EXIT_FAULT;
 	}
 	const struct mips_port *port = mips_host_port(host.host);
+	host.snap_max = MIPSVM_SNAPSHOT_MAX(o->mem_limit);
+	if (!mipsvm_snapshot_dir(&host, o->snapshot_dir ? o->snapshot_dir : ".")) {
+		mips_host_free(host.host);
+		return EXIT_BAD_INPUT;
+	}
 	if (o->emit_text) {
 		rc = emit_text(port, o->specs[0].source, o->emit_text);
 		mips_host_free(host.host);
@@ -446,13 +496,14 @@ static int run(const struct options *o)
 	fflush(stdout);
 	for (size_t i = 0; o->stats && i < mips_host_count(host.host); i++)
 		print_stats(mips_host_vm(host.host, i), t1 - t0);
+	close(host.snap_fd);
 	mips_host_free(host.host);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { .slice = 10000 };
+	struct options o = { .slice = 10000, .mem_limit = MIPS_DEFAULT_MEM_LIMIT };
 	int rc = parse_args(&o, argc, argv);
 
 	if (!rc)

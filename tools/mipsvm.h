@@ -18,13 +18,27 @@ struct mipsvm_host {
 	struct mips_port base;		/* the Linux callbacks; the host's port wraps them */
 	struct mips_host *host;
 	int listen_fd;			/* -1: not listening */
+	int snap_fd;			/* --snapshot-dir: SNAPSHOT names resolve under it, never out */
+	const char *snap_dir;
+	size_t snap_max;		/* the largest snapshot a VM within --mem can have */
 	struct mipsvm_stream *streams;	/* open transfer sockets, for poll() */
 };
 
 /* Fills the Linux port and makes the host over it (net: mipsvm_net()); false if out of memory. */
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg);
-/* Reads a whole file into a malloc'd buffer; NULL (errno set) on failure. */
-char *mipsvm_read_file(const char *path, size_t *len);
+/* Bytes of the largest snapshot of a VM with mem_limit bytes: every page as a PAGE section
+ * (address, 4096 bytes, tag, length, CRC) plus headroom for the header, PROG, CPU and END. */
+#define MIPSVM_SNAPSHOT_MAX(mem_limit)	(((size_t)(mem_limit) / 4096 + 1) * (4096 + 16) + (64u << 10))
+/* The largest assembly source or config file read (a program is bounded by memory anyway). */
+#define MIPSVM_SOURCE_MAX		(16u << 20)
+/* Opens --snapshot-dir (default "."); false with a message. */
+bool mipsvm_snapshot_dir(struct mipsvm_host *h, const char *dir);
+/* Reads a whole file of at most max bytes into a malloc'd buffer; NULL on failure, with errno set
+ * (EFBIG: longer than max). dirfd and nofollow as for openat. */
+char *mipsvm_read_file_at(int dirfd, const char *path, size_t max, bool nofollow, size_t *len);
+char *mipsvm_read_file(const char *path, size_t max, size_t *len);
+/* Writes through "path.tmp" and a rename, so a crash never leaves half a file; -1 with errno. */
+int mipsvm_write_file_at(int dirfd, const char *path, const void *buf, size_t len, bool nofollow);
 
 /* ---- the transport for live migration: TCP (mipsvm_migrate.c) ---- */
 

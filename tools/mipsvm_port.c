@@ -1,7 +1,10 @@
 /* mipsvm_port.c: the Linux implementation of struct mips_port for the mipsvm tool. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,32 +52,145 @@ static uint64_t port_clock_ns(void *ud)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Writes name through a temporary file and a rename, so a crash never leaves half a snapshot. */
+/*
+ * SNAPSHOT names come from the VM, which may have arrived over the network: they are confined to
+ * the snapshot directory. A name is '/'-separated components under it; an absolute path, a ".."
+ * component or a component that is a symbolic link is refused (openat with O_NOFOLLOW, one
+ * component at a time, so no link is ever followed out). Returns the directory fd holding the
+ * last component (*last points into name), or -1 with why.
+ */
+static int confine(struct mipsvm_host *h, const char *name, const char **last, char *why, size_t cap)
+{
+	char comp[NAME_MAX + 1];
+
+	if (!name[0] || name[0] == '/') {
+		snprintf(why, cap, "%s", name[0] ? "an absolute path" : "an empty name");
+		return -1;
+	}
+	int dir = dup(h->snap_fd);
+	for (const char *p = name; dir >= 0;) {
+		size_t n = strcspn(p, "/");
+		if (n > NAME_MAX) {
+			snprintf(why, cap, "a component longer than %d bytes", NAME_MAX);
+			break;
+		}
+		memcpy(comp, p, n);
+		comp[n] = 0;
+		if (!strcmp(comp, "..")) {
+			snprintf(why, cap, "a '..' component");
+			break;
+		}
+		if (!p[n]) {
+			struct stat st;
+			if (!n || !strcmp(comp, "."))
+				snprintf(why, cap, "not a file name");
+			else if (!fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode))
+				snprintf(why, cap, "a symbolic link (not followed, not replaced)");
+			else
+				return *last = p, dir;
+			break;
+		}
+		p += n + 1;
+		if (!n || !strcmp(comp, "."))
+			continue;
+		int sub = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			snprintf(why, cap, "%.64s: %s", comp, errno == ELOOP || errno == ENOTDIR ?
+				 "not a directory (symbolic links are not followed)" : strerror(errno));
+		close(dir);
+		dir = sub;
+	}
+	if (dir >= 0)
+		close(dir);
+	return -1;
+}
+
+static void refused(struct mipsvm_host *h, const char *name, const char *why)
+{
+	fprintf(h->diag, "mipsvm: SNAPSHOT %s: refused: %s (names stay inside the snapshot directory %s)\n", name,
+		why, h->snap_dir);
+}
+
 static int port_storage_write(void *ud, const char *name, const void *buf, size_t len)
 {
 	struct mipsvm_host *h = ud;
-	char tmp[4096];
+	char why[160];
+	const char *last;
+	int dir = confine(h, name, &last, why, sizeof why);
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", name);
-	FILE *f = fopen(tmp, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0 || rename(tmp, name) != 0) {
-		fprintf(h->diag, "mipsvm: %s: %s\n", name, strerror(errno));
+	if (dir < 0) {
+		refused(h, name, why);
 		return -1;
 	}
-	return 0;
+	int rc = mipsvm_write_file_at(dir, last, buf, len, true);
+	if (rc < 0)
+		fprintf(h->diag, "mipsvm: %s: %s\n", name, errno == ELOOP ? "a symbolic link (not followed)" : strerror(errno));
+	close(dir);
+	return rc;
 }
 
 static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 {
+	struct mipsvm_host *h = ud;
+	char why[160];
+	const char *last;
 	size_t len;
-	char *data = mipsvm_read_file(name, &len);
-	(void)ud;
-	if (!data)
+	int dir = confine(h, name, &last, why, sizeof why);
+
+	if (dir < 0) {
+		refused(h, name, why);
 		return -1;
+	}
+	char *data = mipsvm_read_file_at(dir, last, h->snap_max, true, &len);
+	close(dir);
+	if (!data) {
+		fprintf(h->diag, "mipsvm: %s: %s\n", name, errno == EFBIG ? "larger than any snapshot within the memory limit" : strerror(errno));
+		return -1;
+	}
 	if (cap)
 		memcpy(buf, data, len < cap ? len : cap);
 	free(data);
 	return (long)len;
+}
+
+int mipsvm_write_file_at(int dirfd, const char *path, const void *buf, size_t len, bool nofollow)
+{
+	char tmp[PATH_MAX];
+	const char *p = buf;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0), 0666);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			unlinkat(dirfd, tmp, 0);
+			errno = e;
+			return -1;
+		}
+		p += n, len -= (size_t)n;
+	}
+	if (close(fd) != 0 || renameat(dirfd, tmp, dirfd, path) != 0)
+		return -1;
+	return 0;
+}
+
+bool mipsvm_snapshot_dir(struct mipsvm_host *h, const char *dir)
+{
+	h->snap_dir = dir;
+	h->snap_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->snap_fd >= 0)
+		return true;
+	fprintf(h->diag, "mipsvm: --snapshot-dir %s: %s\n", dir, strerror(errno));
+	return false;
 }
 
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
@@ -89,42 +205,58 @@ bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
 		.storage_read = port_storage_read,
 	};
 	h->listen_fd = -1;
+	h->snap_fd = -1;
 	h->host = mips_host_new(&h->base, mipsvm_net(), cfg);
 	return h->host != NULL;
 }
 
-char *mipsvm_read_file(const char *path, size_t *len)
+char *mipsvm_read_file_at(int dirfd, const char *path, size_t max, bool nofollow, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
+	int err = 0;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
 	for (;;) {
-		if (n + 65536 > cap) {
-			char *nb = realloc(buf, cap = cap * 2 + 65536);
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 65536;
+			want = want > max + 1 ? max + 1 : want;	/* one byte past max tells a longer file */
+			char *nb = want > cap ? realloc(buf, want + 1) : NULL;
 			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
+				err = want > cap ? ENOMEM : EFBIG;
+				break;
 			}
-			buf = nb;
+			buf = nb, cap = want;
 		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err = errno;
+		if (got <= 0)
 			break;
+		n += (size_t)got;
 	}
-	int err = ferror(f);
-	fclose(f);
+	close(fd);
+	if (!err && n > max)
+		err = EFBIG;
 	if (err) {
 		free(buf);
-		errno = EIO;
+		errno = err;
+		return NULL;
+	}
+	if (!buf && !(buf = malloc(1))) {
+		errno = ENOMEM;
 		return NULL;
 	}
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+char *mipsvm_read_file(const char *path, size_t max, size_t *len)
+{
+	return mipsvm_read_file_at(AT_FDCWD, path, max, false, len);
 }

@@ -196,6 +196,10 @@ void mipsvms_snapshot(const char *name, const char *file)
 	char err[DISK_ERR_MAX];
 	if (!vm)
 		return;
+	if (!strcmp(mips_host_state_name(mipsvms_host(), vm), "killed")) {
+		kprintf("snapshot: '%s' was killed: its memory is gone\n", name);
+		return;
+	}
 	if (mips_vm_state(vm) == MIPS_VM_PAUSED) {
 		kprintf("snapshot: '%s' is paused while its last pages migrate; try again in a moment\n", name);
 		return;

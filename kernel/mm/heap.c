@@ -68,6 +68,11 @@ void heap_init(struct heap *h, void *(*grow)(void *ctx, size_t size), void *ctx)
 	h->ctx = ctx;
 }
 
+void heap_set_release(struct heap *h, void (*release)(void *ctx, void *chunk, size_t size))
+{
+	h->release = release;
+}
+
 static bool heap_add_chunk(struct heap *h, uint64_t need)
 {
 	uint64_t size = need + HEADER_SIZE > HEAP_CHUNK ? need + HEADER_SIZE : HEAP_CHUNK;
@@ -162,6 +167,15 @@ enum heap_error heap_free(struct heap *h, void *p)
 		bin_remove(h, prev);
 		absorb(prev, b);
 		b = prev;
+	}
+	/* A whole chunk free goes back, unless it is the last spare: a free-alloc pair at the edge of
+	 * the arena must not cost a trip through the frame allocator each time. */
+	if (h->release && !b->prev_size && (b->flags & BLOCK_LAST) &&
+	    h->arena_bytes - h->used_bytes - b->size >= HEAP_CHUNK) {
+		h->arena_bytes -= b->size;
+		b->magic = 0;
+		h->release(h->ctx, b, b->size);
+		return HEAP_OK;
 	}
 	bin_insert(h, b);
 	return HEAP_OK;

@@ -15,12 +15,16 @@ struct heap_block;
 struct heap {
 	/* Returns size bytes (a multiple of 4 KiB, 4 KiB aligned) or NULL. */
 	void *(*grow)(void *ctx, size_t size);
+	/* Takes back a whole chunk grow gave, once every block in it is free (NULL: chunks stay). */
+	void (*release)(void *ctx, void *chunk, size_t size);
 	void *ctx;
 	struct heap_block *bins[HEAP_BINS];
 	size_t arena_bytes, used_bytes, allocations;
 };
 
 void heap_init(struct heap *h, void *(*grow)(void *ctx, size_t size), void *ctx);
+/* Free chunks go back through release from now on (a killed VM's pages become frames again). */
+void heap_set_release(struct heap *h, void (*release)(void *ctx, void *chunk, size_t size));
 void *heap_alloc(struct heap *h, size_t size);
 /* HEAP_OK, or an error without touching the heap when p was already freed or is not a block. */
 enum heap_error heap_free(struct heap *h, void *p);

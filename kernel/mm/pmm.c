@@ -55,6 +55,12 @@ static void *heap_grow(void *ctx, size_t size)
 	return (void *)(uintptr_t)pmm_alloc_pages(size / PAGE_SIZE, PAGE_SIZE);
 }
 
+static void heap_release(void *ctx, void *chunk, size_t size)
+{
+	(void)ctx;
+	pmm_free_pages((uintptr_t)chunk, size / PAGE_SIZE);
+}
+
 void pmm_init(void)
 {
 	uint64_t top = bootinfo_ram_top();
@@ -75,6 +81,7 @@ void pmm_init(void)
 			       boot_info.modules[m].end - boot_info.modules[m].start);
 	frames_reserve(&frames, bitmap, bytes);
 	heap_init(&kheap, heap_grow, NULL);
+	heap_set_release(&kheap, heap_release);
 	paging_init(top);
 }
 

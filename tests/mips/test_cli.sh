@@ -35,19 +35,48 @@ check "a truncated snapshot is refused with the failed check" grep -q "snapshot:
 # SNAPSHOT and MIGRATE para-instructions.
 cat >"$TMP/para.s" <<EOS
 main:	li \$t0, 41
-	SNAPSHOT $TMP/para.snap
+	SNAPSHOT para.snap
 	addi \$t0, \$t0, 1
 	MIGRATE 127.0.0.1:1
 	move \$a0, \$t0
 	li \$v0, 1
 	syscall
 EOS
-"$MIPSVM" -v "$TMP/para.s" >"$TMP/p.out" 2>"$TMP/p.err"
+"$MIPSVM" --snapshot-dir "$TMP" -v "$TMP/para.s" >"$TMP/p.out" 2>"$TMP/p.err"
 check "SNAPSHOT and MIGRATE continue the VM" grep -qx 42 "$TMP/p.out"
 check "MIGRATE to a closed port reports the failure (the VM has exited by then)" grep -qx \
 	"migrate: 'para' to 127.0.0.1:1 failed: connection failed: connection refused" "$TMP/p.err"
 "$MIPSVM" -s "$TMP/para.snap" >"$TMP/p2.out" 2>/dev/null
 check "the SNAPSHOT file resumes after the SNAPSHOT instruction" grep -qx 42 "$TMP/p2.out"
+
+# SNAPSHOT names stay inside the snapshot directory (issue 20, point 2): a VM that arrived over the
+# network must not write anywhere else on this host. Each refusal is said and the VM goes on.
+mkdir -p "$TMP/snaps/sub" "$TMP/outside"
+ln -s "$TMP/outside" "$TMP/snaps/link"
+ln -s "$TMP/outside/f" "$TMP/snaps/flink"
+for name in "$TMP/outside/abs" ../outside/up sub/../../outside/up2 link/f flink; do
+	printf 'main:\tSNAPSHOT %s\n\tli $a0, 7\n\tli $v0, 1\n\tsyscall\n' "$name" >"$TMP/esc.s"
+	"$MIPSVM" --snapshot-dir "$TMP/snaps" -v "$TMP/esc.s" >"$TMP/e.out" 2>"$TMP/e.err"
+	check "SNAPSHOT $name is refused, the VM continues" grep -qx 7 "$TMP/e.out"
+	check "  ... with a clear error" grep -q "^mipsvm: SNAPSHOT $name: refused: .*(names stay inside the snapshot directory $TMP/snaps)\|^mipsvm: $name: a symbolic link (not followed)" "$TMP/e.err"
+done
+check "  ... and nothing was written outside it" [ -z "$(ls -A "$TMP/outside")" ]
+printf 'main:\tSNAPSHOT sub/in.snap\n\tli $v0, 10\n\tsyscall\n' >"$TMP/in.s"
+"$MIPSVM" --snapshot-dir "$TMP/snaps" -v "$TMP/in.s" >/dev/null 2>&1
+check "a name in a subdirectory of the snapshot directory is written there" [ -s "$TMP/snaps/sub/in.snap" ]
+"$MIPSVM" --snapshot-dir "$TMP/nothere" -v "$TMP/in.s" >/dev/null 2>"$TMP/e.err"
+check "a missing --snapshot-dir is bad input" [ $? -eq 2 ]
+
+# Every input read is bounded by what its format allows (issue 20, point 6).
+start=$(date +%s)
+timeout 20 "$MIPSVM" -s /dev/zero >/dev/null 2>"$TMP/z.err"
+rc=$?
+check "-s /dev/zero is refused at once (status $rc, $(( $(date +%s) - start )) s)" [ $rc -eq 2 ]
+check "  ... saying the bound" grep -q "^mipsvm: /dev/zero: snapshot: longer than [0-9]* bytes, the most a VM within --mem 64 MiB can need$" "$TMP/z.err"
+timeout 20 "$MIPSVM" -v /dev/zero >/dev/null 2>"$TMP/z.err"
+check "-v /dev/zero is refused at once (status $?)" grep -q "^mipsvm: /dev/zero: longer than 16777216 bytes$" "$TMP/z.err"
+timeout 20 "$MIPSVM" -c /dev/zero >/dev/null 2>"$TMP/z.err"
+check "-c /dev/zero is refused at once" grep -q "^mipsvm: /dev/zero: longer than" "$TMP/z.err"
 
 # Several VMs: every output line prefixed by the VM's name, lines kept whole.
 printf 'main: li $v0, 4\nla $a0, s\nsyscall\nsyscall\n.data\ns: .asciiz "one\\ntwo\\n"\n' >"$TMP/a.s"

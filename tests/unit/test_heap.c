@@ -19,8 +19,49 @@ static void *grow(void *ctx, size_t size)
 	return chunks[nchunks++] = aligned_alloc(4096, size);
 }
 
+static size_t released;
+
+static void release(void *ctx, void *chunk, size_t size)
+{
+	(void)ctx;
+	released += size;
+	for (int i = 0; i < nchunks; i++)
+		if (chunks[i] == chunk)
+			chunks[i] = NULL;
+	free(chunk);
+}
+
+/* A killed VM's 64 MiB of pages: once freed, the chunks go back and only one spare stays. */
+static void test_release(void)
+{
+	struct heap h;
+	enum { PAGES = 64 * 256 };
+	static void *pages[PAGES];
+
+	nchunks = 0;
+	grown = released = 0;
+	heap_init(&h, grow, NULL);
+	heap_set_release(&h, release);
+	void *keep = heap_alloc(&h, 100);
+	size_t n = 0;
+	while (n < PAGES && nchunks < 64 && (pages[n] = heap_alloc(&h, 4096)))
+		n++;
+	size_t arena = h.arena_bytes;
+	for (size_t i = 0; i < n; i++)
+		heap_free(&h, pages[i]);
+	CHECK(heap_check(&h) == 0 && released >= arena - (2u << 20) && h.arena_bytes <= (2u << 20),
+	      "freeing %zu pages gives back %zu of %zu KiB (arena now %zu KiB)", n, released >> 10, arena >> 10,
+	      h.arena_bytes >> 10);
+	heap_free(&h, keep);
+	CHECK(heap_check(&h) == 0 && h.used_bytes == 0, "the last spare chunk stays, consistent");
+	for (int i = 0; i < nchunks; i++)
+		free(chunks[i]);
+	nchunks = 0;
+}
+
 int main(void)
 {
+	test_release();
 	struct heap h;
 	heap_init(&h, grow, NULL);
 

@@ -1,6 +1,7 @@
 /* test_mips_host.c: the portable MIPS host: a table past the old 16/64 limits, names of ended VMs
  * reused, lines prefixed across interleaved partial writes, adopt-and-rename, and a migration that
  * arrives while many VMs are live is run, never dropped. Two hosts talk over in-memory streams. */
+#define _GNU_SOURCE	/* memmem */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ struct plat {
 
 struct pipe {
 	uint8_t *buf;
-	size_t len, off;
+	size_t len, off, cap;
 	bool closed;
 };
 
@@ -40,14 +41,20 @@ struct end {
 
 static struct plat *plats[2];	/* "A" and "B" */
 
+static long long live_bytes;	/* what the hosts hold through their ports, for the kill test */
+
 static void *p_alloc(void *ud, void *p, size_t o, size_t n)
 {
-	(void)ud, (void)o;
+	(void)ud;
 	if (!n) {
+		live_bytes -= p ? (long long)o : 0;
 		free(p);
 		return NULL;
 	}
-	return realloc(p, n);
+	void *q = realloc(p, n);
+	if (q)
+		live_bytes += (long long)n - (p ? (long long)o : 0);
+	return q;
 }
 
 static void p_write(void *ud, struct mips_vm *vm, enum mips_stream s, const char *b, size_t n)
@@ -128,7 +135,10 @@ static long s_send(void *s, const void *buf, size_t len)
 	struct end *e = s;
 	if (e->rx->closed)
 		return MIPS_IO_ERR;
-	e->tx->buf = realloc(e->tx->buf, e->tx->len + len);
+	if (e->tx->len + len > e->tx->cap) {	/* doubling: a 4 MiB VM must not cost a copy per page */
+		e->tx->cap = (e->tx->len + len) * 2;
+		e->tx->buf = realloc(e->tx->buf, e->tx->cap);
+	}
 	memcpy(e->tx->buf + e->tx->len, buf, len);
 	e->tx->len += len;
 	return (long)len;
@@ -301,8 +311,131 @@ static void test_migration_to_a_full_host(void)
 	plat_free(plats[1]);
 }
 
+/* Two VMs touch 64 MiB each; kill gives every page back at once (issue 20, point 4). */
+static void test_kill_frees(void)
+{
+	static const char *toucher = "main:\tli $a0, 67100000\n\tli $v0, 9\n\tsyscall\n\tmove $t0, $v0\n"
+				     "\taddu $t1, $t0, $a0\nloop:\tsw $zero, 0($t0)\n\taddiu $t0, $t0, 4096\n"
+				     "\tbltu $t0, $t1, loop\nspin:\tb spin\n";
+	struct plat *p = plat_new(MIPS_HOST_BRACKETS);
+	long long base = live_bytes;
+	struct mips_vm *a = start(p, "big1", toucher), *b = start(p, "big2", toucher);
+
+	for (int i = 0; i < 200; i++)
+		mips_host_round(p->h);
+	long long held = live_bytes - base;
+	CHECK(a && b && mips_vm_page_count(a) > 16000 && mips_vm_page_count(b) > 16000 && held > (120ll << 20),
+	      "two VMs touched 64 MiB each: %lld MiB held", held >> 20);
+	mips_host_kill(p->h, "big1");
+	mips_host_kill(p->h, "big2");
+	held = live_bytes - base;
+	CHECK(held < (1 << 20) && mips_vm_page_count(a) == 0,
+	      "after kill their memory is back: %lld KiB still held (records and names only)", held >> 10);
+	p->nout = 0;
+	mips_host_list(p->h);
+	CHECK(strstr(p->out, "big1             killed") && strstr(p->out, " 0 pages"), "vms shows them killed, 0 pages: %s",
+	      p->out);
+	mips_host_dump(p->h, "big1");
+	CHECK(strstr(p->out, "big1") != NULL, "a killed VM's registers can still be dumped");
+	plat_free(p);
+}
+
+/* Pumps B alone for ms milliseconds. */
+static void pump_for(struct plat *p, int ms)
+{
+	uint64_t end = p_clock(NULL) + (uint64_t)ms * 1000000;
+	while (p_clock(NULL) < end) {
+		mips_host_round(p->h);
+		mips_host_mig_poll(p->h, true);
+	}
+}
+
+static bool got(struct end *e, const char *text)
+{
+	struct pipe *r = e->rx;
+	return r->len && memmem(r->buf, r->len, text, strlen(text)) != NULL;
+}
+
+/* Issue 20, point 3: senders that never authenticate cannot lock a real one out; they are evicted
+ * and timed out, a full receiver says "busy", and the memory cap refuses by the header. */
+static void test_slow_senders(void)
+{
+	char why[64];
+	plats[0] = plat_new(MIPS_HOST_BRACKETS);
+	plats[1] = plat_new(MIPS_HOST_BRACKETS);
+	struct mips_host_config *cb = mips_host_config(plats[1]->h);
+	cb->in_max = 2;
+	cb->header_ns = 1000000000;
+	cb->drain_ns = 1000000;
+	mips_host_config(plats[0]->h)->mig.timeout_ns = cb->mig.timeout_ns = 120000000000ull;	/* a loaded machine */
+
+	struct end *slow1 = s_connect(NULL, "B", why, sizeof why), *slow2 = s_connect(NULL, "B", why, sizeof why);
+	pump_for(plats[1], 5);
+	CHECK(mips_host_transfers(plats[1]->h) == 2, "two silent senders take both slots");
+	start(plats[0], "fib", spin);
+	mips_host_migrate(plats[0]->h, "fib", "B");
+	run_pair(plats[0], plats[1]);
+	CHECK(strstr(plats[0]->out, "migrate: 'fib' moved to B: ") != NULL,
+	      "a real sender still gets in: %s", plats[0]->out);
+	CHECK(strstr(plats[1]->out, "migrate: from A:1: refused: evicted for a newer sender: not authenticated after ") &&
+	      got(slow1, "NAK ") && got(slow1, "evicted"),
+	      "the oldest silent one is evicted, told why: %s", plats[1]->out);
+	pump_for(plats[1], 1100);
+	CHECK(strstr(plats[1]->out, "refused: not authenticated within 1000 ms; what arrived is discarded") && got(slow2, "within 1000 ms"),
+	      "the other is refused when its header is late");
+	s_close(slow1);
+	s_close(slow2);
+
+	/* Full of authenticated transfers: a VM of 4000 pages is slow to arrive at 1 page per pump. */
+	cb->in_max = 1;
+	cb->recv_budget = 4200;
+	cb->header_ns = 120000000000ull;
+	static const char *big = "main:\tli $a0, 4000000\n\tli $v0, 9\n\tsyscall\n\tmove $t0, $v0\n"
+				 "\taddu $t1, $t0, $a0\nloop:\tsw $zero, 0($t0)\n\taddiu $t0, $t0, 4096\n"
+				 "\tbltu $t0, $t1, loop\nspin:\tb spin\n";
+	struct mips_vm *bv = start(plats[0], "big", big);
+	for (int i = 0; i < 100; i++)
+		mips_host_round(plats[0]->h);
+	mips_host_migrate(plats[0]->h, "big", "B");
+	for (int i = 0; i < 20; i++) {
+		mips_host_mig_poll(plats[0]->h, true);
+		mips_host_mig_poll(plats[1]->h, true);
+	}
+	struct end *late = s_connect(NULL, "B", why, sizeof why);
+	for (int i = 0; i < 4; i++)
+		mips_host_mig_poll(plats[1]->h, true);
+	CHECK(bv && got(late, "TALLYMIG") && got(late, "NAK ") && got(late, "busy: 1 transfers in progress"),
+	      "a sender arriving while every slot is authenticated is answered NAK busy, not a silent close: %s", plats[1]->out);
+	CHECK(strstr(plats[1]->out, "refused: busy: 1 transfers in progress, the most at once here; try again later\n") != NULL,
+	      "  ... and the receiver says so");
+	s_close(late);
+	run_pair(plats[0], plats[1]);
+	CHECK(strstr(plats[0]->out, "migrate: 'big' moved to B: ") != NULL, "the authenticated transfer finishes: %s", plats[0]->out);
+
+	/* The memory cap over received VMs: 'fib' (ended, its pages kept) and 'big' hold their 64 MiB
+	 * limits; with 129 MiB allowed the next one gets a 1 MiB limit and is refused by its header. */
+	cb->in_max = 8;
+	cb->in_mem_total = 129u << 20;
+	start(plats[0], "big2", big);
+	for (int i = 0; i < 100; i++)
+		mips_host_round(plats[0]->h);
+	mips_host_migrate(plats[0]->h, "big2", "B");
+	run_pair(plats[0], plats[1]);
+	CHECK(strstr(plats[0]->out, "migrate: 'big2' to B failed: the VM has 3912 KiB of memory; the destination accepts 1024 KiB"), "past the total cap the VM is refused before it takes memory: %s",
+	      strstr(plats[0]->out, "'big2' to B") ? strstr(plats[0]->out, "'big2' to B") : plats[0]->out);
+	cb->in_mem_total = 128u << 20;
+	mips_host_migrate(plats[0]->h, "big2", "B");
+	run_pair(plats[0], plats[1]);
+	CHECK(strstr(plats[0]->out, "migrate: 'big2' to B failed: the destination refused the VM: refused: busy: the VMs received here hold all 131072 KiB allowed to them"),
+	      "with nothing left the sender is told busy, by a NAK");
+	plat_free(plats[0]);
+	plat_free(plats[1]);
+}
+
 int main(void)
 {
+	test_kill_frees();
+	test_slow_senders();
 	test_growth_and_names();
 	test_lines();
 	test_migration_to_a_full_host();
