@@ -3,8 +3,6 @@
 # to an initramfs whose /init runs Debian's cpuid tool on leaf 0x4fffffff and guest/linux/checker
 # (exit statistics seen from Linux user space), which ends the guest through port 0xf4.
 # Material: tools/fetch-linux.sh (apt-get download into build/linux/, never committed).
-# NOT in BOOT_TESTS yet: it passes once the emulated PC platform (PIC, PIT, UART interrupts,
-# CMOS...) is in vmx/; the integrator adds it to vmx/vmx.mk then.
 . tests/boot/lib.sh
 
 # The guest kernel's command line, the one place it is written. console=ttyS0 is the guest's
