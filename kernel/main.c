@@ -186,6 +186,7 @@ static bool run_vcpus(void)
 static bool loop_turn(void)
 {
 	bool busy = run_vcpus();
+	vmx_flush_consoles();
 	if (shell_on)
 		shell_poll();
 	net_poll();

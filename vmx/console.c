@@ -72,3 +72,9 @@ uint64_t vmx_next_wake_ns(void)
 		return UINT64_MAX;
 	return soonest <= now ? 0 : tsc_cycles_to_ns(soonest - now);
 }
+
+void vmx_flush_consoles(void)
+{
+	for (size_t i = 0; i < vmx_vcpu_count(); i++)
+		com1_drain(vmx_vcpu(i));
+}

@@ -72,6 +72,7 @@ void handle_preemption_timer(struct vcpu *v, uint32_t reason)
 void handle_triple_fault(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "triple fault (exit reason %u %s) at RIP 0x%llx", reason, exit_reason_name(reason), rip());
+	com1_flush(v); /* the stop report first, then the dump */
 	vmcs_dump_guest_state(v->name);
 }
 
@@ -80,6 +81,7 @@ void handle_entry_failure(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "VM entry failed: exit reason %u (%s), qualification 0x%llx", reason, exit_reason_name(reason),
 		  (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
+	com1_flush(v); /* the stop report first, then the dump */
 	vmcs_dump_guest_state(v->name);
 }
 
@@ -109,7 +111,6 @@ void handle_ept_misconfig(struct vcpu *v, uint32_t reason)
  * without VMX. */
 void handle_vmx_instruction(struct vcpu *v, uint32_t reason)
 {
-	kprintf("guest %s: %s (exit reason %u) at RIP 0x%llx: #UD injected\n", v->name, exit_reason_name(reason),
-		reason, rip());
+	vcpu_report(v, "%s (exit reason %u) at RIP 0x%llx: #UD injected", exit_reason_name(reason), reason, rip());
 	vmcs_inject_exception(VECTOR_UD, false, 0);
 }

@@ -17,6 +17,10 @@ void exit_dispatch(struct vcpu *v, uint32_t raw);
 
 /* Prints what the guest wrote to its COM1 since the last newline. */
 void com1_flush(struct vcpu *v);
+/* Shows the finished lines (and raw console bytes) the guest queued, not its unfinished line. */
+void com1_drain(struct vcpu *v);
+/* Queues a finished report line (text ends in '\n') behind what the guest printed. */
+void com1_report(struct vcpu *v, const char *text);
 
 /* Every handler has this shape; the table's third column names them. */
 #define EXIT_NEVER exit_never

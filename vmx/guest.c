@@ -122,6 +122,7 @@ int vmx_print_guest_statistics(const char *name)
 /* A stopped vCPU's end: its table, then its VMCS and memory go; the last one prints the total. */
 static void vcpu_end(struct vcpu *v)
 {
+	com1_flush(v); /* its last words and the report of how it ended come before its table */
 	exit_stats_print(&v->stats, v->name);
 	vcpu_switch_forget(v);
 	vmcs_teardown(v);

@@ -1,4 +1,6 @@
 /* ioport.c: THE port table of the guest's platform (port range -> device), COM1's output, the isa-debug-exit port. */
+#include <string.h>
+
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/uart.h"
 #include "kernel/arch/x86.h"
@@ -84,13 +86,46 @@ static void cmos_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val)
 		cmos_write(&v->plat.cmos, (uint8_t)val, platform_unix_seconds(rdtsc()));
 }
 
+/* Shows what the guest printed so far (the loop calls this between runs). */
+void com1_drain(struct vcpu *v)
+{
+	if (v->com1.out_len)
+		console_write(v->com1.out, v->com1.out_len);
+	v->com1.out_len = 0;
+}
+
+/* Queues n bytes for the loop to show; only when a guest prints more than the queue holds within
+ * one run is it shown at once (inside the exit). */
+static void com1_queue(struct vcpu *v, const char *s, size_t n)
+{
+	if (v->com1.out_len + n > COM1_OUT_MAX)
+		com1_drain(v);
+	memcpy(v->com1.out + v->com1.out_len, s, n);
+	v->com1.out_len += n;
+}
+
+static void com1_end_line(struct vcpu *v)
+{
+	com1_queue(v, v->name, strlen(v->name));
+	com1_queue(v, ": ", 2);
+	com1_queue(v, v->com1.line, v->com1.len);
+	com1_queue(v, "\n", 1);
+	v->com1.len = 0;
+}
+
+void com1_report(struct vcpu *v, const char *text)
+{
+	if (v->com1.len)
+		com1_end_line(v);
+	com1_queue(v, text, strlen(text));
+}
+
+/* Everything the guest printed, its unfinished line ended: before a report about the guest. */
 void com1_flush(struct vcpu *v)
 {
-	if (!v->com1.len)
-		return;
-	v->com1.line[v->com1.len] = 0;
-	kprintf("%s: %s\n", v->name, v->com1.line);
-	v->com1.len = 0;
+	if (v->com1.len)
+		com1_end_line(v);
+	com1_drain(v);
 }
 
 /* A guest's bytes go to the operator's terminal behind its name: everything but printable ASCII
@@ -101,13 +136,13 @@ static void com1_put(struct vcpu *v, char c)
 	static const char hex[] = "0123456789abcdef";
 	uint8_t b = (uint8_t)c;
 	if (v->plat.console) {
-		console_putc(c);
+		com1_queue(v, &c, 1);
 		return;
 	}
 	if (c == '\r')
 		return;
 	if (c == '\n') {
-		com1_flush(v);
+		com1_end_line(v);
 		return;
 	}
 	if (b >= 0x20 && b < 0x7f) {
@@ -118,7 +153,7 @@ static void com1_put(struct vcpu *v, char c)
 		v->com1.len += 4;
 	}
 	if (v->com1.len >= COM1_LINE_MAX - 5)
-		com1_flush(v);
+		com1_end_line(v);
 }
 
 static uint32_t com1_in(struct vcpu *v, unsigned port, unsigned size)
@@ -147,11 +182,10 @@ static uint32_t exit_port_in(struct vcpu *v, unsigned port, unsigned size)
 static void exit_port_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val)
 {
 	(void)port;
-	com1_flush(v);
 	v->exited = true;
 	v->exit_code = size == 4 ? val : val & ((1u << (8 * size)) - 1);
 	v->stopped = true;
-	kprintf("guest %s: exited through port 0x%x with code %u\n", v->name, TALLY_EXIT_PORT, v->exit_code);
+	vcpu_report(v, "exited through port 0x%x with code %u", TALLY_EXIT_PORT, v->exit_code);
 }
 
 /* THE table: every port a device answers; the rest is an empty ISA bus. */

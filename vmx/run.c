@@ -1,5 +1,6 @@
 /* run.c: running one vCPU until it yields: switch to it, enter, count and time each exit, dispatch. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/x86.h"
@@ -15,22 +16,40 @@
  * last yielded: what lies outside is Tally's host work. */
 static uint64_t run_cycles, last_yield_tsc;
 
-void vcpu_stop(struct vcpu *v, const char *fmt, ...)
+/* "guest NAME: <text>" queued behind the guest's own output: printing is the loop's work, so an
+ * exit that reports (a stop, an injected #UD) is not charged for the console. */
+static void vcpu_vreport(struct vcpu *v, const char *prefix, const char *fmt, va_list ap)
 {
-	char why[256];
+	char line[384];
+	int n = ksnprintf(line, sizeof(line), "guest %s: %s", v->name, prefix);
+	if (n < 0 || (size_t)n >= sizeof(line) - 2)
+		n = 0;
+	kvsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	size_t len = strlen(line);
+	line[len] = '\n', line[len + 1] = 0;
+	com1_report(v, line);
+}
+
+void vcpu_report(struct vcpu *v, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	kvsnprintf(why, sizeof(why), fmt, ap);
+	vcpu_vreport(v, "", fmt, ap);
 	va_end(ap);
-	com1_flush(v);
-	kprintf("guest %s: stopped: %s\n", v->name, why);
+}
+
+void vcpu_stop(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vcpu_vreport(v, "stopped: ", fmt, ap);
+	va_end(ap);
 	v->stopped = true;
 }
 
 void vcpu_reset_request(struct vcpu *v, const char *how)
 {
-	com1_flush(v);
-	kprintf("guest %s: reset requested through %s; stopped\n", v->name, how);
+	vcpu_report(v, "reset requested through %s; stopped", how);
 	v->stopped = true;
 }
 
@@ -62,6 +81,7 @@ static void report_vmfail(struct vcpu *v, int status)
 	uint64_t err = vmcs_read(VMCS_VM_INSTRUCTION_ERROR);
 	vcpu_stop(v, "%s failed: VM-instruction error %llu (%s)", insn, (unsigned long long)err,
 		  vmcs_instruction_error_name(err));
+	com1_flush(v); /* the stop report first, then the dump */
 	vmcs_dump_guest_state(v->name);
 }
 

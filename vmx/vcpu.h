@@ -50,9 +50,14 @@ struct vcpu_cpu_state {
 #define COM1_LINE_MAX 160
 
 /* The line the guest's COM1 is printing (its 16550 is in struct platform). */
+/* What a guest printed and Tally has not yet shown: printing is host work, done by the loop
+ * between runs (vmx_flush_consoles), never inside an exit that would be charged for it. */
+#define COM1_OUT_MAX 16384
 struct com1 {
 	char line[COM1_LINE_MAX];
 	size_t len;
+	char out[COM1_OUT_MAX];   /* finished lines ("name: text\n") and raw bytes under console NAME */
+	size_t out_len;
 };
 
 struct vcpu {
@@ -85,6 +90,8 @@ struct vcpu {
 	uint32_t exit_code;
 };
 
+/* A line "guest NAME: <text>" shown after what the guest printed so far, by the loop. */
+void vcpu_report(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ends the guest with a report: "guest NAME: stopped: <why>". */
 void vcpu_stop(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Ends the guest at its own request: "guest NAME: reset requested through HOW; stopped". */

@@ -41,6 +41,9 @@ int vmx_console_input(char c);
 bool vmx_console_attached(void); /* false once the attached guest has ended */
 void vmx_console_detach(void);
 
+/* Shows what every guest printed since the last call: the loop's host work, never an exit's. */
+void vmx_flush_consoles(void);
+
 /* Shell views: the table over all guests; one line per guest; one guest's table (-1: no such
  * guest); stopping a guest by name (-1: no such live guest). */
 void vmx_print_statistics(void);
