@@ -10,6 +10,8 @@
 
 /* Memory map (SPIM's defaults). */
 #define MIPS_TEXT_BASE	0x00400000u
+#define MIPS_SDATA_BASE	0x10000000u	/* SPIM's small data (.extern), reached through $gp */
+#define MIPS_SDATA_SIZE	0x10000u
 #define MIPS_DATA_BASE	0x10010000u
 #define MIPS_GP_INIT	0x10008000u
 #define MIPS_SP_INIT	0x7fffeffcu
