@@ -91,7 +91,7 @@ static void define_label(struct asm_ctx *a, const char *name, size_t len)
 
 bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n)
 {
-	uint64_t text = a->text_pc - MIPS_TEXT_BASE + 8;	/* the exit stub comes last */
+	uint64_t text = a->text_pc - MIPS_TEXT_BASE + 12;	/* the exit stub comes last */
 	uint64_t data = a->data_pc - MIPS_DATA_BASE;
 	uint64_t total = text + data + a->kdata_size + n;
 
@@ -434,12 +434,16 @@ static bool shrink(const struct mips_port *port, struct mips_bytes *b)
 	return true;
 }
 
-/* Moves the buffers into prog, appending the exit stub "addiu $v0,$zero,10; syscall". */
+/*
+ * Moves the buffers into prog, appending the exit stub "<end of text>; addiu $v0,$zero,10; syscall":
+ * main returns to the second word; running off the end reaches the first (mips_text_end).
+ */
 static bool asm_finish(struct asm_ctx *a, struct mips_program *prog)
 {
-	uint32_t stub[2] = { mips_insn_table[MIPS_I_ADDIU].match | MIPS_RT(2) | 10,
+	uint32_t stub[3] = { mips_insn_table[MIPS_I_TEXT_END].match,
+			     mips_insn_table[MIPS_I_ADDIU].match | MIPS_RT(2) | 10,
 			     mips_insn_table[MIPS_I_SYSCALL].match };
-	uint32_t zero[2] = { 0, 0 };
+	uint32_t zero[3] = { 0, 0, 0 };
 	uint32_t main_addr;
 
 	memset(prog, 0, sizeof *prog);
@@ -482,7 +486,7 @@ int mips_assemble_limited(const struct mips_port *port, const char *file, const 
 		a.line = 0;
 		mips_asm_error(&a, 1, "'main' must label an instruction in .text");
 	}
-	if (!a.errors && a.text_pc + 8 - MIPS_TEXT_BASE > (16u << 20)) {
+	if (!a.errors && a.text_pc + 12 - MIPS_TEXT_BASE > (16u << 20)) {
 		a.line = 0;
 		mips_asm_error(&a, 1, "program text larger than 16 MiB");
 	}

@@ -67,6 +67,11 @@ enum mips_vm_state {
 
 struct mips_vm;
 
+/* What a guest exception does: SPIM's default handler reports it and continues after the
+ * instruction (the default), or the VM stops with a fault report. */
+enum mips_exceptions { MIPS_EXCEPTIONS_SPIM, MIPS_EXCEPTIONS_STOP };
+void mips_vm_set_exceptions(struct mips_vm *vm, enum mips_exceptions mode);
+
 /*
  * The one rule for VM names that come from outside (snapshots, migration streams): 1 to
  * MIPS_NAME_MAX - 1 bytes of [A-Za-z0-9._-], so a name can be printed and used as a key as it is.

@@ -129,7 +129,8 @@ static void test_literals_and_directives(void)
 	CHECK(!assemble("nop\nmain: nop", w, &n, &p) && p.entry == MIPS_TEXT_BASE + 4, "entry at main when present");
 	mips_program_free(&tp->port, &p);
 	CHECK(!assemble("nop\nstart: nop", w, &n, &p) && p.entry == MIPS_TEXT_BASE, "entry at the first word without main");
-	CHECK(p.ntext == 4 && p.text[2] == 0x2402000a && p.text[3] == 0x0000000c, "exit stub li $v0,10; syscall follows text");
+	CHECK(p.ntext == 5 && p.text[2] == 0xef000000u && p.text[3] == 0x2402000a && p.text[4] == 0x0000000c,
+	      "exit stub <end of text>; li $v0,10; syscall follows text");
 	mips_program_free(&tp->port, &p);
 	CHECK(!assemble("li $t0, 0x7fffffff # comment ; \"x\"\n\t# only a comment\nli $t1, -2147483648", w, &n, NULL) &&
 	      n == 3, "comments, extreme literals");
