@@ -61,10 +61,8 @@ bool mips_asm_sym_lookup(struct asm_ctx *a, const char *name, size_t len, uint32
 }
 
 /* Pass 1 defines labels; pass 2 only re-anchors them (auto-alignment gives the same values). */
-static void define_label(struct asm_ctx *a, const char *name, size_t len)
+static void define_label_at(struct asm_ctx *a, const char *name, size_t len, uint32_t value)
 {
-	uint32_t value = a->seg == SEG_TEXT ? a->text_pc : a->data_pc;
-
 	if (a->pass == 1) {
 		if ((a->nsyms + 1) * 2 > a->symcap && !sym_grow(a)) {
 			a->oom = true;
@@ -84,11 +82,16 @@ static void define_label(struct asm_ctx *a, const char *name, size_t len)
 		a->pending[a->npending++] = (struct asm_sym){ name, len, value, a->line };
 }
 
+static void define_label(struct asm_ctx *a, const char *name, size_t len)
+{
+	define_label_at(a, name, len, a->seg == SEG_TEXT ? a->text_pc : a->data_pc);
+}
+
 /* ---- emission ---- */
 
 bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n)
 {
-	uint64_t text = a->text_pc - MIPS_TEXT_BASE + 8;	/* the exit stub comes last */
+	uint64_t text = a->text_pc - MIPS_TEXT_BASE + 12;	/* the exit stub comes last */
 	uint64_t data = a->data_pc - MIPS_DATA_BASE;
 	uint64_t total = text + data + a->kdata_size + n;
 
@@ -177,6 +180,16 @@ static void emit_data(struct asm_ctx *a, const void *src, size_t n)
 
 /* ---- directives ---- */
 
+/* Moves past the separator of list items (SPIM: a comma or blanks, a trailing comma tolerated); false at the end. */
+static bool next_value(struct asm_ctx *a)
+{
+	if (mips_asm_at_end(a))
+		return false;
+	if (*a->p == ',')
+		a->p++;
+	return !mips_asm_at_end(a);
+}
+
 /* .word/.half/.byte value lists; "value:count" repeats (MARS). */
 static void dir_values(struct asm_ctx *a, unsigned size)
 {
@@ -221,7 +234,7 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 		} else {
 			emit_data_repeat(a, b, size, (size_t)count);
 		}
-	} while (!mips_asm_at_end(a) && *a->p == ',' && a->p++);
+	} while (next_value(a));
 }
 
 static void dir_string(struct asm_ctx *a, bool nul)
@@ -269,6 +282,32 @@ static bool const_arg(struct asm_ctx *a, int64_t lo, int64_t hi, int64_t *v)
 	return true;
 }
 
+/* .extern sym size: size zeroed bytes for sym in SPIM's small data area (below $gp's 64 KiB window). */
+static void dir_extern(struct asm_ctx *a)
+{
+	int64_t v;
+
+	mips_asm_skip_space(a);
+	const char *name = a->p;
+	size_t n = mips_asm_ident(a);
+	if (!n) {
+		mips_asm_error(a, mips_asm_col(a, a->p), "expected a label after .extern");
+		return;
+	}
+	a->p += n;
+	if (!mips_asm_at_end(a) && *a->p == ',')
+		a->p++;
+	if (!const_arg(a, 0, MIPS_SDATA_SIZE, &v))
+		return;
+	if (a->sdata_pc + (uint64_t)v > MIPS_SDATA_SIZE) {
+		mips_asm_error(a, mips_asm_col(a, name), ".extern data larger than %u bytes", MIPS_SDATA_SIZE);
+		return;
+	}
+	define_label_at(a, name, n, MIPS_SDATA_BASE + a->sdata_pc);
+	a->npending = 0;
+	a->sdata_pc += (uint32_t)v;
+}
+
 static void directive(struct asm_ctx *a, const char *d, size_t n)
 {
 	int64_t v;
@@ -280,7 +319,9 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 	} else if (IS(".data")) {
 		a->seg = SEG_DATA;
 		a->npending = 0;
-	} else if (IS(".globl") || IS(".global") || IS(".extern") || IS(".set") || IS(".ent") || IS(".end")) {
+	} else if (IS(".extern")) {
+		dir_extern(a);
+	} else if (IS(".globl") || IS(".global") || IS(".set") || IS(".ent") || IS(".end")) {
 		a->p = a->line_end;	/* no effect on a single-file program */
 	} else if (IS(".word")) {
 		dir_values(a, 4);
@@ -323,11 +364,14 @@ static void asm_line(struct asm_ctx *a)
 			break;
 		const char *id = a->p;
 		a->p += n;
+		const char *after = a->p;
+		mips_asm_skip_space(a);	/* SPIM: "label :" */
 		if (a->p < a->line_end && *a->p == ':') {
 			a->p++;
 			define_label(a, id, n);
 			continue;
 		}
+		a->p = after;
 		a->stmt = id;
 		if (id[0] == '.')
 			directive(a, id, n);
@@ -350,6 +394,7 @@ static void asm_pass(struct asm_ctx *a, int pass)
 	a->seg = SEG_TEXT;
 	a->text_pc = MIPS_TEXT_BASE;
 	a->data_pc = MIPS_DATA_BASE;
+	a->sdata_pc = 0;
 	a->kdata_size = 0;
 	a->line = 0;
 	for (const char *p = a->src; p < a->end && !a->oom;) {
@@ -389,12 +434,16 @@ static bool shrink(const struct mips_port *port, struct mips_bytes *b)
 	return true;
 }
 
-/* Moves the buffers into prog, appending the exit stub "addiu $v0,$zero,10; syscall". */
+/*
+ * Moves the buffers into prog, appending the exit stub "<end of text>; addiu $v0,$zero,10; syscall":
+ * main returns to the second word; running off the end reaches the first (mips_text_end).
+ */
 static bool asm_finish(struct asm_ctx *a, struct mips_program *prog)
 {
-	uint32_t stub[2] = { mips_insn_table[MIPS_I_ADDIU].match | MIPS_RT(2) | 10,
+	uint32_t stub[3] = { mips_insn_table[MIPS_I_TEXT_END].match,
+			     mips_insn_table[MIPS_I_ADDIU].match | MIPS_RT(2) | 10,
 			     mips_insn_table[MIPS_I_SYSCALL].match };
-	uint32_t zero[2] = { 0, 0 };
+	uint32_t zero[3] = { 0, 0, 0 };
 	uint32_t main_addr;
 
 	memset(prog, 0, sizeof *prog);
@@ -437,7 +486,7 @@ int mips_assemble_limited(const struct mips_port *port, const char *file, const 
 		a.line = 0;
 		mips_asm_error(&a, 1, "'main' must label an instruction in .text");
 	}
-	if (!a.errors && a.text_pc + 8 - MIPS_TEXT_BASE > (16u << 20)) {
+	if (!a.errors && a.text_pc + 12 - MIPS_TEXT_BASE > (16u << 20)) {
 		a.line = 0;
 		mips_asm_error(&a, 1, "program text larger than 16 MiB");
 	}

@@ -48,6 +48,7 @@ struct asm_ctx {
 	const char *line_end;
 	enum asm_seg seg;
 	uint32_t text_pc, data_pc;
+	uint32_t sdata_pc;	/* .extern bytes so far, from MIPS_SDATA_BASE */
 	struct asm_sym *syms;	/* open-addressing hash table */
 	size_t nsyms, symcap;
 	struct asm_sym pending[ASM_MAX_PENDING];	/* labels that an auto-alignment may still move */

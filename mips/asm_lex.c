@@ -283,7 +283,7 @@ static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 	return true;
 }
 
-/* Comma-separated operands up to the end of the line; the count, or -1 after an error. */
+/* Operands, separated by commas or blanks, up to the end of the line; the count, or -1 after an error. */
 int mips_asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max)
 {
 	int n = 0;
@@ -297,13 +297,11 @@ int mips_asm_parse_operands(struct asm_ctx *a, struct asm_opnd *op, int max)
 		}
 		if (!parse_operand(a, &op[n++]))
 			return -1;
-		mips_asm_skip_space(a);
 		if (mips_asm_at_end(a))
 			return n;
-		if (*a->p != ',') {
-			mips_asm_error(a, mips_asm_col(a, a->p), "expected ',' or end of line");
-			return -1;
-		}
-		a->p++;
+		if (*a->p == ',')	/* SPIM: commas are optional, a trailing one is tolerated */
+			a->p++;
+		if (mips_asm_at_end(a))
+			return n;
 	}
 }

@@ -258,9 +258,74 @@ static void p_jr(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 	mips_asm_emit_r(a, MIPS_I_JR, 0, o[0].reg, 0, 0);
 }
 
+/* The address of an "m" operand as base + a 16-bit offset; a label or big offset goes into $at first. */
+static int addr_base(struct asm_ctx *a, const struct asm_opnd *o, int32_t *off)
+{
+	int base = o->kind == OPND_MEM ? o->reg : REG_ZERO;
+	int64_t v;
+
+	if (!o->e.sym && fits_s16(o->e.add) && fits_s16(o->e.add + 3)) {
+		*off = (int32_t)o->e.add;
+		return base;
+	}
+	mips_asm_expr_value(a, &o->e, &v);
+	mips_asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, (uint32_t)v >> 16);
+	mips_asm_emit_i(a, MIPS_I_ORI, REG_AT, REG_AT, (uint32_t)v);
+	if (base != REG_ZERO)
+		mips_asm_emit_r(a, MIPS_I_ADDU, REG_AT, REG_AT, base, 0);
+	*off = 0;
+	return REG_AT;
+}
+
+/* ulw/usw: the word halves of lwl/lwr (swl/swr), little-endian. */
+static void p_unaligned_word(struct asm_ctx *a, const struct asm_opnd *o, int store)
+{
+	int32_t off;
+	int b = addr_base(a, &o[1], &off);
+
+	mips_asm_emit_i(a, store ? MIPS_I_SWL : MIPS_I_LWL, o[0].reg, b, (uint32_t)(off + 3));
+	mips_asm_emit_i(a, store ? MIPS_I_SWR : MIPS_I_LWR, o[0].reg, b, (uint32_t)off);
+}
+
+/* ulh/ulhu: two byte loads; the high byte carries the sign (ulh) or not (ulhu). */
+static void p_unaligned_load_half(struct asm_ctx *a, const struct asm_opnd *o, int id)
+{
+	int32_t off;
+	int b = addr_base(a, &o[1], &off), rt = o[0].reg;
+
+	if (rt == b) {	/* keep the base until the last load */
+		mips_asm_emit_i(a, MIPS_I_LBU, REG_AT, b, (uint32_t)off);
+		mips_asm_emit_i(a, id, rt, b, (uint32_t)(off + 1));
+	} else {
+		mips_asm_emit_i(a, id, rt, b, (uint32_t)(off + 1));
+		mips_asm_emit_i(a, MIPS_I_LBU, REG_AT, b, (uint32_t)off);
+	}
+	mips_asm_emit_r(a, MIPS_I_SLL, rt, 0, rt, 8);
+	mips_asm_emit_r(a, MIPS_I_OR, rt, rt, REG_AT, 0);
+}
+
+/* ush: two byte stores; rt is rotated and back when $at holds the address. */
+static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, int arg)
+{
+	int32_t off;
+	int b = addr_base(a, &o[1], &off), rt = o[0].reg;
+
+	(void)arg;
+	mips_asm_emit_i(a, MIPS_I_SB, rt, b, (uint32_t)off);
+	if (b != REG_AT) {
+		mips_asm_emit_r(a, MIPS_I_SRL, REG_AT, 0, rt, 8);
+		mips_asm_emit_i(a, MIPS_I_SB, REG_AT, b, (uint32_t)(off + 1));
+		return;
+	}
+	mips_asm_emit_r(a, MIPS_I_ROTR, rt, 0, rt, 8);
+	mips_asm_emit_i(a, MIPS_I_SB, rt, b, (uint32_t)(off + 1));
+	mips_asm_emit_r(a, MIPS_I_ROTR, rt, 0, rt, 24);
+}
+
 /*
  * X(mnemonic, operand kinds, expansion, argument). Kinds: r register, i immediate or label,
- * x register or immediate, m address (offset(base), label, label(base) or constant), l label.
+ * x register or immediate, m address (offset(base), label, label(base) or constant), l label,
+ * a any address (m or (base)).
  * Tried in order after the real instruction of the same name failed to encode.
  */
 #define MIPS_PSEUDOS(X)								\
@@ -336,7 +401,12 @@ static void p_jr(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 	X("sw",   "rm",  p_mem, MIPS_I_SW)					\
 	X("swl",  "rm",  p_mem, MIPS_I_SWL)					\
 	X("swr",  "rm",  p_mem, MIPS_I_SWR)					\
-	X("sc",   "rm",  p_mem, MIPS_I_SC)
+	X("sc",   "rm",  p_mem, MIPS_I_SC)					\
+	X("ulw",  "ra",  p_unaligned_word, 0)					\
+	X("usw",  "ra",  p_unaligned_word, 1)					\
+	X("ulh",  "ra",  p_unaligned_load_half, MIPS_I_LB)			\
+	X("ulhu", "ra",  p_unaligned_load_half, MIPS_I_LBU)			\
+	X("ush",  "ra",  p_unaligned_store_half, 0)
 
 struct pseudo {
 	const char *name, *kinds;
@@ -357,6 +427,7 @@ static bool kind_ok(char k, const struct asm_opnd *o)
 	case 'i': case 'l': return o->kind == OPND_IMM;
 	case 'x': return o->kind == OPND_REG || o->kind == OPND_IMM;
 	case 'm': return o->kind == OPND_IMM || (o->kind == OPND_MEM && o->has_expr);
+	case 'a': return o->kind == OPND_IMM || o->kind == OPND_MEM;
 	}
 	return false;
 }
@@ -375,8 +446,15 @@ bool mips_asm_pseudo(struct asm_ctx *a, const char *m, size_t n, const struct as
 {
 	for (size_t i = 0; i < sizeof pseudos / sizeof pseudos[0]; i++) {
 		const struct pseudo *ps = &pseudos[i];
-		if (strlen(ps->name) == n && !strncmp(ps->name, m, n) && kinds_match(ps->kinds, o, nops)) {
+		if (strlen(ps->name) != n || strncmp(ps->name, m, n))
+			continue;
+		if (kinds_match(ps->kinds, o, nops)) {
 			ps->fn(a, o, ps->arg);
+			return true;
+		}
+		if (ps->fn == p_alu_imm && kinds_match("ri", o, nops)) {	/* SPIM: "addi $t0, 1" */
+			struct asm_opnd o3[3] = { o[0], o[0], o[1] };
+			ps->fn(a, o3, ps->arg);
 			return true;
 		}
 	}

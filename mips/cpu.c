@@ -93,6 +93,8 @@ op_SYSCALL:
 	NEXT();
 op_BREAK:
 	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_BP, 0))
+		NEXT();
 	mips_vm_faultf(vm, pc, "break instruction (code %u)", IMM);
 	goto stopped;
 op_SYNC:  NEXT();
@@ -242,6 +244,12 @@ op_MIGRATE:
 	if (!mips_para(vm, (enum mips_insn_id)op->id, IMM))
 		goto stopped;
 	NEXT();
+op_TEXT_END:	/* not an instruction, not counted: SPIM ends here; under "stop" the exit stub follows */
+	left++;
+	if (mips_text_end(vm, pc))
+		NEXT();
+	SYNC();
+	goto stopped;
 op_REDECODE: {
 	uint8_t w[4];
 	vm->pc = pc;
@@ -253,19 +261,32 @@ op_REDECODE: {
 op_INVALID:
 reserved:
 	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_RI, 0))
+		NEXT();
 	mips_vm_faultf(vm, pc, "reserved instruction");
 	goto stopped;
 overflow:
 	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_OV, 0))
+		NEXT();
 	mips_vm_faultf(vm, pc, "arithmetic overflow");
 	goto stopped;
 trap:
 	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_TR, 0))
+		NEXT();
 	mips_vm_faultf(vm, pc, "trap");
 	goto stopped;
 unaligned_load:
+	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_ADEL, addr))
+		NEXT();
+	goto unaligned;
 unaligned_store:
 	SYNC();
+	if (mips_exception(vm, pc, MIPS_EXC_ADES, addr))
+		NEXT();
+unaligned:
 	mips_vm_faultf(vm, pc, "address error: unaligned access to 0x%08x", addr);
 	goto stopped;
 bad_jump:
@@ -274,6 +295,13 @@ bad_jump:
 	goto stopped;
 mem_fault:
 	SYNC();
+	if (vm->exc_pending) {
+		vm->exc_pending = 0;
+		mips_exception(vm, pc, MIPS_EXC_DBE, vm->exc_addr);
+		if (op->id <= MIPS_I_LHU && op->id >= MIPS_I_LB && op->id != MIPS_I_LWL)
+			RT = 0;	/* spim's load from a bad address completes with 0 */
+		NEXT();
+	}
 	goto stopped;
 bad_pc:
 	SYNC();

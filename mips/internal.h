@@ -77,6 +77,9 @@ struct mips_vm {
 	uint32_t mem_limit;
 	char name[MIPS_NAME_MAX];
 	char fault[MIPS_MSG_MAX];
+	uint8_t exc_mode;	/* enum mips_exceptions */
+	uint8_t exc_pending;	/* a load or store outside user memory under SPIM's handler ... */
+	uint32_t exc_addr;	/* ... at this address (mem.c sets them, cpu.c takes the exception) */
 	char inbuf[MIPS_INBUF_MAX];
 	size_t inlen;
 	bool in_eof;
@@ -130,6 +133,15 @@ bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end);
 bool mips_snap_page_addr_ok(uint32_t addr);
 /* After every page is in: checks the text is whole and decodes it; NULL, or the failed check. */
 const char *mips_vm_restore_finish(struct mips_vm *vm, uint32_t text_end);
+
+/* exception.c: SPIM's handler. The exceptions it reports, in the order of its table. */
+enum mips_exc { MIPS_EXC_ADEL, MIPS_EXC_ADES, MIPS_EXC_DBE, MIPS_EXC_BP, MIPS_EXC_RI, MIPS_EXC_OV, MIPS_EXC_TR,
+		MIPS_EXC_FPE, MIPS_EXC_COUNT };
+/* Under MIPS_EXCEPTIONS_SPIM reports exc at pc (addr: the bad address) and returns true: the caller
+ * goes on after the instruction. Otherwise false: the caller stops the VM with its fault. */
+bool mips_exception(struct mips_vm *vm, uint32_t pc, enum mips_exc exc, uint32_t addr);
+/* Reached the word after the program's text: SPIM ends the program with a message; true under stop. */
+bool mips_text_end(struct mips_vm *vm, uint32_t pc);
 
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);

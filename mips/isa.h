@@ -162,7 +162,9 @@ enum mips_imm_kind {
 	/* Tally para-instructions (see MIPS_PARA_OFFSET) */			\
 	X(DUMP_PROCESSOR_STATE, "DUMP_PROCESSOR_STATE", "", 0xec000000u, 0xff000000u, PARA) \
 	X(SNAPSHOT, "SNAPSHOT", "N",   0xed000000u, 0xff000000u, PARA)		\
-	X(MIGRATE,  "MIGRATE",  "N",   0xee000000u, 0xff000000u, PARA)
+	X(MIGRATE,  "MIGRATE",  "N",   0xee000000u, 0xff000000u, PARA)		\
+	/* the word after the program's text; its name cannot be written in a program */	\
+	X(TEXT_END, "<end of text>", "", 0xef000000u, 0xff000000u, PARA)
 
 enum mips_insn_id {
 #define MIPS_X_ENUM(id, name, ops, match, mask, imm) MIPS_I_##id,

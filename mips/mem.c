@@ -44,6 +44,11 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 	unsigned idx;
 
 	if (user && (addr < MIPS_USER_LOW || addr >= MIPS_USER_END)) {
+		if (vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {	/* the caller takes SPIM's exception */
+			vm->exc_pending = 1;
+			vm->exc_addr = addr;
+			return NULL;
+		}
 		mips_vm_faultf(vm, vm->pc, "address error on %s of 0x%08x (outside user memory)",
 			       write ? "store" : "load", addr);
 		return NULL;

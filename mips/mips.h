@@ -10,6 +10,8 @@
 
 /* Memory map (SPIM's defaults). */
 #define MIPS_TEXT_BASE	0x00400000u
+#define MIPS_SDATA_BASE	0x10000000u	/* SPIM's small data (.extern), reached through $gp */
+#define MIPS_SDATA_SIZE	0x10000u
 #define MIPS_DATA_BASE	0x10010000u
 #define MIPS_GP_INIT	0x10008000u
 #define MIPS_SP_INIT	0x7fffeffcu
@@ -64,6 +66,11 @@ enum mips_vm_state {
 };
 
 struct mips_vm;
+
+/* What a guest exception does: SPIM's default handler reports it and continues after the
+ * instruction (the default), or the VM stops with a fault report. */
+enum mips_exceptions { MIPS_EXCEPTIONS_SPIM, MIPS_EXCEPTIONS_STOP };
+void mips_vm_set_exceptions(struct mips_vm *vm, enum mips_exceptions mode);
 
 /*
  * The one rule for VM names that come from outside (snapshots, migration streams): 1 to

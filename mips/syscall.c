@@ -213,9 +213,23 @@ bool mips_syscall(struct mips_vm *vm)
 {
 	const struct syscall_entry *s = find_syscall(vm->r[REG_V0]);
 
+	if (!s && vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {	/* spim ends the program */
+		char line[64];
+		size_t n = mips_snprintf(line, sizeof line, "Unknown system call: %u\n", vm->r[REG_V0]);
+		vm->port->write(vm->port->ud, vm, MIPS_STREAM_DIAG, line, n);
+		vm->state = MIPS_VM_EXITED;
+		vm->exit_code = 0;
+		return false;
+	}
 	if (!s) {
 		mips_vm_faultf(vm, vm->pc, "unknown syscall %u in $v0", vm->r[REG_V0]);
 		return false;
 	}
-	return s->fn(vm);
+	if (s->fn(vm))
+		return true;
+	if (vm->exc_pending) {	/* a syscall's buffer outside user memory: no exception to go on from */
+		vm->exc_pending = 0;
+		mips_vm_faultf(vm, vm->pc, "address error on access to 0x%08x (outside user memory)", vm->exc_addr);
+	}
+	return false;
 }

@@ -119,7 +119,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 	vm->pc = prog->entry;
 	vm->r[REG_GP] = MIPS_GP_INIT;
 	vm->r[REG_SP] = MIPS_SP_INIT;
-	vm->r[REG_RA] = prog->user_text_end;	/* the exit stub: returning from main exits */
+	vm->r[REG_RA] = prog->user_text_end + 4;	/* the exit stub: returning from main exits */
 	uint32_t data_end = (MIPS_DATA_BASE + (uint32_t)prog->ndata + 7) & ~7u;
 	vm->brk = data_end > MIPS_HEAP_MIN ? data_end : MIPS_HEAP_MIN;
 	vm->state = MIPS_VM_RUNNING;

@@ -27,6 +27,7 @@ struct options {
 	const char *snapshot_at_file;
 	const char *emit_text;
 	bool stats;
+	enum mips_exceptions exceptions;	/* --exceptions spim|stop */
 	const char *listen;	/* --listen [ADDR:]PORT, or NULL */
 	const char *snapshot_dir;	/* where SNAPSHOT names resolve (default ".") */
 	bool once;
@@ -48,6 +49,8 @@ static void usage(FILE *f)
 		"                   vm_binary=PATH (repeatable, adds a VM); '#' starts a comment\n"
 		"  --slice N        instructions per VM turn (vm_exec_slice_in_instructions, default 10000)\n"
 		"  --mem MIB        memory limit per VM in MiB (default 64)\n"
+		"  --exceptions spim|stop  a guest exception is reported and skipped as SPIM's handler does\n"
+		"                   (default), or stops its VM with a fault report\n"
 		"  --snapshot-at N FILE  run one VM for N instructions, save its snapshot to FILE and stop\n"
 		"  --emit-text FILE assemble one program and write its text words (little-endian) to FILE\n"
 		"  --snapshot-dir DIR  SNAPSHOT names (from programs, also ones received over the network) are\n"
@@ -192,7 +195,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
 			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text") || !strcmp(a, "--listen") ||
 			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file") ||
-			      !strcmp(a, "--snapshot-dir") || !strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max");
+			      !strcmp(a, "--snapshot-dir") || !strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max") ||
+			      !strcmp(a, "--exceptions");
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return -1;
@@ -226,6 +230,13 @@ static int parse_args(struct options *o, int argc, char **argv)
 			else
 				o->mem_limit = (uint32_t)(v << 20);
 			i++;
+		} else if (!strcmp(a, "--exceptions")) {
+			const char *e = argv[++i];
+			if (strcmp(e, "spim") && strcmp(e, "stop")) {
+				fprintf(stderr, "mipsvm: --exceptions: expected spim or stop, not '%s'\n", e);
+				return EXIT_BAD_INPUT;
+			}
+			o->exceptions = e[1] == 't' ? MIPS_EXCEPTIONS_STOP : MIPS_EXCEPTIONS_SPIM;
 		} else if (!strcmp(a, "--snapshot-at")) {
 			if (!parse_u64(argv[i + 1], &o->snapshot_at)) {
 				fprintf(stderr, "mipsvm: --snapshot-at: bad number '%s'\n", argv[i + 1]);
@@ -477,6 +488,8 @@ static int run(const struct options *o)
 	}
 	for (int i = 0; i < o->nspecs; i++) {
 		struct mips_vm *vm = make_vm(port, o, &o->specs[i]);
+		if (vm)
+			mips_vm_set_exceptions(vm, o->exceptions);
 		if (!vm)
 			rc = EXIT_BAD_INPUT;	/* go on: report every bad input at once */
 		else if (!mips_host_add(host.host, vm, NULL, 0))

@@ -134,7 +134,7 @@ static bool load(struct mips_vm *vm, const char *name, const struct mips_program
 
 /* Assembles src and starts a VM from it, or from snapshot_file when given. Returns 0 or -1. */
 static int start_vm(const char *name, const char *file, const char *src, size_t len, uint64_t slice,
-		    const char *snapshot_file)
+		    const char *snapshot_file, enum mips_exceptions exceptions)
 {
 	struct mips_host *h = mipsvms_host();
 	struct mips_program prog;
@@ -146,6 +146,8 @@ static int start_vm(const char *name, const char *file, const char *src, size_t 
 		return -1;
 	}
 	struct mips_vm *vm = mips_host_new_vm(h, name, MIPS_DEFAULT_MEM_LIMIT, slice);
+	if (vm)
+		mips_vm_set_exceptions(vm, exceptions);
 	bool ok = vm && load(vm, name, &prog, snapshot_file);
 	mips_program_free(mips_host_port(h), &prog);
 	if (!ok) {
@@ -168,8 +170,18 @@ static void start_module(size_t index, const struct boot_module *m)
 		kprintf("mips: module %zu: slice=%s is not a positive number\n", index, slice_s);
 		return;
 	}
+	char exc[WORD_MAX];
+	enum mips_exceptions e = MIPS_EXCEPTIONS_SPIM;
+	if (kv_find(m->cmdline, "exceptions", exc, sizeof(exc))) {
+		if (strcmp(exc, "spim") && strcmp(exc, "stop")) {
+			kprintf("mips: module %zu: exceptions=%s is not spim or stop\n", index, exc);
+			return;
+		}
+		e = exc[1] == 't' ? MIPS_EXCEPTIONS_STOP : MIPS_EXCEPTIONS_SPIM;
+	}
 	const char *s = kv_find(m->cmdline, "snapshot", snap, sizeof(snap));
-	start_vm(n ? n : fallback, n ? n : fallback, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s);
+	start_vm(n ? n : fallback, n ? n : fallback, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s,
+		 e);
 }
 
 void mipsvms_start_modules(void)
@@ -229,6 +241,6 @@ void mipsvms_run_file(const char *source_file, const char *snapshot_file)
 	char *dot = strrchr(name, '.');
 	if (dot && dot != name)
 		*dot = 0;
-	start_vm(name, source_file, src ? src : "", len, default_slice(), snapshot_file);
+	start_vm(name, source_file, src ? src : "", len, default_slice(), snapshot_file, MIPS_EXCEPTIONS_SPIM);
 	kfree(src);
 }

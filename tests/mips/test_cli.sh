@@ -22,7 +22,7 @@ done
 check "snapshot at $points points, resumed in a fresh process, equals the uninterrupted run" [ "$fails" -eq 0 ]
 "$MIPSVM" --snapshot-at 50 "$TMP/snap" -v $prog >/dev/null 2>&1
 "$MIPSVM" -v $prog -s "$TMP/snap" >"$TMP/c.out" 2>&1
-check "-v prog -s snap resumes with the program's identity checked" [ "$(wc -l <"$TMP/c.out")" -eq 34 ]
+check "-v prog -s snap resumes with the program's identity checked" [ "$(wc -l <"$TMP/c.out")" -eq 35 ]
 printf 'main: li $t0, 1\n' >"$TMP/other.s"
 "$MIPSVM" -v "$TMP/other.s" -s "$TMP/snap" >/dev/null 2>"$TMP/err"
 rc=$?
@@ -99,7 +99,7 @@ check "bad config: status 2 and every bad line named" [ $rc -eq 2 -a "$(grep -c 
 
 # Exit statuses and errors.
 printf 'main: li $t0, 0x7fffffff\naddi $t0, $t0, 1\n' >"$TMP/f.s"
-"$MIPSVM" -v "$TMP/f.s" -v "$TMP/a.s" >/dev/null 2>"$TMP/f.err"
+"$MIPSVM" --exceptions stop -v "$TMP/f.s" -v "$TMP/a.s" >/dev/null 2>"$TMP/f.err"
 rc=$?
 check "a faulting VM gives status 1, the other VM still runs" [ $rc -eq 1 ]
 check "  ... and the fault names VM, pc, instruction and cause" \

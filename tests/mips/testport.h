@@ -24,6 +24,7 @@ struct testport {
 	const char *input;	/* scripted input; '\1' answers "would block" once */
 	size_t in_pos;
 	int migrations;
+	bool spim_exceptions;	/* tp_vm's VMs take SPIM's handler; by default they stop on a fault */
 	struct tp_blob blobs[TP_BLOBS];
 	struct mips_port port;
 };
@@ -141,6 +142,8 @@ static inline struct mips_vm *tp_vm(struct testport *t, const char *src)
 	if (mips_assemble(&t->port, "t.s", src, strlen(src), &prog))
 		return NULL;
 	struct mips_vm *vm = mips_vm_new(&t->port, "t", 0);
+	if (vm)
+		mips_vm_set_exceptions(vm, t->spim_exceptions ? MIPS_EXCEPTIONS_SPIM : MIPS_EXCEPTIONS_STOP);
 	bool ok = mips_vm_load(vm, &prog);
 	mips_program_free(&t->port, &prog);
 	if (!ok) {

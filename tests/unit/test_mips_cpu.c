@@ -104,7 +104,7 @@ static void test_memory(void)
 	MEM("ll $t1, 0($t0)\naddiu $t1, $t1, 1\nsc $t1, 0($t0)", 9, 1);
 	/* self-modifying code: the stored word replaces the pre-decoded op */
 	reg_is("la $t0, patch\nlw $t2, new\nsw $t2, 0($t0)\npatch: li $t1, 1\nj end\nnew: li $t1, 2\nend: nop", 9, 2);
-	reg_is("li $t1, 0\nsw $ra, 0($sp)\nlw $t1, 0($sp)", 9, MIPS_TEXT_BASE + 12);
+	reg_is("li $t1, 0\nsw $ra, 0($sp)\nlw $t1, 0($sp)", 9, MIPS_TEXT_BASE + 16);	/* $ra: the exit stub after <end of text> */
 	reg_is("move $t1, $gp", 9, MIPS_GP_INIT);
 	reg_is("move $t1, $sp", 9, MIPS_SP_INIT);
 }
@@ -137,6 +137,47 @@ static void test_faults(void)
 	faults("li $v0, 4\nli $a0, 0x80000000\nsyscall", "address error on load");
 	faults("li $t0, 0x10010000\nloop: sw $t0, 0($t0)\naddiu $t0, $t0, 4096\nb loop", "memory limit of 65536 KiB");
 	faults("li $v0, 9\nli $a0, -4\nsyscall", "sbrk(-4)");
+}
+
+/* Under SPIM's handler src runs to its end, printing out and diag exactly (spim 8.0's texts). */
+static void spim_handles(const char *src, const char *out, const char *diag)
+{
+	tp->spim_exceptions = true;
+	struct mips_vm *vm = run(src);
+	tp->spim_exceptions = false;
+	CHECK(vm && mips_vm_state(vm) == MIPS_VM_EXITED && !strcmp(tp->out, out) && !strcmp(tp->diag, diag),
+	      "spim: %s prints [%s] [%s] (got [%s] [%s])", src, out, diag, tp->out, tp->diag);
+	mips_vm_free(vm);
+}
+
+static void test_spim_exceptions(void)
+{
+	spim_handles("li $t0, 0x7fffffff\naddi $t0, $t0, 1\nli $v0, 10\nsyscall",
+		     "  Exception 12  [Arithmetic overflow]  occurred and ignored\n",
+		     "Exception occurred at PC=0x00400008\n  Arithmetic overflow\n");
+	spim_handles("li $t1, 7\nlw $t1, 2($gp)\nmove $a0, $t1\nli $v0, 1\nsyscall\nli $v0, 10\nsyscall",
+		     "  Exception 4  [Address error in inst/data fetch]  occurred and ignored\n7",
+		     "Exception occurred at PC=0x00400004\n  Unaligned address in inst/data fetch: 0x10008002\n");
+	spim_handles("sh $t0, 1($gp)\nli $v0, 10\nsyscall",
+		     "  Exception 5  [Address error in store]  occurred and ignored\n",
+		     "Exception occurred at PC=0x00400000\n  Unaligned address in store: 0x10008001\n");
+	spim_handles("sw $t0, 0($zero)\nlb $t0, 16($zero)\nli $v0, 10\nsyscall",
+		     "  Exception 7  [Bad data address]  occurred and ignored\n"
+		     "  Exception 7  [Bad data address]  occurred and ignored\n",
+		     "Exception occurred at PC=0x00400000\n  Bad address in data/stack read: 0x00000000\n"
+		     "Exception occurred at PC=0x00400004\n  Bad address in data/stack read: 0x00000010\n");
+	spim_handles("teq $zero, $zero\nbreak 3\n.word 0xfc000000\nli $v0, 10\nsyscall",
+		     "  Exception 13  [Trap]  occurred and ignored\n  Exception 9  [Breakpoint]  occurred and ignored\n"
+		     "  Exception 10  [Reserved instruction]  occurred and ignored\n",
+		     "Exception occurred at PC=0x00400000\n  Trap\nException occurred at PC=0x00400004\n"
+		     "Exception occurred at PC=0x00400008\n");
+	spim_handles("nop\nnop", "", "Attempt to execute non-instruction at 0x00400008\n");
+	spim_handles("main: jr $ra", "", "");
+	spim_handles("li $v0, 99\nsyscall\nli $v0, 1\nsyscall", "", "Unknown system call: 99\n");
+	struct mips_vm *vm = run("nop\nnop");
+	CHECK(vm && mips_vm_state(vm) == MIPS_VM_EXITED && mips_vm_icount(vm) == 4 && !tp->diag[0],
+	      "stop: running off the end goes through the exit stub silently");
+	mips_vm_free(vm);
 }
 
 static void test_syscalls(void)
@@ -192,6 +233,7 @@ int main(void)
 	test_memory();
 	test_control();
 	test_faults();
+	test_spim_exceptions();
 	test_syscalls();
 	test_para();
 	tp_free(tp);
