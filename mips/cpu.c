@@ -308,8 +308,9 @@ bad_pc:
 	mips_vm_faultf(vm, pc, "address error: pc outside the text segment");
 	return vm->icount - icount0;
 stopped:
-	/* A fault or a blocked syscall did not complete: it does not count. An exit stays at its syscall. */
-	if (vm->state == MIPS_VM_BLOCKED || vm->state == MIPS_VM_FAULTED)
+	/* A fault, a blocked syscall or an exit parked for a migration did not complete: it does not
+	 * count. An exit stays at its syscall. */
+	if (vm->state == MIPS_VM_BLOCKED || vm->state == MIPS_VM_FAULTED || vm->state == MIPS_VM_PAUSED)
 		vm->icount--;
 	vm->pc = vm->state == MIPS_VM_MIGRATED ? pc + 4 : pc;
 	return vm->icount - icount0;

@@ -68,6 +68,8 @@ struct mips_vm {
 	struct mips_tlb rtlb[MIPS_TLB_SIZE], wtlb[MIPS_TLB_SIZE];
 	enum mips_vm_state state;
 	int exit_code;
+	bool migrating;		/* a sender holds it: an exit waits for the transfer (exit_parked) */
+	bool exit_parked;	/* PAUSED at its exit syscall, which runs again where it resumes */
 	uint32_t brk;
 	uint32_t user_text_end;
 	uint64_t text_hash;	/* identity of the loaded program (mips_program_text_hash) */

@@ -14,6 +14,7 @@ struct mips_mig_out *mips_mig_out_start(struct mips_vm *vm, const struct mips_mi
 		return NULL;
 	mips_link_init(&m->l, vm->port, cfg, io);
 	m->vm = vm;
+	vm->migrating = true;
 	m->paused_from = MIPS_VM_PAUSED;
 	m->max_rounds = cfg->max_rounds ? cfg->max_rounds : DEFAULT_ROUNDS;
 	m->max_downtime_ns = cfg->max_downtime_ns ? cfg->max_downtime_ns : DEFAULT_DOWNTIME_NS;
@@ -24,9 +25,14 @@ struct mips_mig_out *mips_mig_out_start(struct mips_vm *vm, const struct mips_mi
 /* Hands the VM back to its scheduler, if this sender paused it. */
 static void out_resume(struct mips_mig_out *m)
 {
-	if (m->paused_from != MIPS_VM_PAUSED && m->vm->state == MIPS_VM_PAUSED)
-		m->vm->state = m->paused_from;
+	struct mips_vm *vm = m->vm;
+
+	if (vm->exit_parked && vm->state == MIPS_VM_PAUSED)
+		vm->state = MIPS_VM_RUNNING;	/* its exit syscall runs again, here */
+	else if (m->paused_from != MIPS_VM_PAUSED && vm->state == MIPS_VM_PAUSED)
+		vm->state = m->paused_from;
 	m->paused_from = MIPS_VM_PAUSED;
+	vm->migrating = vm->exit_parked = false;
 }
 
 /* Frames a record into the out buffer, counted into the digest. */
@@ -147,7 +153,9 @@ static bool out_round(struct mips_mig_out *m)
 	struct mips_vm *vm = m->vm;
 	uint64_t t = mips_link_now(&m->l);
 
-	if (vm->state != MIPS_VM_RUNNING && vm->state != MIPS_VM_BLOCKED)
+	bool parked = vm->state == MIPS_VM_PAUSED && vm->exit_parked;	/* waits at its exit */
+
+	if (!parked && vm->state != MIPS_VM_RUNNING && vm->state != MIPS_VM_BLOCKED)
 		return mips_link_fail(&m->l, "the VM %s during the transfer; nothing moved",
 				 vm->state == MIPS_VM_EXITED ? "exited" : "stopped");
 	if (m->stats.rounds && !mips_link_drained(&m->l))
@@ -158,8 +166,10 @@ static bool out_round(struct mips_mig_out *m)
 			m->bytes_per_s = db * 1000000000u / dt;
 		m->final = time_to_pause(m, count_dirty(vm));
 	}
+	if (parked)
+		m->final = true;	/* nothing more will change: this round is the last */
 	if (m->final) {
-		m->paused_from = vm->state;
+		m->paused_from = parked ? MIPS_VM_RUNNING : vm->state;
 		vm->state = MIPS_VM_PAUSED;
 		m->pause_ns = t;
 	}

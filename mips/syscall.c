@@ -146,8 +146,19 @@ static bool sys_sbrk(struct mips_vm *vm)
 	return true;
 }
 
+/* A VM that reaches its exit while it is being sent waits there: the transfer finishes and the
+ * exit runs at the destination (or here again, should the transfer fail). */
+static bool park_exit(struct mips_vm *vm)
+{
+	vm->state = MIPS_VM_PAUSED;
+	vm->exit_parked = true;
+	return false;
+}
+
 static bool sys_exit(struct mips_vm *vm)
 {
+	if (vm->migrating)
+		return park_exit(vm);
 	vm->state = MIPS_VM_EXITED;
 	vm->exit_code = 0;
 	return false;
@@ -155,6 +166,8 @@ static bool sys_exit(struct mips_vm *vm)
 
 static bool sys_exit2(struct mips_vm *vm)
 {
+	if (vm->migrating)
+		return park_exit(vm);
 	vm->state = MIPS_VM_EXITED;
 	vm->exit_code = (int32_t)vm->r[REG_A0];
 	return false;

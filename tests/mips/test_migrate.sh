@@ -230,8 +230,9 @@ prog mig_short "127.0.0.1:$DPORT" i
 for _ in $(seq 66); do
 	"$MIPSVM" -v "$TMP/i/mig_short.s" >>"$TMP/i.src.out" 2>>"$TMP/i.src.err"
 done
+oks() { cat "$TMP/i.src.out" "$TMP/i.dst.out" | grep -c '^\(mig_short\(-[0-9]*\)\?: \)\?ok$'; }
 for _ in $(seq 200); do	# the 66th VM finishes, then the idle server flushes its output
-	[ "$(grep -c '' "$TMP/i.dst.out")" -ge 66 ] && break
+	[ "$(oks)" -ge 66 ] && break
 	sleep 0.05
 done
 check "i: the server is still up" kill -0 "$DPID"
@@ -239,8 +240,10 @@ kill "$DPID"
 wait "$DPID" 2>/dev/null
 expect_count "i: 66 VMs moved" 66 "^migrate: 'mig_short' moved to " "$TMP/i.src.err"
 expect_count "i: 66 resumed at the server" 66 "^mips: resumed 'mig_short(-[0-9]+)?' \(from $IP:[0-9]+\) at pc 0x004000[0-9a-f]{2} after [0-9]+ instructions$" "$TMP/i.dst.err"
-expect_count "i: 66 finished there" 66 '^mig_short(-[0-9]+)?: ok$' "$TMP/i.dst.out"
-expect_eq "i: none finished at the source" 0 "$(grep -c '' "$TMP/i.src.out")"
+# A VM may finish its count before its pages are all across (a loaded machine): it then waits at
+# its exit, and the exit runs at the server; its "ok" was printed at the source.
+expect_eq "i: every VM printed its ok exactly once, at the source or at the server" 66 "$(oks)"
+expect_eq "i: the source printed nothing else" "$(grep -c '' "$TMP/i.src.out")" "$(grep -c '^ok$' "$TMP/i.src.out")"
 
 # Key options.
 : >"$TMP/empty"

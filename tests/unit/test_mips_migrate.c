@@ -387,7 +387,9 @@ static void test_crafted_streams(void)
 	      (unsigned long long)o.in_st.downtime_ns, (unsigned long long)o.in_st.total_ns);
 }
 
-/* The VM exits before the pre-copy ends: the migration is called off, nothing lands on the other side. */
+/* The VM reaches its exit before the pre-copy ends: it waits at its exit syscall, the transfer
+ * finishes, and the exit happens at the destination (issue: a short MIGRATE program must finish
+ * there). */
 static void test_vm_ends_first(void)
 {
 	struct scenario sc = plain;
@@ -395,9 +397,9 @@ static void test_vm_ends_first(void)
 
 	sc.start_after = reference_icount - 100;
 	migrate(&sc, &o);
-	CHECK(o.ended_on_source && o.output_ok && o.out == MIPS_MIG_FAILED &&
-	      !strcmp(o.out_err, "the VM exited during the transfer; nothing moved") && o.in == MIPS_MIG_FAILED,
-	      "a VM that exits first is not moved (sender: '%s', receiver: '%s')", o.out_err, o.in_err);
+	CHECK(!o.ended_on_source && o.output_ok && o.out == MIPS_MIG_DONE && o.in == MIPS_MIG_DONE,
+	      "a VM that reaches its exit during the transfer waits, moves, and exits at the destination "
+	      "(sender: '%s', receiver: '%s')", o.out_err, o.in_err);
 }
 
 /* Writes seeds for the libFuzzer receiver target (fuzz_mig_in.c: first byte 1 = reseal) into dir:
