@@ -17,23 +17,6 @@
 #define PROMPT "tally> "
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-] (telnet's escape character) */
 
-/* X(name, min args, max args, usage, help) */
-#define SHELL_COMMANDS(X)                                                                      \
-	X(help, 0, 0, "help", "list the commands")                                             \
-	X(vms, 0, 0, "vms", "every VM with its state and progress")                            \
-	X(dump, 1, 1, "dump <vm>", "DUMP_PROCESSOR_STATE of a MIPS VM")                        \
-	X(snapshot, 2, 2, "snapshot <vm> <file>", "save a MIPS VM to a file on the disk")      \
-	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from files on the disk")      \
-	X(kill, 1, 1, "kill <vm>", "stop a MIPS VM")                                           \
-	X(stop, 1, 1, "stop <vm>", "stop a VMX guest or a MIPS VM")                            \
-	X(migrate, 2, 2, "migrate <vm> <a.b.c.d[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm") \
-	X(ls, 0, 0, "ls", "files on the disk")                                                 \
-	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
-	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
-	X(stats, 0, 1, "stats [guest]", "VMX exit statistics per reason: one guest, or all")   \
-	X(console, 1, 1, "console <guest>", "type into a VMX guest's COM1 and see it raw; Ctrl-] returns") \
-	X(net, 0, 0, "net", "network address, link and counters")                              \
-	X(halt, 0, 0, "halt", "power off")
 
 static char line[SHELL_LINE_MAX];
 static bool line_too_long;	/* bytes were dropped: the line is refused, never run cut short */

@@ -2,6 +2,25 @@
 #ifndef KERNEL_SHELL_H
 #define KERNEL_SHELL_H
 
+/* X(name, min args, max args, usage, help): every command, once; `help` and README's table
+ * (tools/gen-readme-tables.sh) come from it. */
+#define SHELL_COMMANDS(X)                                                                      \
+	X(help, 0, 0, "help", "list the commands")                                             \
+	X(vms, 0, 0, "vms", "every VMX guest (running/halted/ended, exits) and MIPS VM (state, instructions, pages)") \
+	X(dump, 1, 1, "dump <vm>", "DUMP_PROCESSOR_STATE of a MIPS VM")                        \
+	X(snapshot, 2, 2, "snapshot <vm> <file>", "save a MIPS VM to a file on the disk")      \
+	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from a program on the disk, optionally from a snapshot") \
+	X(kill, 1, 1, "kill <vm>", "stop a MIPS VM and free its memory")                       \
+	X(stop, 1, 1, "stop <vm>", "stop a VMX guest (its table is printed) or a MIPS VM")     \
+	X(migrate, 2, 2, "migrate <vm> <a.b.c.d[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm") \
+	X(ls, 0, 0, "ls", "files on the disk and the free space")                              \
+	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
+	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
+	X(stats, 0, 1, "stats [guest]", "VMX exit statistics per reason: all guests, or one (also after it ended)") \
+	X(console, 1, 1, "console <guest>", "type into a VMX guest's COM1 and see its output raw; Ctrl-] returns (so does its end)") \
+	X(net, 0, 0, "net", "network address, link and counters")                              \
+	X(halt, 0, 0, "halt", "power off")
+
 /* Prints how to use the shell; the first prompt comes with the first Enter. */
 void shell_start(void);
 /* Takes whatever input is waiting on COM1; runs a command per complete line. Never blocks. */
