@@ -45,7 +45,10 @@ static void cmd_net(char **argv) { (void)argv; net_print_status(); }
 
 static void cmd_stats(char **argv)
 {
-	if (!argv[1])
+	const char *why = vmx_unusable_reason();
+	if (why && !vmx_vcpu_count())
+		kprintf("stats: no VMX guest runs here: VMX unavailable: %s\n", why);
+	else if (!argv[1])
 		vmx_print_statistics();
 	else if (vmx_print_guest_statistics(argv[1]) < 0)
 		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);

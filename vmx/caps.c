@@ -47,6 +47,13 @@ void vmx_caps_probe(struct vmx_caps *c)
 	c->usable = !c->why_not;
 }
 
+const char *vmx_unusable_reason(void)
+{
+	static struct vmx_caps c;
+	vmx_caps_probe(&c);
+	return c.usable ? NULL : c.why_not;
+}
+
 void vmx_report_caps(void)
 {
 	struct vmx_caps c;

@@ -17,6 +17,8 @@ enum vcpu_yield {
 
 /* Prints the capability lines of the banner. */
 void vmx_report_caps(void);
+/* Why VT-x cannot be used here, in words; NULL when it can. */
+const char *vmx_unusable_reason(void);
 /* Enters VMX operation and makes one vCPU of every "guest" module, reporting each that cannot
  * start. Returns how many vCPUs are ready to run (0 when VT-x is unusable or there are no guests). */
 size_t vmx_start_guests(void);
