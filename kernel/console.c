@@ -47,10 +47,19 @@ void console_putc(char c)
 	at_line_start = c == '\n';
 }
 
+static unsigned breaks;
+
 void console_begin_line(void)
 {
-	if (!at_line_start)
+	if (!at_line_start) {
 		console_putc('\n');
+		breaks++;
+	}
+}
+
+unsigned console_breaks(void)
+{
+	return breaks;
 }
 
 void console_write(const char *s, size_t n)

@@ -12,6 +12,9 @@ void console_putc(char c);
 void console_write(const char *s, size_t n);
 /* Ends a partly written line (a shell prompt) so that what follows starts on its own line. */
 void console_begin_line(void);
+/* How many times console_begin_line had to end a partly written line: the shell redraws its prompt
+ * and typed text when this moves. */
+unsigned console_breaks(void);
 /* Returns the next input byte from COM1, or -1 when none is waiting (polled). */
 int console_getc(void);
 /* Waits until the 16550 transmitter is empty (LSR bit 6): nothing printed is lost on power-off. */

@@ -6,21 +6,22 @@
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
 #include "kernel/dev/pci.h"
+#include "kernel/line_edit.h"
 #include "kernel/mips/mipsvms.h"
 #include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
 #include "kernel/shell.h"
 #include "vmx/vmx.h"
 
-#define SHELL_LINE_MAX 160
 #define SHELL_MAX_ARGS 4
 #define PROMPT "tally> "
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-] (telnet's escape character) */
 
 
-static char line[SHELL_LINE_MAX];
-static bool line_too_long;	/* bytes were dropped: the line is refused, never run cut short */
-static size_t line_len;
+static struct line_edit editor;
+static bool prompt_shown;	/* the prompt (and the line being typed) are on the console */
+static unsigned breaks_seen;	/* console_breaks() when they were last drawn */
+static void show_prompt(void);
 
 static void cmd_help(char **argv);
 static void cmd_vms(char **argv)
@@ -79,7 +80,8 @@ static bool console_poll(void)
 	if (vmx_console_attached())
 		return true;
 	console_on = false;
-	kprintf("\nconsole: detached; back to the shell\n%s", PROMPT);
+	kprintf("\nconsole: detached; back to the shell\n");
+	show_prompt();
 	return true;
 }
 
@@ -161,30 +163,38 @@ void shell_start(void)
 	kprintf("Shell: type 'help' and Enter on the serial console\n");
 }
 
+static void show_prompt(void)
+{
+	kprintf("%s", PROMPT);
+	prompt_shown = true;
+	breaks_seen = console_breaks();
+}
+
+static void run_line(void)
+{
+	prompt_shown = false;
+	if (editor.too_long)
+		kprintf("shell: line longer than %d characters; nothing was run\n", LINE_EDIT_MAX - 1);
+	else
+		shell_execute(editor.line);
+	editor.too_long = false;
+	if (!console_on)
+		show_prompt();
+}
+
 void shell_poll(void)
 {
 	if (console_poll())
 		return;
+	if (prompt_shown && console_breaks() != breaks_seen) { /* output broke into the typed line */
+		line_edit_redraw(&editor, PROMPT);
+		breaks_seen = console_breaks();
+	}
 	for (int c; !console_on && (c = console_getc()) >= 0;) {
-		if (c == '\r' || c == '\n') {
-			kprintf("\n");
-			line[line_len] = 0;
-			line_len = 0;
-			if (line_too_long)
-				kprintf("shell: line longer than %d characters; nothing was run\n", SHELL_LINE_MAX - 1);
-			else
-				shell_execute(line);
-			line_too_long = false;
-			if (!console_on)
-				kprintf("%s", PROMPT);
-		} else if ((c == 0x7f || c == '\b') && line_len) {
-			line_len--;
-			kprintf("\b \b");
-		} else if (isprint(c) && line_len + 1 < SHELL_LINE_MAX) {
-			line[line_len++] = (char)c;
-			console_putc((char)c);
-		} else if (isprint(c)) {
-			line_too_long = true;
-		}
+		enum line_event ev = line_edit_key(&editor, c);
+		if (ev == LINE_ENTER)
+			run_line();
+		else if (ev == LINE_CANCEL)
+			show_prompt();
 	}
 }

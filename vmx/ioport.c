@@ -89,6 +89,8 @@ static void cmos_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val)
 /* Shows what the guest printed so far (the loop calls this between runs). */
 void com1_drain(struct vcpu *v)
 {
+	if (v->com1.out_len && !v->plat.console)
+		console_begin_line(); /* whole lines: they start on a line of their own */
 	if (v->com1.out_len)
 		console_write(v->com1.out, v->com1.out_len);
 	v->com1.out_len = 0;

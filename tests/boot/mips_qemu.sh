@@ -85,7 +85,9 @@ fsck.fat -n "$FULL" >"$TEST_DIR/fsck2.txt" 2>&1 && pass "full volume still fsck-
 # 6. The serial shell.
 long_name=$(printf 'x%.0s' $(seq 1 300))
 printf '%s\n' help vms ls frobnicate 'dump count' 'kill nosuch' snapshot 'snapshot count again.snap' \
-	"snapshot count $long_name.snap" 'run sum.s' vms 'stats nosuch' net halt >"$TEST_DIR/input.txt"
+	"snapshot count $long_name.snap" 'run sum.s' vms 'stats nosuch' net \
+	$'garbage\x03lspci' $'junk\x15mem' $'ls nonsense words\x17\x17' $'\x1b[A' $'frob\x1b[Dnicated\x08' \
+	halt >"$TEST_DIR/input.txt"
 mcopy -o -i "$IMG" $F/sum.s ::sum.s
 make_iso shell "exit=shell" $F/count.s "mips name=count"
 DISK=$IMG boot_qemu_shell shell 60 "$TEST_DIR/input.txt"
@@ -106,5 +108,16 @@ expect "stats under TCG says why there are no figures" '^stats: no VMX guest run
 expect_not "no empty statistics table under TCG" '^Exit statistics: '
 
 expect "net without a network card says so" '^net: no virtio-net device$'
+# Line editing: Ctrl-C drops the line, Ctrl-U erases it, Ctrl-W a word, the up arrow recalls the
+# last line, other cursor keys insert nothing.
+expect "Ctrl-C drops what was typed (garbage^C)" '^tally> garbage\^C$'
+expect_not "the dropped text never joins the next line" "unknown command 'garbage"
+expect_not "one prompt after Ctrl-C" '^tally> tally> '
+expect_count "after Ctrl-C the next line runs (lspci: its list after the banner's)" 2 '^  00:00\.0 '
+expect_not "Ctrl-U erased junk" "unknown command 'junk"
+expect "after Ctrl-U the line runs (mem)" '^  frames: '
+expect_count "Ctrl-W erased two words, ls ran; the up arrow ran it again" 3 '^  [0-9]+ KiB free$'
+expect "the left arrow inserts nothing, backspace erases" "^unknown command 'frobnicate' \(try 'help'\)$"
+expect_count "so 'frobnicate' is unknown twice, never 'frob[Dnicat'" 2 "^unknown command 'frobnicate'"
 expect "halt powers off" '^Tally: powering off \(halt\)$'
 finish
