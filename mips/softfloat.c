@@ -388,3 +388,5 @@ int32_t mips_f32_to_w(uint32_t a, enum mips_fround m) { return sf_to_w(&sf_singl
 int32_t mips_f64_to_w(uint64_t a, enum mips_fround m) { return sf_to_w(&sf_double, a, m); }
 unsigned mips_f32_cmp(uint32_t a, uint32_t b) { return sf_cmp(&sf_single, a, b); }
 unsigned mips_f64_cmp(uint64_t a, uint64_t b) { return sf_cmp(&sf_double, a, b); }
+uint32_t mips_f32_round_pack(bool sign, int exp, uint64_t sig) { return (uint32_t)sf_round_pack(&sf_single, sign, exp, sig); }
+uint64_t mips_f64_round_pack(bool sign, int exp, uint64_t sig) { return sf_round_pack(&sf_double, sign, exp, sig); }

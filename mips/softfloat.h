@@ -2,6 +2,7 @@
 #ifndef MIPS_SOFTFLOAT_H
 #define MIPS_SOFTFLOAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -32,6 +33,10 @@ static inline uint32_t mips_f32_neg(uint32_t a) { return a ^ MIPS_F32_SIGN; }
 static inline uint32_t mips_f32_abs(uint32_t a) { return a & ~MIPS_F32_SIGN; }
 static inline uint64_t mips_f64_neg(uint64_t a) { return a ^ MIPS_F64_SIGN; }
 static inline uint64_t mips_f64_abs(uint64_t a) { return a & ~MIPS_F64_SIGN; }
+
+/* Rounds (-1)^sign * sig * 2^exp (sig != 0; bit 0 sticky) into the format, as every operation does. */
+uint32_t mips_f32_round_pack(bool sign, int exp, uint64_t sig);
+uint64_t mips_f64_round_pack(bool sign, int exp, uint64_t sig);
 
 uint64_t mips_f32_to_f64(uint32_t a);
 uint32_t mips_f64_to_f32(uint64_t a);

@@ -5,6 +5,8 @@
 
 #include "tests/check.h"
 #include "mips/softfloat.h"
+#include "mips/fpdec.h"
+#include <stdlib.h>
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -207,8 +209,51 @@ static void test_edges(void)
 	      "neg and abs flip and clear the sign bit");
 }
 
+/* Decimal text -> bits against strtod/strtof; bits -> text against printf's %.8f and %.18g. */
+static void test_decimal(void)
+{
+	static const char *const texts[] = {
+		"0", "-0.0", "1", "0.1", "1.5", "3.4e38", "3.5e38", "1e-40", "1.0e-45", "7e-46", "1e-46",
+		"16777217.0", "0.3333333333", "1.7976931348623157e308", "1.7976931348623159e308", "4.9e-324",
+		"2.4703282292062327e-324", "2.4703282292062328e-324", "123456789.123456789", "9007199254740993",
+		"0.000000005", "1e23", "8.589973e9", "2.2250738585072011e-308", "000123.4500e+2", "1e500",
+		"1e-500", "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899",
+	};
+	char buf[64], want[400], got[MIPS_FPDEC_F8_MAX];
+	uint64_t bits;
+	int bad_parse = 0, bad_f8 = 0, bad_g18 = 0;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *t = texts[i];
+		bad_parse += mips_fpdec_parse(t, strlen(t), false, &bits) != strlen(t) || bits != ud_of(strtod(t, NULL));
+		bad_parse += mips_fpdec_parse(t, strlen(t), true, &bits) != strlen(t) || bits != u_of(strtof(t, NULL));
+	}
+	for (int i = 0; i < 20000; i++) {
+		uint64_t d = rnd64();
+		uint32_t f = rnd32();
+		int digits = (int)(rnd() % 20) + 1, e = (int)(rnd() % 80) - 40;
+		snprintf(buf, sizeof buf, "%.*s.%llue%d", (int)(rnd() % 3), "12", (unsigned long long)(rnd() >> (digits * 3)), e);
+		bad_parse += mips_fpdec_parse(buf, strlen(buf), false, &bits) != strlen(buf) ||
+			     bits != ud_of(strtod(buf, NULL));
+		bad_parse += mips_fpdec_parse(buf, strlen(buf), true, &bits) != strlen(buf) ||
+			     bits != u_of(strtof(buf, NULL));
+		snprintf(want, sizeof want, "%.8f", (double)f_of(f));
+		mips_fpdec_format_f8(mips_f32_to_f64(f), got);
+		if (strcmp(got, want) && bad_f8++ < 3)
+			printf("  %%.8f of 0x%08x: got %s want %s\n", f, got, want);
+		snprintf(want, sizeof want, "%.18g", d_of(d));
+		mips_fpdec_format_g18(d, got);
+		if (strcmp(got, want) && bad_g18++ < 3)
+			printf("  %%.18g of 0x%016llx: got %s want %s\n", (unsigned long long)d, got, want);
+	}
+	CHECK(!bad_parse, "decimal parse (.float/.double): %d differ from strtod/strtof", bad_parse);
+	CHECK(!bad_f8, "print_float format (%%.8f): %d differ from printf", bad_f8);
+	CHECK(!bad_g18, "print_double format (%%.18g): %d differ from printf", bad_g18);
+}
+
 int main(void)
 {
+	test_decimal();
 	test_edges();
 	test_single();
 	test_double();
