@@ -1,5 +1,6 @@
 /* asm.c: the two-pass assembler driver: lines, labels, symbol table, directives, output image. */
 #include "asm_insn.h"
+#include "fpdec.h"
 
 void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
 {
@@ -237,6 +238,33 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 	} while (next_value(a));
 }
 
+/* .float/.double: decimal values rounded to nearest binary32/binary64 (fpdec.c). */
+static void dir_float(struct asm_ctx *a, bool single)
+{
+	unsigned size = single ? 4 : 8;
+
+	if (a->seg != SEG_DATA) {
+		mips_asm_error(a, mips_asm_col(a, a->p), "floating-point values belong in .data");
+		a->p = a->line_end;
+		return;
+	}
+	align_to(a, size);
+	do {
+		uint64_t bits;
+		mips_asm_skip_space(a);
+		size_t used = mips_fpdec_parse(a->p, (size_t)(a->line_end - a->p), single, &bits);
+		if (!used) {
+			mips_asm_error(a, mips_asm_col(a, a->p), "expected a decimal number");
+			return;
+		}
+		a->p += used;
+		uint8_t b[8];
+		for (unsigned i = 0; i < 8; i++)
+			b[i] = (uint8_t)(bits >> (8 * i));
+		emit_data(a, b, size);
+	} while (next_value(a));
+}
+
 static void dir_string(struct asm_ctx *a, bool nul)
 {
 	if (a->seg != SEG_DATA) {
@@ -329,6 +357,8 @@ static void directive(struct asm_ctx *a, const char *d, size_t n)
 		dir_values(a, 2);
 	} else if (IS(".byte")) {
 		dir_values(a, 1);
+	} else if (IS(".float") || IS(".double")) {
+		dir_float(a, IS(".float"));
 	} else if (IS(".ascii")) {
 		dir_string(a, false);
 	} else if (IS(".asciiz")) {

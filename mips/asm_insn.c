@@ -98,6 +98,19 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 		if (c == 'U')
 			*w |= MIPS_RD(o->reg);
 		return true;
+	case 'D': case 'S': case 'T':
+		if (o->kind != OPND_FREG) {
+			if (report)
+				mips_asm_error(a, o->col, "expected a floating-point register");
+			return false;
+		}
+		*w |= c == 'D' ? MIPS_SA(o->reg) : c == 'S' ? MIPS_RD(o->reg) : MIPS_RT(o->reg);
+		return true;
+	case 'C': case 'K':
+		if (!const_in(a, o, 0, 7, report, "condition flag", &v))
+			return false;
+		*w |= (uint32_t)v << (c == 'C' ? 8 : 18);
+		return true;
 	case '<':
 		if (!const_in(a, o, 0, 31, report, "shift amount or position", &v))
 			return false;
@@ -161,12 +174,21 @@ bool mips_asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct 
 {
 	const char *ops = mips_insn_table[id].ops;
 	int64_t pos = 0;
-	int i = 0;
+	int i = 0, letters = 0, optional = 0, skip;
 
+	for (const char *p = ops; *p; p++) {
+		letters += *p != ',';
+		optional += *p == 'C' || *p == 'K';
+	}
+	skip = letters - n > optional ? optional : letters - n;	/* condition flags left out are 0 */
 	*word = mips_insn_table[id].match;
 	for (const char *p = ops; *p; p++) {
 		if (*p == ',')
 			continue;
+		if ((*p == 'C' || *p == 'K') && skip > 0) {
+			skip--;
+			continue;
+		}
 		if (i == n) {
 			if (*p == 'B' || *p == 'b' || *p == 'q')
 				return true;	/* optional code, 0 */

@@ -16,7 +16,7 @@ struct asm_expr {
 	int col;
 };
 
-enum asm_opnd_kind { OPND_REG, OPND_IMM, OPND_MEM };
+enum asm_opnd_kind { OPND_REG, OPND_IMM, OPND_MEM, OPND_FREG };	/* FREG: $f0-$f31 */
 
 struct asm_opnd {
 	enum asm_opnd_kind kind;

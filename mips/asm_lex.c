@@ -262,6 +262,27 @@ static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 	op->col = mips_asm_col(a, a->p);
 	op->has_expr = false;
 	op->reg = -1;
+	if (a->p + 4 < a->line_end && !strncmp(a->p, "$fcc", 4) && is_digit(a->p[4]) &&
+	    (a->p + 5 == a->line_end || !is_ident(a->p[5]))) {	/* GNU as's name of condition flag N */
+		op->kind = OPND_IMM;
+		op->e = (struct asm_expr){ NULL, 0, a->p[4] - '0', op->col };
+		a->p += 5;
+		return true;
+	}
+	if (a->p + 2 < a->line_end && a->p[0] == '$' && a->p[1] == 'f' && is_digit(a->p[2])) {
+		const char *q = a->p + 2;
+		int r = 0;
+		while (q < a->line_end && is_digit(*q) && r < 100)
+			r = r * 10 + (*q++ - '0');
+		if (r > 31 || (q < a->line_end && is_ident(*q))) {
+			mips_asm_error(a, op->col, "unknown floating-point register '%.*s'", (int)(q - a->p), a->p);
+			return false;
+		}
+		a->p = q;
+		op->kind = OPND_FREG;
+		op->reg = r;
+		return true;
+	}
 	if (a->p < a->line_end && *a->p == '$') {
 		op->kind = OPND_REG;
 		return (op->reg = parse_register(a)) >= 0;

@@ -402,6 +402,14 @@ static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, 
 	X("swl",  "rm",  p_mem, MIPS_I_SWL)					\
 	X("swr",  "rm",  p_mem, MIPS_I_SWR)					\
 	X("sc",   "rm",  p_mem, MIPS_I_SC)					\
+	X("lwc1", "fm",  p_mem, MIPS_I_LWC1)					\
+	X("swc1", "fm",  p_mem, MIPS_I_SWC1)					\
+	X("ldc1", "fm",  p_mem, MIPS_I_LDC1)					\
+	X("sdc1", "fm",  p_mem, MIPS_I_SDC1)					\
+	X("l.s",  "fa",  p_mem, MIPS_I_LWC1)					\
+	X("s.s",  "fa",  p_mem, MIPS_I_SWC1)					\
+	X("l.d",  "fa",  p_mem, MIPS_I_LDC1)					\
+	X("s.d",  "fa",  p_mem, MIPS_I_SDC1)					\
 	X("ulw",  "ra",  p_unaligned_word, 0)					\
 	X("usw",  "ra",  p_unaligned_word, 1)					\
 	X("ulh",  "ra",  p_unaligned_load_half, MIPS_I_LB)			\
@@ -424,6 +432,7 @@ static bool kind_ok(char k, const struct asm_opnd *o)
 {
 	switch (k) {
 	case 'r': return o->kind == OPND_REG;
+	case 'f': return o->kind == OPND_FREG;
 	case 'i': case 'l': return o->kind == OPND_IMM;
 	case 'x': return o->kind == OPND_REG || o->kind == OPND_IMM;
 	case 'm': return o->kind == OPND_IMM || (o->kind == OPND_MEM && o->has_expr);

@@ -22,6 +22,7 @@ void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
 	case MIPS_IMM_CODE20: op->imm = MIPS_F_CODE20(word); break;
 	case MIPS_IMM_BREAK: op->imm = (word >> 16) & 0x3ffu; break;
 	case MIPS_IMM_TRAP: op->imm = MIPS_F_CODE10(word); break;
+	case MIPS_IMM_FCC: op->imm = (word >> 8) & 7u; break;
 	case MIPS_IMM_PARA: op->imm = MIPS_PARA_OFFSET(word); break;
 	}
 }
@@ -236,6 +237,35 @@ op_SWR: {
 	mips_put32(p, RT << sh | (mips_get32(p) & bits(sh)));
 	NEXT();
 }
+/* COP1 arithmetic, conversions, moves and compares (fpu.c); the integer path never reaches them. */
+op_ADD_S: op_SUB_S: op_MUL_S: op_DIV_S: op_SQRT_S: op_ABS_S: op_MOV_S: op_NEG_S: op_ROUND_W_S:
+op_TRUNC_W_S: op_CEIL_W_S: op_FLOOR_W_S: op_MOVF_S: op_MOVT_S: op_MOVZ_S: op_MOVN_S: op_CVT_D_S:
+op_CVT_W_S: op_C_F_S: op_C_UN_S: op_C_EQ_S: op_C_UEQ_S: op_C_OLT_S: op_C_ULT_S: op_C_OLE_S:
+op_C_ULE_S: op_C_SF_S: op_C_NGLE_S: op_C_SEQ_S: op_C_NGL_S: op_C_LT_S: op_C_NGE_S: op_C_LE_S:
+op_C_NGT_S: op_ADD_D: op_SUB_D: op_MUL_D: op_DIV_D: op_SQRT_D: op_ABS_D: op_MOV_D: op_NEG_D:
+op_ROUND_W_D: op_TRUNC_W_D: op_CEIL_W_D: op_FLOOR_W_D: op_MOVF_D: op_MOVT_D: op_MOVZ_D: op_MOVN_D:
+op_CVT_S_D: op_CVT_W_D: op_C_F_D: op_C_UN_D: op_C_EQ_D: op_C_UEQ_D: op_C_OLT_D: op_C_ULT_D:
+op_C_OLE_D: op_C_ULE_D: op_C_SF_D: op_C_NGLE_D: op_C_SEQ_D: op_C_NGL_D: op_C_LT_D: op_C_NGE_D:
+op_C_LE_D: op_C_NGT_D: op_CVT_S_W: op_CVT_D_W:
+	mips_fpu_exec(vm, op);
+	NEXT();
+op_MFC1:  RT = vm->fpr[op->rd]; NEXT();
+op_MTC1:  vm->fpr[op->rd] = RT; NEXT();
+op_BC1F:  if (!(vm->fcc >> (op->rt >> 2) & 1)) JUMP(IMM); NEXT();
+op_BC1T:  if (vm->fcc >> (op->rt >> 2) & 1) JUMP(IMM); NEXT();
+op_MOVF:  if (!(vm->fcc >> (op->rt >> 2) & 1)) RD = RS; NEXT();
+op_MOVT:  if (vm->fcc >> (op->rt >> 2) & 1) RD = RS; NEXT();
+op_LWC1:  LOADP(4); vm->fpr[op->rt] = mips_get32(p); NEXT();
+op_SWC1:  STOREP(4); mips_put32(p, vm->fpr[op->rt]); NEXT();
+/* A double is the even/odd pair, low word in the even register (MIPS32 Vol. I-A, 6.4, FR=0). */
+op_LDC1:
+	LOADP(8);
+	vm->fpr[op->rt & 30u] = mips_get32(p), vm->fpr[op->rt | 1u] = mips_get32(p + 4);
+	NEXT();
+op_SDC1:
+	STOREP(8);
+	mips_put32(p, vm->fpr[op->rt & 30u]), mips_put32(p + 4, vm->fpr[op->rt | 1u]);
+	NEXT();
 op_DUMP_PROCESSOR_STATE:
 op_SNAPSHOT:
 op_MIGRATE:

@@ -85,6 +85,9 @@ struct mips_vm {
 	char inbuf[MIPS_INBUF_MAX];
 	size_t inlen;
 	bool in_eof;
+	/* The FPU, last so the integer fields keep their cache lines (MIPS32 Vol. I-A, 6.4, FR=0). */
+	uint32_t fpr[32];	/* $f0-$f31; a double is an even/odd pair */
+	uint8_t fcc;		/* FCSR condition flags cc7..cc0 */
 };
 
 /* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */
@@ -144,6 +147,9 @@ enum mips_exc { MIPS_EXC_ADEL, MIPS_EXC_ADES, MIPS_EXC_DBE, MIPS_EXC_BP, MIPS_EX
 bool mips_exception(struct mips_vm *vm, uint32_t pc, enum mips_exc exc, uint32_t addr);
 /* Reached the word after the program's text: SPIM ends the program with a message; true under stop. */
 bool mips_text_end(struct mips_vm *vm, uint32_t pc);
+
+/* fpu.c: runs one COP1 arithmetic, conversion, move or compare op. */
+void mips_fpu_exec(struct mips_vm *vm, const struct mips_op *op);
 
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);

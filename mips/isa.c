@@ -53,6 +53,11 @@ static void disasm_operand(struct mips_strbuf *sb, char c, uint32_t word, uint32
 	case 'q': mips_sb_printf(sb, "%u", MIPS_F_CODE10(word)); break;
 	case 'X': mips_sb_printf(sb, "%u", MIPS_F_RD(word) + 1); break;
 	case 'I': mips_sb_printf(sb, "%u", MIPS_F_RD(word) + 1 - MIPS_F_SA(word)); break;
+	case 'D': mips_sb_printf(sb, "$f%u", MIPS_F_SA(word)); break;
+	case 'S': mips_sb_printf(sb, "$f%u", MIPS_F_RD(word)); break;
+	case 'T': mips_sb_printf(sb, "$f%u", MIPS_F_RT(word)); break;
+	case 'C': mips_sb_printf(sb, "%u", (word >> 8) & 7u); break;
+	case 'K': mips_sb_printf(sb, "%u", (word >> 18) & 7u); break;
 	case 'N': mips_sb_printf(sb, "kdata+0x%x", MIPS_PARA_OFFSET(word)); break;
 	default: mips_sb_printf(sb, "?%c", c); break;
 	}

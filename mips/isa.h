@@ -46,6 +46,7 @@ enum mips_imm_kind {
 	MIPS_IMM_CODE20,	/* bits 25..6 (syscall) */
 	MIPS_IMM_BREAK,		/* bits 25..16 (break, as GNU as) */
 	MIPS_IMM_TRAP,		/* bits 15..6 (teq, tne, ...) */
+	MIPS_IMM_FCC,		/* bits 10..8: the condition flag c.cond.fmt sets */
 	MIPS_IMM_PARA,		/* a para-instruction: its string's kdata offset (MIPS_PARA_OFFSET) */
 };
 
@@ -56,6 +57,7 @@ enum mips_imm_kind {
  *  m offset(base) into imm16/rs   B optional 20-bit code (syscall)   b optional 10-bit code in bits
  *  25..16 (break, as GNU as)   q optional 10-bit code in bits 15..6 (traps)
  *  X ext size (rd = size-1)   I ins size (rd = pos+size-1)   N para-instruction string
+ *  S fs, T ft, D fd: $f registers   C cc in bits 10..8, K cc in bits 20..18 (optional, 0 if left out)
  *
  * Immediate kinds: what the interpreter's pre-decoded imm holds (enum mips_imm_kind).
  *
@@ -159,6 +161,89 @@ enum mips_imm_kind {
 	X(SWR,     "swr",     "t,m",   0xb8000000u, 0xfc000000u, S16)		\
 	X(LL,      "ll",      "t,m",   0xc0000000u, 0xfc000000u, S16)		\
 	X(SC,      "sc",      "t,m",   0xe0000000u, 0xfc000000u, S16)		\
+	/* COP1, op 0x11: fmt in bits 25..21 (S 16, D 17, W 20), funct selects (tables A.11-A.15).  \
+	 * FP operands: S fs (bits 15..11), T ft (20..16), D fd (10..6); C cc in 10..8, K cc in 20..18,  \
+	 * both optional (0 when left out, as SPIM and GNU as allow). */			\
+	X(ADD_S,     "add.s",    "D,S,T",  0x46000000u, 0xffe0003fu, SA)	\
+	X(SUB_S,     "sub.s",    "D,S,T",  0x46000001u, 0xffe0003fu, SA)	\
+	X(MUL_S,     "mul.s",    "D,S,T",  0x46000002u, 0xffe0003fu, SA)	\
+	X(DIV_S,     "div.s",    "D,S,T",  0x46000003u, 0xffe0003fu, SA)	\
+	X(SQRT_S,    "sqrt.s",   "D,S",    0x46000004u, 0xffff003fu, SA)	\
+	X(ABS_S,     "abs.s",    "D,S",    0x46000005u, 0xffff003fu, SA)	\
+	X(MOV_S,     "mov.s",    "D,S",    0x46000006u, 0xffff003fu, SA)	\
+	X(NEG_S,     "neg.s",    "D,S",    0x46000007u, 0xffff003fu, SA)	\
+	X(ROUND_W_S, "round.w.s", "D,S",    0x4600000cu, 0xffff003fu, SA)	\
+	X(TRUNC_W_S, "trunc.w.s", "D,S",    0x4600000du, 0xffff003fu, SA)	\
+	X(CEIL_W_S,  "ceil.w.s", "D,S",    0x4600000eu, 0xffff003fu, SA)	\
+	X(FLOOR_W_S, "floor.w.s", "D,S",    0x4600000fu, 0xffff003fu, SA)	\
+	X(MOVF_S,    "movf.s",   "D,S,K",  0x46000011u, 0xffe3003fu, SA)	\
+	X(MOVT_S,    "movt.s",   "D,S,K",  0x46010011u, 0xffe3003fu, SA)	\
+	X(MOVZ_S,    "movz.s",   "D,S,t",  0x46000012u, 0xffe0003fu, SA)	\
+	X(MOVN_S,    "movn.s",   "D,S,t",  0x46000013u, 0xffe0003fu, SA)	\
+	X(CVT_D_S,   "cvt.d.s",  "D,S",    0x46000021u, 0xffff003fu, SA)	\
+	X(CVT_W_S,   "cvt.w.s",  "D,S",    0x46000024u, 0xffff003fu, SA)	\
+	X(C_F_S,     "c.f.s",    "C,S,T",  0x46000030u, 0xffe000ffu, FCC)	\
+	X(C_UN_S,    "c.un.s",   "C,S,T",  0x46000031u, 0xffe000ffu, FCC)	\
+	X(C_EQ_S,    "c.eq.s",   "C,S,T",  0x46000032u, 0xffe000ffu, FCC)	\
+	X(C_UEQ_S,   "c.ueq.s",  "C,S,T",  0x46000033u, 0xffe000ffu, FCC)	\
+	X(C_OLT_S,   "c.olt.s",  "C,S,T",  0x46000034u, 0xffe000ffu, FCC)	\
+	X(C_ULT_S,   "c.ult.s",  "C,S,T",  0x46000035u, 0xffe000ffu, FCC)	\
+	X(C_OLE_S,   "c.ole.s",  "C,S,T",  0x46000036u, 0xffe000ffu, FCC)	\
+	X(C_ULE_S,   "c.ule.s",  "C,S,T",  0x46000037u, 0xffe000ffu, FCC)	\
+	X(C_SF_S,    "c.sf.s",   "C,S,T",  0x46000038u, 0xffe000ffu, FCC)	\
+	X(C_NGLE_S,  "c.ngle.s", "C,S,T",  0x46000039u, 0xffe000ffu, FCC)	\
+	X(C_SEQ_S,   "c.seq.s",  "C,S,T",  0x4600003au, 0xffe000ffu, FCC)	\
+	X(C_NGL_S,   "c.ngl.s",  "C,S,T",  0x4600003bu, 0xffe000ffu, FCC)	\
+	X(C_LT_S,    "c.lt.s",   "C,S,T",  0x4600003cu, 0xffe000ffu, FCC)	\
+	X(C_NGE_S,   "c.nge.s",  "C,S,T",  0x4600003du, 0xffe000ffu, FCC)	\
+	X(C_LE_S,    "c.le.s",   "C,S,T",  0x4600003eu, 0xffe000ffu, FCC)	\
+	X(C_NGT_S,   "c.ngt.s",  "C,S,T",  0x4600003fu, 0xffe000ffu, FCC)	\
+	X(ADD_D,     "add.d",    "D,S,T",  0x46200000u, 0xffe0003fu, SA)	\
+	X(SUB_D,     "sub.d",    "D,S,T",  0x46200001u, 0xffe0003fu, SA)	\
+	X(MUL_D,     "mul.d",    "D,S,T",  0x46200002u, 0xffe0003fu, SA)	\
+	X(DIV_D,     "div.d",    "D,S,T",  0x46200003u, 0xffe0003fu, SA)	\
+	X(SQRT_D,    "sqrt.d",   "D,S",    0x46200004u, 0xffff003fu, SA)	\
+	X(ABS_D,     "abs.d",    "D,S",    0x46200005u, 0xffff003fu, SA)	\
+	X(MOV_D,     "mov.d",    "D,S",    0x46200006u, 0xffff003fu, SA)	\
+	X(NEG_D,     "neg.d",    "D,S",    0x46200007u, 0xffff003fu, SA)	\
+	X(ROUND_W_D, "round.w.d", "D,S",    0x4620000cu, 0xffff003fu, SA)	\
+	X(TRUNC_W_D, "trunc.w.d", "D,S",    0x4620000du, 0xffff003fu, SA)	\
+	X(CEIL_W_D,  "ceil.w.d", "D,S",    0x4620000eu, 0xffff003fu, SA)	\
+	X(FLOOR_W_D, "floor.w.d", "D,S",    0x4620000fu, 0xffff003fu, SA)	\
+	X(MOVF_D,    "movf.d",   "D,S,K",  0x46200011u, 0xffe3003fu, SA)	\
+	X(MOVT_D,    "movt.d",   "D,S,K",  0x46210011u, 0xffe3003fu, SA)	\
+	X(MOVZ_D,    "movz.d",   "D,S,t",  0x46200012u, 0xffe0003fu, SA)	\
+	X(MOVN_D,    "movn.d",   "D,S,t",  0x46200013u, 0xffe0003fu, SA)	\
+	X(CVT_S_D,   "cvt.s.d",  "D,S",    0x46200020u, 0xffff003fu, SA)	\
+	X(CVT_W_D,   "cvt.w.d",  "D,S",    0x46200024u, 0xffff003fu, SA)	\
+	X(C_F_D,     "c.f.d",    "C,S,T",  0x46200030u, 0xffe000ffu, FCC)	\
+	X(C_UN_D,    "c.un.d",   "C,S,T",  0x46200031u, 0xffe000ffu, FCC)	\
+	X(C_EQ_D,    "c.eq.d",   "C,S,T",  0x46200032u, 0xffe000ffu, FCC)	\
+	X(C_UEQ_D,   "c.ueq.d",  "C,S,T",  0x46200033u, 0xffe000ffu, FCC)	\
+	X(C_OLT_D,   "c.olt.d",  "C,S,T",  0x46200034u, 0xffe000ffu, FCC)	\
+	X(C_ULT_D,   "c.ult.d",  "C,S,T",  0x46200035u, 0xffe000ffu, FCC)	\
+	X(C_OLE_D,   "c.ole.d",  "C,S,T",  0x46200036u, 0xffe000ffu, FCC)	\
+	X(C_ULE_D,   "c.ule.d",  "C,S,T",  0x46200037u, 0xffe000ffu, FCC)	\
+	X(C_SF_D,    "c.sf.d",   "C,S,T",  0x46200038u, 0xffe000ffu, FCC)	\
+	X(C_NGLE_D,  "c.ngle.d", "C,S,T",  0x46200039u, 0xffe000ffu, FCC)	\
+	X(C_SEQ_D,   "c.seq.d",  "C,S,T",  0x4620003au, 0xffe000ffu, FCC)	\
+	X(C_NGL_D,   "c.ngl.d",  "C,S,T",  0x4620003bu, 0xffe000ffu, FCC)	\
+	X(C_LT_D,    "c.lt.d",   "C,S,T",  0x4620003cu, 0xffe000ffu, FCC)	\
+	X(C_NGE_D,   "c.nge.d",  "C,S,T",  0x4620003du, 0xffe000ffu, FCC)	\
+	X(C_LE_D,    "c.le.d",   "C,S,T",  0x4620003eu, 0xffe000ffu, FCC)	\
+	X(C_NGT_D,   "c.ngt.d",  "C,S,T",  0x4620003fu, 0xffe000ffu, FCC)	\
+	X(CVT_S_W,   "cvt.s.w",  "D,S",    0x46800020u, 0xffff003fu, SA)	\
+	X(CVT_D_W,   "cvt.d.w",  "D,S",    0x46800021u, 0xffff003fu, SA)	\
+	X(MFC1,      "mfc1",     "t,S",    0x44000000u, 0xffe007ffu, S16)	\
+	X(MTC1,      "mtc1",     "t,S",    0x44800000u, 0xffe007ffu, S16)	\
+	X(BC1F,      "bc1f",     "K,p",    0x45000000u, 0xffe30000u, BRANCH)	\
+	X(BC1T,      "bc1t",     "K,p",    0x45010000u, 0xffe30000u, BRANCH)	\
+	X(MOVF,      "movf",     "d,s,K",  0x00000001u, 0xfc0307ffu, S16)	\
+	X(MOVT,      "movt",     "d,s,K",  0x00010001u, 0xfc0307ffu, S16)	\
+	X(LWC1,      "lwc1",     "T,m",    0xc4000000u, 0xfc000000u, S16)	\
+	X(LDC1,      "ldc1",     "T,m",    0xd4000000u, 0xfc000000u, S16)	\
+	X(SWC1,      "swc1",     "T,m",    0xe4000000u, 0xfc000000u, S16)	\
+	X(SDC1,      "sdc1",     "T,m",    0xf4000000u, 0xfc000000u, S16)	\
 	/* Tally para-instructions (see MIPS_PARA_OFFSET) */			\
 	X(DUMP_PROCESSOR_STATE, "DUMP_PROCESSOR_STATE", "", 0xec000000u, 0xff000000u, PARA) \
 	X(SNAPSHOT, "SNAPSHOT", "N",   0xed000000u, 0xff000000u, PARA)		\

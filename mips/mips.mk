@@ -25,7 +25,7 @@ $(BUILD)/mipsvm-asan: $(MIPS_HOST_OBJS) $(patsubst %.c,$(BUILD)/host/%.o,$(MIPSV
 # (and test_migrate.sh faultproxy, from tests/tools.mk).
 $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%.o $(MIPS_HOST_OBJS) \
 		$(MIPSVM_PORT_HOST_OBJS) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
-	$(CC) $(HOST_LDFLAGS) -o $@ $^
+	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lm
 
 $(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy \
 	$(BUILD)/host/test_mips_migrate

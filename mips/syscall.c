@@ -1,5 +1,7 @@
 /* syscall.c: SPIM's syscalls (integer set), one table; output formatted exactly as SPIM prints it. */
 #include "internal.h"
+#include "fpdec.h"
+#include "softfloat.h"
 
 #define REG_V0 2
 #define REG_A0 4
@@ -94,6 +96,43 @@ static bool sys_read_int(struct mips_vm *vm)
 	return true;
 }
 
+/* SPIM prints a single with "%.8f" (the float widened to double) and a double with "%.18g". */
+static bool sys_print_float(struct mips_vm *vm)
+{
+	char buf[MIPS_FPDEC_F8_MAX];
+	mips_vm_out(vm, buf, mips_fpdec_format_f8(mips_f32_to_f64(vm->fpr[12]), buf));
+	return true;
+}
+
+static bool sys_print_double(struct mips_vm *vm)
+{
+	char buf[MIPS_FPDEC_G18_MAX];
+	mips_vm_out(vm, buf, mips_fpdec_format_g18((uint64_t)vm->fpr[13] << 32 | vm->fpr[12], buf));
+	return true;
+}
+
+/* read_float/read_double: one line, its leading number ($f0, or the $f0/$f1 pair); 0 if none. */
+static bool sys_read_fp(struct mips_vm *vm, bool single)
+{
+	if (!input_fill(vm, MIPS_INBUF_MAX, true))
+		return false;
+	size_t i = 0, n = vm->inlen;
+	uint64_t bits = 0;
+
+	while (i < n && (vm->inbuf[i] == ' ' || vm->inbuf[i] == '\t'))
+		i++;
+	if (!mips_fpdec_parse(vm->inbuf + i, n - i, single, &bits))
+		bits = 0;
+	vm->fpr[0] = (uint32_t)bits;
+	if (!single)
+		vm->fpr[1] = (uint32_t)(bits >> 32);
+	input_consume(vm, n);
+	return true;
+}
+
+static bool sys_read_float(struct mips_vm *vm) { return sys_read_fp(vm, true); }
+static bool sys_read_double(struct mips_vm *vm) { return sys_read_fp(vm, false); }
+
 /* fgets semantics: at most a1-1 bytes, stopping after a newline, then a NUL. */
 static bool sys_read_string(struct mips_vm *vm)
 {
@@ -178,12 +217,12 @@ static bool sys_unsupported(struct mips_vm *vm);
 /* X(number, SPIM's name, handler). Float, double and file syscalls need an FPU or a file system. */
 #define MIPS_SYSCALLS(X)					\
 	X(1,  "print_int",    sys_print_int)			\
-	X(2,  "print_float",  sys_unsupported)			\
-	X(3,  "print_double", sys_unsupported)			\
+	X(2,  "print_float",  sys_print_float)			\
+	X(3,  "print_double", sys_print_double)			\
 	X(4,  "print_string", sys_print_string)			\
 	X(5,  "read_int",     sys_read_int)			\
-	X(6,  "read_float",   sys_unsupported)			\
-	X(7,  "read_double",  sys_unsupported)			\
+	X(6,  "read_float",   sys_read_float)			\
+	X(7,  "read_double",  sys_read_double)			\
 	X(8,  "read_string",  sys_read_string)			\
 	X(9,  "sbrk",         sys_sbrk)				\
 	X(10, "exit",         sys_exit)				\

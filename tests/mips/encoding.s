@@ -538,4 +538,484 @@ back:
 	sc $a3, -32768($0)
 	sc $k0, 0x7f0($t0)
 	sc $gp, 8($a0)
+	add.s $f0, $f2, $f4
+	add.s $f2, $f0, $f30
+	add.s $f30, $f28, $f0
+	add.s $f4, $f6, $f8
+	add.s $f12, $f12, $f2
+	add.s $f8, $f30, $f14
+	sub.s $f0, $f2, $f4
+	sub.s $f2, $f0, $f30
+	sub.s $f30, $f28, $f0
+	sub.s $f4, $f6, $f8
+	sub.s $f12, $f12, $f2
+	sub.s $f8, $f30, $f14
+	mul.s $f0, $f2, $f4
+	mul.s $f2, $f0, $f30
+	mul.s $f30, $f28, $f0
+	mul.s $f4, $f6, $f8
+	mul.s $f12, $f12, $f2
+	mul.s $f8, $f30, $f14
+	div.s $f0, $f2, $f4
+	div.s $f2, $f0, $f30
+	div.s $f30, $f28, $f0
+	div.s $f4, $f6, $f8
+	div.s $f12, $f12, $f2
+	div.s $f8, $f30, $f14
+	sqrt.s $f0, $f2
+	sqrt.s $f2, $f0
+	sqrt.s $f30, $f28
+	sqrt.s $f4, $f6
+	sqrt.s $f12, $f12
+	sqrt.s $f8, $f30
+	abs.s $f0, $f2
+	abs.s $f2, $f0
+	abs.s $f30, $f28
+	abs.s $f4, $f6
+	abs.s $f12, $f12
+	abs.s $f8, $f30
+	mov.s $f0, $f2
+	mov.s $f2, $f0
+	mov.s $f30, $f28
+	mov.s $f4, $f6
+	mov.s $f12, $f12
+	mov.s $f8, $f30
+	neg.s $f0, $f2
+	neg.s $f2, $f0
+	neg.s $f30, $f28
+	neg.s $f4, $f6
+	neg.s $f12, $f12
+	neg.s $f8, $f30
+	round.w.s $f0, $f2
+	round.w.s $f2, $f0
+	round.w.s $f30, $f28
+	round.w.s $f4, $f6
+	round.w.s $f12, $f12
+	round.w.s $f8, $f30
+	trunc.w.s $f0, $f2
+	trunc.w.s $f2, $f0
+	trunc.w.s $f30, $f28
+	trunc.w.s $f4, $f6
+	trunc.w.s $f12, $f12
+	trunc.w.s $f8, $f30
+	ceil.w.s $f0, $f2
+	ceil.w.s $f2, $f0
+	ceil.w.s $f30, $f28
+	ceil.w.s $f4, $f6
+	ceil.w.s $f12, $f12
+	ceil.w.s $f8, $f30
+	floor.w.s $f0, $f2
+	floor.w.s $f2, $f0
+	floor.w.s $f30, $f28
+	floor.w.s $f4, $f6
+	floor.w.s $f12, $f12
+	floor.w.s $f8, $f30
+	movf.s $f0, $f2, $fcc0
+	movf.s $f2, $f0, $fcc2
+	movf.s $f30, $f28, $fcc7
+	movf.s $f4, $f6, $fcc0
+	movf.s $f12, $f12, $fcc5
+	movf.s $f8, $f30, $fcc1
+	movt.s $f0, $f2, $fcc0
+	movt.s $f2, $f0, $fcc2
+	movt.s $f30, $f28, $fcc7
+	movt.s $f4, $f6, $fcc0
+	movt.s $f12, $f12, $fcc5
+	movt.s $f8, $f30, $fcc1
+	movz.s $f0, $f2, $6
+	movz.s $f2, $f0, $0
+	movz.s $f30, $f28, $31
+	movz.s $f4, $f6, $a3
+	movz.s $f12, $f12, $k0
+	movz.s $f8, $f30, $gp
+	movn.s $f0, $f2, $6
+	movn.s $f2, $f0, $0
+	movn.s $f30, $f28, $31
+	movn.s $f4, $f6, $a3
+	movn.s $f12, $f12, $k0
+	movn.s $f8, $f30, $gp
+	cvt.d.s $f0, $f2
+	cvt.d.s $f2, $f0
+	cvt.d.s $f30, $f28
+	cvt.d.s $f4, $f6
+	cvt.d.s $f12, $f12
+	cvt.d.s $f8, $f30
+	cvt.w.s $f0, $f2
+	cvt.w.s $f2, $f0
+	cvt.w.s $f30, $f28
+	cvt.w.s $f4, $f6
+	cvt.w.s $f12, $f12
+	cvt.w.s $f8, $f30
+	c.f.s $f2, $f4
+	c.f.s $fcc1, $f0, $f30
+	c.f.s $fcc7, $f28, $f0
+	c.f.s $fcc0, $f6, $f8
+	c.f.s $fcc3, $f12, $f2
+	c.f.s $f30, $f14
+	c.un.s $f2, $f4
+	c.un.s $fcc1, $f0, $f30
+	c.un.s $fcc7, $f28, $f0
+	c.un.s $fcc0, $f6, $f8
+	c.un.s $fcc3, $f12, $f2
+	c.un.s $f30, $f14
+	c.eq.s $f2, $f4
+	c.eq.s $fcc1, $f0, $f30
+	c.eq.s $fcc7, $f28, $f0
+	c.eq.s $fcc0, $f6, $f8
+	c.eq.s $fcc3, $f12, $f2
+	c.eq.s $f30, $f14
+	c.ueq.s $f2, $f4
+	c.ueq.s $fcc1, $f0, $f30
+	c.ueq.s $fcc7, $f28, $f0
+	c.ueq.s $fcc0, $f6, $f8
+	c.ueq.s $fcc3, $f12, $f2
+	c.ueq.s $f30, $f14
+	c.olt.s $f2, $f4
+	c.olt.s $fcc1, $f0, $f30
+	c.olt.s $fcc7, $f28, $f0
+	c.olt.s $fcc0, $f6, $f8
+	c.olt.s $fcc3, $f12, $f2
+	c.olt.s $f30, $f14
+	c.ult.s $f2, $f4
+	c.ult.s $fcc1, $f0, $f30
+	c.ult.s $fcc7, $f28, $f0
+	c.ult.s $fcc0, $f6, $f8
+	c.ult.s $fcc3, $f12, $f2
+	c.ult.s $f30, $f14
+	c.ole.s $f2, $f4
+	c.ole.s $fcc1, $f0, $f30
+	c.ole.s $fcc7, $f28, $f0
+	c.ole.s $fcc0, $f6, $f8
+	c.ole.s $fcc3, $f12, $f2
+	c.ole.s $f30, $f14
+	c.ule.s $f2, $f4
+	c.ule.s $fcc1, $f0, $f30
+	c.ule.s $fcc7, $f28, $f0
+	c.ule.s $fcc0, $f6, $f8
+	c.ule.s $fcc3, $f12, $f2
+	c.ule.s $f30, $f14
+	c.sf.s $f2, $f4
+	c.sf.s $fcc1, $f0, $f30
+	c.sf.s $fcc7, $f28, $f0
+	c.sf.s $fcc0, $f6, $f8
+	c.sf.s $fcc3, $f12, $f2
+	c.sf.s $f30, $f14
+	c.ngle.s $f2, $f4
+	c.ngle.s $fcc1, $f0, $f30
+	c.ngle.s $fcc7, $f28, $f0
+	c.ngle.s $fcc0, $f6, $f8
+	c.ngle.s $fcc3, $f12, $f2
+	c.ngle.s $f30, $f14
+	c.seq.s $f2, $f4
+	c.seq.s $fcc1, $f0, $f30
+	c.seq.s $fcc7, $f28, $f0
+	c.seq.s $fcc0, $f6, $f8
+	c.seq.s $fcc3, $f12, $f2
+	c.seq.s $f30, $f14
+	c.ngl.s $f2, $f4
+	c.ngl.s $fcc1, $f0, $f30
+	c.ngl.s $fcc7, $f28, $f0
+	c.ngl.s $fcc0, $f6, $f8
+	c.ngl.s $fcc3, $f12, $f2
+	c.ngl.s $f30, $f14
+	c.lt.s $f2, $f4
+	c.lt.s $fcc1, $f0, $f30
+	c.lt.s $fcc7, $f28, $f0
+	c.lt.s $fcc0, $f6, $f8
+	c.lt.s $fcc3, $f12, $f2
+	c.lt.s $f30, $f14
+	c.nge.s $f2, $f4
+	c.nge.s $fcc1, $f0, $f30
+	c.nge.s $fcc7, $f28, $f0
+	c.nge.s $fcc0, $f6, $f8
+	c.nge.s $fcc3, $f12, $f2
+	c.nge.s $f30, $f14
+	c.le.s $f2, $f4
+	c.le.s $fcc1, $f0, $f30
+	c.le.s $fcc7, $f28, $f0
+	c.le.s $fcc0, $f6, $f8
+	c.le.s $fcc3, $f12, $f2
+	c.le.s $f30, $f14
+	c.ngt.s $f2, $f4
+	c.ngt.s $fcc1, $f0, $f30
+	c.ngt.s $fcc7, $f28, $f0
+	c.ngt.s $fcc0, $f6, $f8
+	c.ngt.s $fcc3, $f12, $f2
+	c.ngt.s $f30, $f14
+	add.d $f0, $f2, $f4
+	add.d $f2, $f0, $f30
+	add.d $f30, $f28, $f0
+	add.d $f4, $f6, $f8
+	add.d $f12, $f12, $f2
+	add.d $f8, $f30, $f14
+	sub.d $f0, $f2, $f4
+	sub.d $f2, $f0, $f30
+	sub.d $f30, $f28, $f0
+	sub.d $f4, $f6, $f8
+	sub.d $f12, $f12, $f2
+	sub.d $f8, $f30, $f14
+	mul.d $f0, $f2, $f4
+	mul.d $f2, $f0, $f30
+	mul.d $f30, $f28, $f0
+	mul.d $f4, $f6, $f8
+	mul.d $f12, $f12, $f2
+	mul.d $f8, $f30, $f14
+	div.d $f0, $f2, $f4
+	div.d $f2, $f0, $f30
+	div.d $f30, $f28, $f0
+	div.d $f4, $f6, $f8
+	div.d $f12, $f12, $f2
+	div.d $f8, $f30, $f14
+	sqrt.d $f0, $f2
+	sqrt.d $f2, $f0
+	sqrt.d $f30, $f28
+	sqrt.d $f4, $f6
+	sqrt.d $f12, $f12
+	sqrt.d $f8, $f30
+	abs.d $f0, $f2
+	abs.d $f2, $f0
+	abs.d $f30, $f28
+	abs.d $f4, $f6
+	abs.d $f12, $f12
+	abs.d $f8, $f30
+	mov.d $f0, $f2
+	mov.d $f2, $f0
+	mov.d $f30, $f28
+	mov.d $f4, $f6
+	mov.d $f12, $f12
+	mov.d $f8, $f30
+	neg.d $f0, $f2
+	neg.d $f2, $f0
+	neg.d $f30, $f28
+	neg.d $f4, $f6
+	neg.d $f12, $f12
+	neg.d $f8, $f30
+	round.w.d $f0, $f2
+	round.w.d $f2, $f0
+	round.w.d $f30, $f28
+	round.w.d $f4, $f6
+	round.w.d $f12, $f12
+	round.w.d $f8, $f30
+	trunc.w.d $f0, $f2
+	trunc.w.d $f2, $f0
+	trunc.w.d $f30, $f28
+	trunc.w.d $f4, $f6
+	trunc.w.d $f12, $f12
+	trunc.w.d $f8, $f30
+	ceil.w.d $f0, $f2
+	ceil.w.d $f2, $f0
+	ceil.w.d $f30, $f28
+	ceil.w.d $f4, $f6
+	ceil.w.d $f12, $f12
+	ceil.w.d $f8, $f30
+	floor.w.d $f0, $f2
+	floor.w.d $f2, $f0
+	floor.w.d $f30, $f28
+	floor.w.d $f4, $f6
+	floor.w.d $f12, $f12
+	floor.w.d $f8, $f30
+	movf.d $f0, $f2, $fcc0
+	movf.d $f2, $f0, $fcc2
+	movf.d $f30, $f28, $fcc7
+	movf.d $f4, $f6, $fcc0
+	movf.d $f12, $f12, $fcc5
+	movf.d $f8, $f30, $fcc1
+	movt.d $f0, $f2, $fcc0
+	movt.d $f2, $f0, $fcc2
+	movt.d $f30, $f28, $fcc7
+	movt.d $f4, $f6, $fcc0
+	movt.d $f12, $f12, $fcc5
+	movt.d $f8, $f30, $fcc1
+	movz.d $f0, $f2, $6
+	movz.d $f2, $f0, $0
+	movz.d $f30, $f28, $31
+	movz.d $f4, $f6, $a3
+	movz.d $f12, $f12, $k0
+	movz.d $f8, $f30, $gp
+	movn.d $f0, $f2, $6
+	movn.d $f2, $f0, $0
+	movn.d $f30, $f28, $31
+	movn.d $f4, $f6, $a3
+	movn.d $f12, $f12, $k0
+	movn.d $f8, $f30, $gp
+	cvt.s.d $f0, $f2
+	cvt.s.d $f2, $f0
+	cvt.s.d $f30, $f28
+	cvt.s.d $f4, $f6
+	cvt.s.d $f12, $f12
+	cvt.s.d $f8, $f30
+	cvt.w.d $f0, $f2
+	cvt.w.d $f2, $f0
+	cvt.w.d $f30, $f28
+	cvt.w.d $f4, $f6
+	cvt.w.d $f12, $f12
+	cvt.w.d $f8, $f30
+	c.f.d $f2, $f4
+	c.f.d $fcc1, $f0, $f30
+	c.f.d $fcc7, $f28, $f0
+	c.f.d $fcc0, $f6, $f8
+	c.f.d $fcc3, $f12, $f2
+	c.f.d $f30, $f14
+	c.un.d $f2, $f4
+	c.un.d $fcc1, $f0, $f30
+	c.un.d $fcc7, $f28, $f0
+	c.un.d $fcc0, $f6, $f8
+	c.un.d $fcc3, $f12, $f2
+	c.un.d $f30, $f14
+	c.eq.d $f2, $f4
+	c.eq.d $fcc1, $f0, $f30
+	c.eq.d $fcc7, $f28, $f0
+	c.eq.d $fcc0, $f6, $f8
+	c.eq.d $fcc3, $f12, $f2
+	c.eq.d $f30, $f14
+	c.ueq.d $f2, $f4
+	c.ueq.d $fcc1, $f0, $f30
+	c.ueq.d $fcc7, $f28, $f0
+	c.ueq.d $fcc0, $f6, $f8
+	c.ueq.d $fcc3, $f12, $f2
+	c.ueq.d $f30, $f14
+	c.olt.d $f2, $f4
+	c.olt.d $fcc1, $f0, $f30
+	c.olt.d $fcc7, $f28, $f0
+	c.olt.d $fcc0, $f6, $f8
+	c.olt.d $fcc3, $f12, $f2
+	c.olt.d $f30, $f14
+	c.ult.d $f2, $f4
+	c.ult.d $fcc1, $f0, $f30
+	c.ult.d $fcc7, $f28, $f0
+	c.ult.d $fcc0, $f6, $f8
+	c.ult.d $fcc3, $f12, $f2
+	c.ult.d $f30, $f14
+	c.ole.d $f2, $f4
+	c.ole.d $fcc1, $f0, $f30
+	c.ole.d $fcc7, $f28, $f0
+	c.ole.d $fcc0, $f6, $f8
+	c.ole.d $fcc3, $f12, $f2
+	c.ole.d $f30, $f14
+	c.ule.d $f2, $f4
+	c.ule.d $fcc1, $f0, $f30
+	c.ule.d $fcc7, $f28, $f0
+	c.ule.d $fcc0, $f6, $f8
+	c.ule.d $fcc3, $f12, $f2
+	c.ule.d $f30, $f14
+	c.sf.d $f2, $f4
+	c.sf.d $fcc1, $f0, $f30
+	c.sf.d $fcc7, $f28, $f0
+	c.sf.d $fcc0, $f6, $f8
+	c.sf.d $fcc3, $f12, $f2
+	c.sf.d $f30, $f14
+	c.ngle.d $f2, $f4
+	c.ngle.d $fcc1, $f0, $f30
+	c.ngle.d $fcc7, $f28, $f0
+	c.ngle.d $fcc0, $f6, $f8
+	c.ngle.d $fcc3, $f12, $f2
+	c.ngle.d $f30, $f14
+	c.seq.d $f2, $f4
+	c.seq.d $fcc1, $f0, $f30
+	c.seq.d $fcc7, $f28, $f0
+	c.seq.d $fcc0, $f6, $f8
+	c.seq.d $fcc3, $f12, $f2
+	c.seq.d $f30, $f14
+	c.ngl.d $f2, $f4
+	c.ngl.d $fcc1, $f0, $f30
+	c.ngl.d $fcc7, $f28, $f0
+	c.ngl.d $fcc0, $f6, $f8
+	c.ngl.d $fcc3, $f12, $f2
+	c.ngl.d $f30, $f14
+	c.lt.d $f2, $f4
+	c.lt.d $fcc1, $f0, $f30
+	c.lt.d $fcc7, $f28, $f0
+	c.lt.d $fcc0, $f6, $f8
+	c.lt.d $fcc3, $f12, $f2
+	c.lt.d $f30, $f14
+	c.nge.d $f2, $f4
+	c.nge.d $fcc1, $f0, $f30
+	c.nge.d $fcc7, $f28, $f0
+	c.nge.d $fcc0, $f6, $f8
+	c.nge.d $fcc3, $f12, $f2
+	c.nge.d $f30, $f14
+	c.le.d $f2, $f4
+	c.le.d $fcc1, $f0, $f30
+	c.le.d $fcc7, $f28, $f0
+	c.le.d $fcc0, $f6, $f8
+	c.le.d $fcc3, $f12, $f2
+	c.le.d $f30, $f14
+	c.ngt.d $f2, $f4
+	c.ngt.d $fcc1, $f0, $f30
+	c.ngt.d $fcc7, $f28, $f0
+	c.ngt.d $fcc0, $f6, $f8
+	c.ngt.d $fcc3, $f12, $f2
+	c.ngt.d $f30, $f14
+	cvt.s.w $f0, $f2
+	cvt.s.w $f2, $f0
+	cvt.s.w $f30, $f28
+	cvt.s.w $f4, $f6
+	cvt.s.w $f12, $f12
+	cvt.s.w $f8, $f30
+	cvt.d.w $f0, $f2
+	cvt.d.w $f2, $f0
+	cvt.d.w $f30, $f28
+	cvt.d.w $f4, $f6
+	cvt.d.w $f12, $f12
+	cvt.d.w $f8, $f30
+	mfc1 $6, $f2
+	mfc1 $0, $f0
+	mfc1 $31, $f28
+	mfc1 $a3, $f6
+	mfc1 $k0, $f12
+	mfc1 $gp, $f30
+	mtc1 $6, $f2
+	mtc1 $0, $f0
+	mtc1 $31, $f28
+	mtc1 $a3, $f6
+	mtc1 $k0, $f12
+	mtc1 $gp, $f30
+	bc1f $fcc0, back
+	bc1f $fcc2, fwd
+	bc1f $fcc7, back
+	bc1f $fcc0, fwd
+	bc1f $fcc5, back
+	bc1f $fcc1, fwd
+	bc1t $fcc0, back
+	bc1t $fcc2, fwd
+	bc1t $fcc7, back
+	bc1t $fcc0, fwd
+	bc1t $fcc5, back
+	bc1t $fcc1, fwd
+	movf $0, $5, $fcc0
+	movf $4, $31, $fcc2
+	movf $31, $0, $fcc7
+	movf $t9, $sp, $fcc0
+	movf $s3, $t0, $fcc5
+	movf $a1, $v1, $fcc1
+	movt $0, $5, $fcc0
+	movt $4, $31, $fcc2
+	movt $31, $0, $fcc7
+	movt $t9, $sp, $fcc0
+	movt $s3, $t0, $fcc5
+	movt $a1, $v1, $fcc1
+	lwc1 $f4, 0($5)
+	lwc1 $f30, -4($sp)
+	lwc1 $f0, 32767($31)
+	lwc1 $f8, -32768($0)
+	lwc1 $f2, 0x7f0($t0)
+	lwc1 $f14, 8($a0)
+	ldc1 $f4, 0($5)
+	ldc1 $f30, -4($sp)
+	ldc1 $f0, 32767($31)
+	ldc1 $f8, -32768($0)
+	ldc1 $f2, 0x7f0($t0)
+	ldc1 $f14, 8($a0)
+	swc1 $f4, 0($5)
+	swc1 $f30, -4($sp)
+	swc1 $f0, 32767($31)
+	swc1 $f8, -32768($0)
+	swc1 $f2, 0x7f0($t0)
+	swc1 $f14, 8($a0)
+	sdc1 $f4, 0($5)
+	sdc1 $f30, -4($sp)
+	sdc1 $f0, 32767($31)
+	sdc1 $f8, -32768($0)
+	sdc1 $f2, 0x7f0($t0)
+	sdc1 $f14, 8($a0)
 fwd:	nop

@@ -172,7 +172,8 @@ static void test_errors(void)
 	fails("bad1 $t0\nadd $t0\n.data\n.word x\n.text\nli $t0, $t1", 4, "t.s:6:1: error: invalid operands for 'li'");
 	fails("j 0x20000000", 1, "unreachable");
 	fails("ins $t0, $t1, 30, 3", 1, "size 3 out of range [1, 2]");
-	fails(".float 1.5", 1, "unsupported directive");
+	fails(".float 1.5", 1, "floating-point values belong in .data");
+	fails(".data\n.double x", 1, "expected a decimal number");
 	uint32_t w[4];
 	size_t n;
 	CHECK(!assemble(".data\n.space 0\n.ascii \"\"\n.text\nnop", w, &n, NULL) && n == 1,

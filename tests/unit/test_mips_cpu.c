@@ -132,7 +132,8 @@ static void test_faults(void)
 	faults("li $t0, 1\nteq $t0, $t0", "trap");
 	faults("li $t0, 1\ntnei $t0, 2", "trap");
 	faults("li $t0, 1\nli $t1, 0\ndiv $t0, $t0, $t1", "trap");
-	faults("li $v0, 2\nsyscall", "unsupported syscall 2 (print_float)");
+	faults("li $v0, 13\nsyscall", "unsupported syscall 13 (open)");
+	prints(".data\nd: .double 0.1\n.text\nl.d $f12, d\nli $v0, 3\nsyscall", NULL, "0.100000000000000006");
 	faults("li $v0, 99\nsyscall", "unknown syscall 99");
 	faults("li $v0, 4\nli $a0, 0x80000000\nsyscall", "address error on load");
 	faults("li $t0, 0x10010000\nloop: sw $t0, 0($t0)\naddiu $t0, $t0, 4096\nb loop", "memory limit of 65536 KiB");

@@ -1,0 +1,103 @@
+/* fpu.c: the COP1 arithmetic, conversions, moves and compares, on softfloat (no host floating point). */
+#include "internal.h"
+#include "softfloat.h"
+
+/* Operand fields of a pre-decoded COP1 op: fs in rd, ft in rt, fd in imm (the sa field). */
+#define FS(op)	((op)->rd)
+#define FT(op)	((op)->rt)
+#define FD(op)	((op)->imm & 31u)
+
+static uint64_t get_d(const struct mips_vm *vm, unsigned r)
+{
+	return (uint64_t)vm->fpr[r | 1u] << 32 | vm->fpr[r & 30u];
+}
+
+static void set_d(struct mips_vm *vm, unsigned r, uint64_t v)
+{
+	vm->fpr[r & 30u] = (uint32_t)v;
+	vm->fpr[r | 1u] = (uint32_t)(v >> 32);
+}
+
+/* c.cond.fmt: the flag is set when the outcome matches a bit of cond (Vol. II, C.cond.fmt). */
+static void compare(struct mips_vm *vm, const struct mips_op *op, unsigned outcome)
+{
+	unsigned cond = mips_insn_table[op->id].match & 7u, cc = op->imm;
+
+	if (cond & outcome)
+		vm->fcc |= (uint8_t)(1u << cc);
+	else
+		vm->fcc &= (uint8_t)~(1u << cc);
+}
+
+static bool cc_set(const struct mips_vm *vm, const struct mips_op *op)
+{
+	return vm->fcc >> (op->rt >> 2) & 1;
+}
+
+static void exec_s(struct mips_vm *vm, const struct mips_op *op)
+{
+	uint32_t *f = vm->fpr, s = f[FS(op)], t = f[FT(op)];
+	unsigned d = FD(op);
+
+	switch ((enum mips_insn_id)op->id) {
+	case MIPS_I_ADD_S: f[d] = mips_f32_add(s, t); break;
+	case MIPS_I_SUB_S: f[d] = mips_f32_sub(s, t); break;
+	case MIPS_I_MUL_S: f[d] = mips_f32_mul(s, t); break;
+	case MIPS_I_DIV_S: f[d] = mips_f32_div(s, t); break;
+	case MIPS_I_SQRT_S: f[d] = mips_f32_sqrt(s); break;
+	case MIPS_I_ABS_S: f[d] = mips_f32_abs(s); break;
+	case MIPS_I_MOV_S: f[d] = s; break;
+	case MIPS_I_NEG_S: f[d] = mips_f32_neg(s); break;
+	case MIPS_I_ROUND_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_TRUNC_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_ZERO); break;
+	case MIPS_I_CEIL_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_UP); break;
+	case MIPS_I_FLOOR_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_DOWN); break;
+	case MIPS_I_CVT_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_CVT_D_S: set_d(vm, d, mips_f32_to_f64(s)); break;
+	case MIPS_I_MOVF_S: if (!cc_set(vm, op)) f[d] = s; break;
+	case MIPS_I_MOVT_S: if (cc_set(vm, op)) f[d] = s; break;
+	case MIPS_I_MOVZ_S: if (!vm->r[op->rt]) f[d] = s; break;
+	case MIPS_I_MOVN_S: if (vm->r[op->rt]) f[d] = s; break;
+	default: compare(vm, op, mips_f32_cmp(s, t)); break;	/* C_*_S: the caller's range */
+	}
+}
+
+static void exec_d(struct mips_vm *vm, const struct mips_op *op)
+{
+	uint64_t s = get_d(vm, FS(op)), t = get_d(vm, FT(op));
+	unsigned d = FD(op);
+
+	switch ((enum mips_insn_id)op->id) {
+	case MIPS_I_ADD_D: set_d(vm, d, mips_f64_add(s, t)); break;
+	case MIPS_I_SUB_D: set_d(vm, d, mips_f64_sub(s, t)); break;
+	case MIPS_I_MUL_D: set_d(vm, d, mips_f64_mul(s, t)); break;
+	case MIPS_I_DIV_D: set_d(vm, d, mips_f64_div(s, t)); break;
+	case MIPS_I_SQRT_D: set_d(vm, d, mips_f64_sqrt(s)); break;
+	case MIPS_I_ABS_D: set_d(vm, d, mips_f64_abs(s)); break;
+	case MIPS_I_MOV_D: set_d(vm, d, s); break;
+	case MIPS_I_NEG_D: set_d(vm, d, mips_f64_neg(s)); break;
+	case MIPS_I_ROUND_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_TRUNC_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_ZERO); break;
+	case MIPS_I_CEIL_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_UP); break;
+	case MIPS_I_FLOOR_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_DOWN); break;
+	case MIPS_I_CVT_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_CVT_S_D: vm->fpr[d] = mips_f64_to_f32(s); break;
+	case MIPS_I_MOVF_D: if (!cc_set(vm, op)) set_d(vm, d, s); break;
+	case MIPS_I_MOVT_D: if (cc_set(vm, op)) set_d(vm, d, s); break;
+	case MIPS_I_MOVZ_D: if (!vm->r[op->rt]) set_d(vm, d, s); break;
+	case MIPS_I_MOVN_D: if (vm->r[op->rt]) set_d(vm, d, s); break;
+	default: compare(vm, op, mips_f64_cmp(s, t)); break;	/* C_*_D: the caller's range */
+	}
+}
+
+void mips_fpu_exec(struct mips_vm *vm, const struct mips_op *op)
+{
+	if (op->id == MIPS_I_CVT_S_W)
+		vm->fpr[FD(op)] = mips_w_to_f32((int32_t)vm->fpr[FS(op)]);
+	else if (op->id == MIPS_I_CVT_D_W)
+		set_d(vm, FD(op), mips_w_to_f64((int32_t)vm->fpr[FS(op)]));
+	else if (op->id >= MIPS_I_ADD_S && op->id <= MIPS_I_C_NGT_S)
+		exec_s(vm, op);
+	else
+		exec_d(vm, op);
+}
