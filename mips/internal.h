@@ -130,10 +130,14 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
 uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end);
 
 /* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
-#define MIPS_CPU_RECORD_SIZE	(35u * 4 + 8 + 3 * 4)
+/* Version 1's CPU record (integer state), and version 2's: the same, then $f0-$f31 and the FCSR
+ * condition flags (u32 each). */
+#define MIPS_CPU_RECORD_SIZE_V1	(35u * 4 + 8 + 3 * 4)
+#define MIPS_CPU_RECORD_SIZE	(MIPS_CPU_RECORD_SIZE_V1 + 33u * 4)
 void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8_t out[MIPS_CPU_RECORD_SIZE]);
-/* Restores the CPU record into vm; NULL, or the name of the failed check. */
-const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t text_end);
+/* Restores a CPU record of n bytes (either size above; a version-1 record leaves the FPU at zero)
+ * into vm; NULL, or the name of the failed check. */
+const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, uint32_t text_end);
 bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end);
 bool mips_snap_page_addr_ok(uint32_t addr);
 /* After every page is in: checks the text is whole and decodes it; NULL, or the failed check. */

@@ -181,7 +181,7 @@ static bool in_record(struct mips_mig_in *m)
 	case IN_CPU:
 		if (tag != TAG_CPU || n != MIPS_CPU_RECORD_SIZE)
 			ok = in_fail(m, "CPU record after the final round");
-		else if ((bad = mips_snap_get_cpu(m->vm, p, m->text_end)) != NULL)
+		else if ((bad = mips_snap_get_cpu(m->vm, p, n, m->text_end)) != NULL)
 			ok = in_fail(m, bad);
 		else if (m->vm->state != MIPS_VM_RUNNING)
 			ok = in_fail(m, "CPU state running");

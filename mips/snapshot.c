@@ -84,6 +84,10 @@ void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8
 	mips_put32(p + 8, (uint32_t)state);
 	mips_put32(p + 12, (uint32_t)vm->exit_code);
 	mips_put32(p + 16, vm->brk);
+	p += 20;
+	for (unsigned i = 0; i < 32; i++, p += 4)
+		mips_put32(p, vm->fpr[i]);
+	mips_put32(p, vm->fcc);
 }
 
 static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)

@@ -8,7 +8,7 @@ struct snap_reader {
 	const uint8_t *buf;
 	size_t len, off;	/* off: start of the section being read */
 	char *msg;
-	uint32_t nsections;
+	uint32_t nsections, version;
 	bool have_prog, have_cpu;
 	uint64_t text_hash;
 	uint32_t text_end;
@@ -26,7 +26,8 @@ static bool read_header(struct snap_reader *r)
 		return fail(r, "header length (file truncated)");
 	if (memcmp(r->buf, SNAP_MAGIC, 8))
 		return fail(r, "magic");
-	if (mips_get32(r->buf + 8) != SNAP_VERSION)
+	r->version = mips_get32(r->buf + 8);
+	if (r->version != SNAP_VERSION && r->version != 1)	/* version 1: no FPU state */
 		return fail(r, "version");
 	if (mips_get32(r->buf + 12) != SNAP_HDR_SIZE)
 		return fail(r, "header size");
@@ -86,8 +87,17 @@ static bool read_page(struct snap_reader *r, const uint8_t *p, uint32_t n)
 	return true;
 }
 
-const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t text_end)
+const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, uint32_t text_end)
 {
+	if (n != MIPS_CPU_RECORD_SIZE_V1 && n != MIPS_CPU_RECORD_SIZE)
+		return "CPU length";
+	const uint8_t *f = p + MIPS_CPU_RECORD_SIZE_V1;
+	for (unsigned i = 0; i < 32; i++)
+		vm->fpr[i] = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 4 * i) : 0;
+	uint32_t fcc = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 128) : 0;
+	if (fcc > 0xff)
+		return "CPU FPU condition flags";
+	vm->fcc = (uint8_t)fcc;
 	vm->pc = mips_get32(p), vm->hi = mips_get32(p + 4), vm->lo = mips_get32(p + 8);
 	for (unsigned i = 0; i < 32; i++)
 		vm->r[i] = mips_get32(p + 12 + 4 * i);
@@ -112,9 +122,9 @@ static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
 {
 	if (!r->have_prog || r->have_cpu)
 		return fail(r, "CPU once after PROG");
-	if (n != CPU_SIZE)
+	if (n != (r->version == 1 ? MIPS_CPU_RECORD_SIZE_V1 : CPU_SIZE))
 		return fail(r, "CPU length");
-	const char *bad = mips_snap_get_cpu(r->vm, p, r->text_end);
+	const char *bad = mips_snap_get_cpu(r->vm, p, n, r->text_end);
 	if (bad)
 		return fail(r, bad);
 	r->have_cpu = true;

@@ -79,6 +79,111 @@ static void test_round_trip(void)
 	mips_vm_free(whole);
 }
 
+/* A float computation snapshotted at every instruction resumes with identical output: the FPU
+ * registers and condition flags travel in the CPU record (format version 2). */
+static const char *fp_src =
+	"\t.data\n"
+	"x:\t.double 1.5\n"
+	"\t.text\n"
+	"main:\tl.d $f2, x\n"
+	"\tli $t0, 12\n"
+	"loop:\tmul.d $f2, $f2, $f2\n"
+	"\tsqrt.d $f2, $f2\n"
+	"\tadd.d $f4, $f4, $f2\n"
+	"\tc.lt.d 3, $f2, $f4\n"
+	"\taddi $t0, $t0, -1\n"
+	"\tbnez $t0, loop\n"
+	"\tbc1f 3, done\n"
+	"\tmov.d $f12, $f4\n"
+	"\tli $v0, 3\n"
+	"\tsyscall\n"
+	"done:\tjr $ra\n";
+
+static void test_fpu_round_trip(void)
+{
+	struct mips_vm *whole = tp_vm(tp, fp_src);
+	tp_reset_output(tp);
+	tp_run(whole);
+	char want[TP_OUT_MAX];
+	strcpy(want, tp->out);
+	uint64_t total = mips_vm_icount(whole);
+	int bad = 0;
+	for (uint64_t k = 0; k <= total; k++) {
+		struct mips_vm *a = tp_vm(tp, fp_src), *b = fresh_vm();
+		tp_reset_output(tp);
+		mips_vm_run(a, k);
+		char got[TP_OUT_MAX], msg[MIPS_MSG_MAX];
+		strcpy(got, tp->out);
+		void *buf;
+		size_t len;
+		bool ok = mips_snapshot_to_buffer(a, &buf, &len) && mips_snapshot_load(b, buf, len, NULL, msg);
+		free(buf);
+		tp_reset_output(tp);
+		if (ok)
+			tp_run(b);
+		strcat(got, tp->out);
+		bad += !(ok && !strcmp(got, want));
+		mips_vm_free(a);
+		mips_vm_free(b);
+	}
+	CHECK(bad == 0 && strlen(want) > 1, "a float computation snapshotted at each of its %llu instructions resumes "
+	      "identically (prints %s)", (unsigned long long)total, want);
+	mips_vm_free(whole);
+}
+
+/* A version-1 snapshot (CPU record without the FPU) still loads: made from a version-2 one by
+ * cutting the FPU off the CPU record and sealing every checksum again. */
+static void test_version1(void)
+{
+	struct mips_vm *a = tp_vm(tp, prog_src), *b = fresh_vm();
+	tp_reset_output(tp);
+	mips_vm_run(a, 40);
+	void *buf;
+	size_t len;
+	char msg[MIPS_MSG_MAX];
+	CHECK(mips_snapshot_to_buffer(a, &buf, &len), "a version-2 snapshot");
+	uint8_t *s = buf, *v1 = malloc(len);
+	size_t in = 24, out = 24, cut = 33 * 4;
+	memcpy(v1, s, 24);
+	mips_put32(v1 + 8, 1);
+	mips_put32(v1 + 20, mips_crc32(0, v1, 20));
+	bool seen_cpu = false;
+	while (in < len) {
+		uint32_t tag = mips_get32(s + in), n = mips_get32(s + in + 4);
+		bool cpu = !memcmp(s + in, "CPU ", 4), end = !memcmp(s + in, "END ", 4);
+		uint32_t m = cpu ? n - cut : n;
+		mips_put32(v1 + out, tag);
+		mips_put32(v1 + out + 4, m);
+		memcpy(v1 + out + 8, s + in + 8, m);
+		if (end)
+			mips_put32(v1 + out + 12, mips_crc32(0, v1, out));
+		mips_put32(v1 + out + 8 + m, mips_crc32(0, v1 + out, 8 + m));
+		seen_cpu |= cpu;
+		in += 12 + n, out += 12 + m;
+	}
+	bool ok = seen_cpu && mips_snapshot_load(b, v1, out, NULL, msg);
+	CHECK(ok, "the version-1 snapshot loads (%s)", ok ? "ok" : msg);
+	char got[TP_OUT_MAX];
+	tp_reset_output(tp);
+	if (ok)
+		tp_run(b);
+	strcpy(got, tp->out);
+	tp_reset_output(tp);
+	tp_run(a);
+	CHECK(ok && !strcmp(got, tp->out) && mips_vm_state(b) == MIPS_VM_EXITED,
+	      "and resumes like the VM it was taken from");
+	mips_put32(v1 + 8, 2);
+	mips_put32(v1 + 20, mips_crc32(0, v1, 20));
+	struct mips_vm *c = fresh_vm();
+	CHECK(!mips_snapshot_load(c, v1, out, NULL, msg) && strstr(msg, "CPU length"),
+	      "a version-2 header with a version-1 CPU record is refused (%s)", msg);
+	free(buf);
+	free(v1);
+	mips_vm_free(a);
+	mips_vm_free(b);
+	mips_vm_free(c);
+}
+
 /* Every single-byte change and every truncation must be refused, naming the failed check. */
 static void test_corruption(void)
 {
@@ -297,6 +402,8 @@ int main(void)
 	test_text_identity();
 	test_names();
 	test_dirty();
+	test_fpu_round_trip();
+	test_version1();
 	tp_free(tp);
 	return check_summary();
 }
