@@ -82,7 +82,7 @@ bridge_console() {
 	bridge_pids=$!
 	cat <&4 >&3 &	# fd 4 is stdin: a background job's own stdin would be /dev/null
 	bridge_pids="$bridge_pids $!"
-	disown -a	# killed at exit without a job report
+	disown $bridge_pids	# killed at exit without a job report
 	exec 3>&-
 }
 stop_bochs() {
