@@ -168,7 +168,7 @@ distclean:
 help:
 	@echo "make            build build/tally.elf and build/tally.iso"
 	@echo "make run        boot in QEMU (KVM with nested VT-x if available, else TCG)"
-	@echo "make run-bochs  boot under Bochs (emulated VT-x), serial on this terminal"
+	@echo "make run-bochs  boot under Bochs (emulated VT-x), shell on this terminal; Ctrl-C quits"
 	@echo "make run-linux  Debian's cloud kernel as a VMX guest (fetched into build/linux/)"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"
 	@echo "make disk       recreate build/disk.img, the 64 MiB FAT32 snapshot disk"

@@ -1,7 +1,8 @@
 # vmx.mk: vmx/ is linked into the kernel; its boot tests run the guests of guest/ under Bochs.
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
-BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh
+BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh \
+	tests/boot/vmx_console.sh
 BOOT_TESTS += tests/boot/linux_load_bochs.sh tests/boot/linux_bochs.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).

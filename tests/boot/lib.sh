@@ -75,6 +75,47 @@ boot_bochs() {
 	BOCHS_LOG_COPY=$TEST_DIR/$name.bochs.log tools/run-bochs.sh -i "$TEST_DIR/$name.iso" -s "$last_log" -t "$t" "$@"
 }
 
+# boot_bochs_shell NAME TIMEOUT_S INPUT_FILE [run-bochs.sh args...]: like boot_bochs, but through
+# run-bochs.sh's console bridge (no -s): once the shell is up, types INPUT_FILE's lines into Tally's
+# COM1, each ended by CR and each after the log has been quiet for a second (the previous command's
+# output settled; at most 20 s a line). A line may hold raw control bytes, e.g. Ctrl-] (0x1d).
+boot_bochs_shell() {
+	local name=$1 t=$(($2 * ${BOCHS_TIMEOUT_SCALE:-3})) input=$3
+	shift 3
+	last_log=$TEST_DIR/$name.log
+	local fifo=$TEST_DIR/$name.in
+	rm -f "$fifo" "$last_log"
+	mkfifo "$fifo"
+	BOCHS_LOG_COPY=$TEST_DIR/$name.bochs.log tools/run-bochs.sh -i "$TEST_DIR/$name.iso" -t "$t" "$@" \
+		<"$fifo" >"$last_log" 2>&1 &
+	local bochs=$!
+	exec {to_tally}>"$fifo"
+	local waited=0
+	until grep -q "^Shell: " "$last_log" 2>/dev/null || ! kill -0 "$bochs" 2>/dev/null || [ "$waited" -ge $((t * 10)) ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	while IFS= read -r cmd && kill -0 "$bochs" 2>/dev/null; do
+		settle "$last_log" 20
+		printf '%s\r' "$cmd" >&$to_tally
+	done <"$input"
+	wait "$bochs"
+	exec {to_tally}>&-
+	rm -f "$fifo"
+}
+
+# settle LOG MAX_S: until LOG has not grown for a second (after at least one), or MAX_S have passed.
+settle() {
+	local size=-1 now quiet=0
+	for _ in $(seq 1 $(($2 * 10))); do
+		now=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		if [ "$now" = "$size" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+		size=$now
+		[ "$quiet" -ge 10 ] && return 0
+		sleep 0.1
+	done
+}
+
 # wait_for LOG REGEX SECONDS: until some line of LOG (which may not exist yet) matches; false on timeout.
 wait_for() {
 	for _ in $(seq 1 $(($3 * 10))); do

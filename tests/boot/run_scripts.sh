@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run_scripts.sh: the launchers a user types behind `make run-bochs`, `make run` and `make run-pair`:
-# Ctrl-C ends run-bochs.sh (and its Bochs) within a second; Tally's own exit code is run-qemu.sh's
+# Ctrl-C ends run-bochs.sh (and its Bochs) within a second, as a signal and as the byte typed on its
+# raw terminal, which takes Tally's shell and is restored; Tally's own exit code is run-qemu.sh's
 # status; run-pair boots both Tallys with the default modules and B's console takes commands.
 . tests/boot/lib.sh
 set -m	# background jobs get their own process group and keep SIGINT, as under a terminal
@@ -24,11 +25,48 @@ ms=$((($(date +%s%N) - start) / 1000000))
 [ "$ms" -lt 1000 ] && pass "Ctrl-C ended run-bochs in ${ms} ms" || fail "Ctrl-C took ${ms} ms to end run-bochs"
 expect_eq "run-bochs exits with 130 after Ctrl-C" 130 "$rc"
 sleep 0.3
-left=$(for p in $(pgrep bochs); do
-	ps -o stat= -p "$p" | grep -q Z && continue
-	tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RUN_SCRIPTS_TAG=$tag" && echo "$p"
-done)
-expect_eq "no Bochs left running" "" "$left"
+ours() {	# our Bochs processes still running
+	for p in $(pgrep bochs); do
+		ps -o stat= -p "$p" | grep -q Z && continue
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RUN_SCRIPTS_TAG=$tag" && echo "$p"
+	done
+}
+expect_eq "no Bochs left running" "" "$(ours)"
+
+# 1b. On a terminal (script(1)'s pseudo-terminal), as `make run-bochs` runs: keys reach Tally's
+# shell, the terminal is raw but for signals, so the Ctrl-C byte ends run-bochs at once, and the
+# terminal's settings are restored.
+tty=$TEST_DIR/tty
+rm -f "$tty.in"
+mkfifo "$tty.in"
+RUN_SCRIPTS_TAG=$tag script -qec "stty -g; tools/run-bochs.sh -i $TEST_DIR/shell.iso -t 120; echo rc=\$?; stty -g" \
+	/dev/null <"$tty.in" >"$tty.out" 2>&1 &
+term=$!
+exec {keys}>"$tty.in"
+wait_for "$tty.out" '^Tally: the shell stays up' 60 && printf 'help\r' >&$keys
+if wait_for "$tty.out" '^  halt +power off$' 20; then
+	pass "keys typed on the terminal reach Tally's shell (help answered)"
+else
+	fail "no answer to help typed on the terminal"
+fi
+printf 'hel' >&$keys	# no Enter: a terminal in canonical mode would hold these back
+if wait_for "$tty.out" '^tally> hel$' 10; then
+	pass "the terminal is raw: keys go out before Enter (Tally echoes 'hel')"
+else
+	fail "keys typed without Enter did not reach Tally (terminal not raw?)"
+fi
+start=$(date +%s%N)
+printf '\003' >&$keys
+wait_for "$tty.out" '^rc=' 10
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$ms" -lt 1000 ] && pass "the Ctrl-C byte ended run-bochs in ${ms} ms" || fail "the Ctrl-C byte took ${ms} ms to end run-bochs"
+expect "run-bochs exits with 130 after the Ctrl-C byte" '^rc=130$' "$tty.out"
+exec {keys}>&-
+wait "$term"
+settings=$(tr -d '\r' <"$tty.out" | grep -E '^[0-9a-f]+(:[0-9a-f]+){10,}$' | sort -u | wc -l)
+expect_eq "the terminal's settings are restored (stty -g before = after)" 1 "$settings"
+sleep 0.3
+expect_eq "no Bochs left running after the Ctrl-C byte" "" "$(ours)"
 
 # 2. run-qemu.sh, as `make run` calls it (no -s/-t): the shell's halt gives status 0, a guest-less
 # Tally's panic selftest (code 3) gives 3.
