@@ -2,7 +2,7 @@
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh
-BOOT_TESTS += tests/boot/linux_load_bochs.sh tests/boot/linux_bochs.sh
+BOOT_TESTS += tests/boot/linux_load_bochs.sh tests/boot/linux_bochs.sh tests/boot/linux_panic_bochs.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
 BENCHES += bench-vmx
