@@ -14,6 +14,13 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 	@grep -a "bench-vmx:" $(BUILD)/bench/vmx.log || { echo "bench-vmx: no result; see $(BUILD)/bench/vmx.log"; tail -n 20 $(BUILD)/bench/vmx.log; exit 1; }
 	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx.log
 
+# make bench-linux: Debian's cloud kernel to its first user-space line under Bochs, as a Tally guest
+# and booted directly by GRUB: wall times, their ratio, the boot's exits and top reasons (not a test).
+BENCHES += bench-linux
+.PHONY: bench-linux
+bench-linux: $(KERNEL_ELF)
+	@tools/bench-linux.sh
+
 # Hosted unit test of the multiboot loader (bad input must be refused, never crash).
 UNIT_TESTS += build/host/test_vmx_loader
 build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
