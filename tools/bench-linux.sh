@@ -24,9 +24,10 @@ cmdline=$(sed -n 's/^LINUX_CMDLINE="\(.*\)"$/\1/p' tests/boot/linux_bochs.sh)
 [ -f build/tally.elf ] || { echo "bench-linux: build/tally.elf is missing (make)" >&2; exit 1; }
 if [ ! -f build/linux/vmlinuz ] || [ ! -f build/linux/initrd.img ]; then tools/fetch-linux.sh; fi
 
+# The initramfs goes to both kernels gzip'd (-n: GRUB's --nounzip): GRUB's `initrd` never unpacks it.
 tools/mkiso.sh -o "$out/tally.iso" -k build/tally.elf -c "" \
 	-m build/linux/vmlinuz "linux name=deb mem=${GUEST_MEM}M -- $cmdline" \
-	-m build/linux/initrd.img "initrd name=deb"
+	-n build/linux/initrd.img "initrd name=deb"
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree/boot/grub"
@@ -63,8 +64,9 @@ boot() {
 
 echo "bench-linux: Debian's cloud kernel ($(stat -c %s build/linux/vmlinuz) bytes) and initramfs ($(stat -c %s build/linux/initrd.img) bytes), $GUEST_MEM MiB, Bochs $MODEL"
 echo "bench-linux: kernel command line: $cmdline"
+echo "bench-linux: wall times on a shared machine: load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 boot tally "$out/tally.iso" "$TALLY_MEGS" \
-	grub='Booting `' start='^guest deb: starting at ' user='^deb: tally-linux: user space is up' \
+	grub='Booting `' tally='^Tally .*: a type-1 hypervisor' start='^guest deb: starting at ' user='^deb: tally-linux: user space is up' \
 	end='^Tally: all VMs have ended'
 boot direct "$out/direct.iso" "$GUEST_MEM" \
 	grub='Booting `' start='^bench-linux: GRUB starts the kernel' user='^tally-linux: '
@@ -78,7 +80,7 @@ row "power-on to the kernel's start" "${T[tally.start]}" "${T[direct.start]}"
 row "kernel's start to user space" "$(echo "${T[tally.user]} - ${T[tally.start]}" | bc)" \
 	"$(echo "${T[direct.user]} - ${T[direct.start]}" | bc)"
 row "power-on to user space" "${T[tally.user]}" "${T[direct.user]}"
-echo "(the kernel's start: Tally's 'guest deb: starting at' line; direct, GRUB's echo before 'boot')"
+echo "(Tally's first line at $(printf %.1f "${T[tally.tally]}") s; the kernel's start: Tally's 'guest deb: starting at' line; direct, GRUB's echo before 'boot')"
 
 # Exits of the boot: Debian's cpuid tool reads leaf 0x4fffffff right after the first user-space line.
 total=$(tr -d '\r' <"$out/tally.log" | sed -n 's/^deb: *0x4fffffff 0x00: eax=\(0x[0-9a-f]*\).*/\1/p' | head -n1)
