@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 	*) echo "mkiso.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$out" ] && [ -n "$kernel" ] || { echo "usage: mkiso.sh -o OUT.iso -k KERNEL [-c CMDLINE] [-m FILE CMDLINE]..." >&2; exit 2; }
+[ -n "$out" ] && [ -n "$kernel" ] || { echo "usage: mkiso.sh -o OUT.iso -k KERNEL [-c CMDLINE] [-m|-n FILE CMDLINE]..." >&2; exit 2; }
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
