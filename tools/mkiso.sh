@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # mkiso.sh: builds a GRUB rescue ISO holding Tally, its command line and its modules.
 # usage: mkiso.sh -o OUT.iso -k tally.elf [-c "kernel command line"] [-m FILE "module command line"]...
+# -n FILE "module command line" is -m with GRUB's --nounzip: a gzip'd file is handed over as it is.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out= kernel= cmdline=
-modules=()
+modules=() nounzip=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o) out=$2; shift 2 ;;
 	-k) kernel=$2; shift 2 ;;
 	-c) cmdline=$2; shift 2 ;;
 	-m) [ $# -ge 3 ] || { echo "mkiso.sh: -m needs FILE and a command line" >&2; exit 2; }
-	    modules+=("$2" "$3"); shift 3 ;;
+	    modules+=("$2" "$3"); nounzip+=(""); shift 3 ;;
+	-n) [ $# -ge 3 ] || { echo "mkiso.sh: -n needs FILE and a command line" >&2; exit 2; }
+	    modules+=("$2" "$3"); nounzip+=("--nounzip "); shift 3 ;;
 	*) echo "mkiso.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$out" ] && [ -n "$kernel" ] || { echo "usage: mkiso.sh -o OUT.iso -k KERNEL [-c CMDLINE] [-m FILE CMDLINE]..." >&2; exit 2; }
+[ -n "$out" ] && [ -n "$kernel" ] || { echo "usage: mkiso.sh -o OUT.iso -k KERNEL [-c CMDLINE] [-m|-n FILE CMDLINE]..." >&2; exit 2; }
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -27,7 +30,7 @@ for ((i = 0; i < ${#modules[@]}; i += 2)); do
 	[ -f "$file" ] || { echo "mkiso.sh: module '$file' not found" >&2; exit 1; }
 	name="$((i / 2))-$(basename "$file")"
 	cp "$file" "$dir/boot/modules/$name"
-	module_lines+="	module2 /boot/modules/$name ${modules[i + 1]}"$'\n'
+	module_lines+="	module2 ${nounzip[i / 2]}/boot/modules/$name ${modules[i + 1]}"$'\n'
 done
 version=$(git -C "$here" describe --always --dirty --tags 2>/dev/null || echo unknown)
 awk -v cmd="$cmdline" -v mods="$module_lines" -v ver="$version" '

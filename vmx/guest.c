@@ -168,6 +168,7 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 		return NULL;
 	}
 	v->ctl = ctl;
+	v->is_linux = is_linux;
 	v->vpid = (uint16_t)(index + 1); /* VPID 0 is the host's (SDM Vol. 3C, 29.1) */
 	v->quantum_cycles = tsc_ns_to_cycles(quantum_us * 1000);
 	exit_stats_init(&v->stats);

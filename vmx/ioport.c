@@ -106,13 +106,40 @@ static void com1_queue(struct vcpu *v, const char *s, size_t n)
 	v->com1.out_len += n;
 }
 
+/* Linux's panic() prints this at KERN_EMERG, so even `quiet loglevel=3` shows it (kernel/panic.c);
+ * with CONFIG_PRINTK_TIME the line starts with "[ seconds.micros] ". A panicked kernel only
+ * spins or reboots (panic=): Tally stops it and says why, once per finished line, one compare. */
+#define LINUX_PANIC_PREFIX "Kernel panic - not syncing"
+
+static void linux_panic_check(struct vcpu *v, const char *line, size_t len)
+{
+	const size_t plen = sizeof(LINUX_PANIC_PREFIX) - 1;
+	if (len && line[0] == '[') {
+		const char *end = memchr(line, ']', len);
+		if (end && end + 1 < line + len && end[1] == ' ') {
+			len -= (size_t)(end + 2 - line);
+			line = end + 2;
+		}
+	}
+	if (len < plen || memcmp(line, LINUX_PANIC_PREFIX, plen))
+		return;
+	line += plen, len -= plen;
+	if (len >= 2 && line[0] == ':' && line[1] == ' ')
+		line += 2, len -= 2;
+	vcpu_report(v, "kernel panic: %.*s; stopped", (int)len, line);
+	v->stopped = true;
+}
+
 static void com1_end_line(struct vcpu *v)
 {
 	com1_queue(v, v->name, strlen(v->name));
 	com1_queue(v, ": ", 2);
 	com1_queue(v, v->com1.line, v->com1.len);
 	com1_queue(v, "\n", 1);
+	size_t len = v->com1.len;
 	v->com1.len = 0;
+	if (v->is_linux && !v->stopped)
+		linux_panic_check(v, v->com1.line, len);
 }
 
 void com1_report(struct vcpu *v, const char *text)

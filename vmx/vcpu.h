@@ -83,6 +83,7 @@ struct vcpu {
 	uint64_t yield_tsc;       /* when it last yielded */
 	uint64_t yield_guest_cycles; /* vcpu_run_cycles() at that moment */
 	struct vcpu_cpu_state cpu; /* what the VMCS does not hold: in the CPU while it is current */
+	bool is_linux;            /* a bzImage (`linux` module): its console lines are watched for a panic */
 	bool halted;              /* its last exit was a HLT: it yields */
 	bool stopped;
 	bool ended;               /* stopped, and its VMCS and memory are gone */

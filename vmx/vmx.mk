@@ -1,9 +1,10 @@
 # vmx.mk: vmx/ is linked into the kernel; its boot tests run the guests of guest/ under Bochs.
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
-BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh \
-	tests/boot/vmx_console.sh
-BOOT_TESTS += tests/boot/linux_load_bochs.sh tests/boot/linux_bochs.sh
+# Longest first: the runner starts them in this order, TEST_JOBS at a time.
+BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
+BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh \
+	tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
 BENCHES += bench-vmx
@@ -14,6 +15,13 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 	@tools/run-bochs.sh -i $(BUILD)/bench/vmx.iso -s $(BUILD)/bench/vmx.log -t 300
 	@grep -a "bench-vmx:" $(BUILD)/bench/vmx.log || { echo "bench-vmx: no result; see $(BUILD)/bench/vmx.log"; tail -n 20 $(BUILD)/bench/vmx.log; exit 1; }
 	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx.log
+
+# make bench-linux: Debian's cloud kernel to its first user-space line under Bochs, as a Tally guest
+# and booted directly by GRUB: wall times, their ratio, the boot's exits and top reasons (not a test).
+BENCHES += bench-linux
+.PHONY: bench-linux
+bench-linux: $(KERNEL_ELF)
+	@tools/bench-linux.sh
 
 # Hosted unit test of the multiboot loader (bad input must be refused, never crash).
 UNIT_TESTS += build/host/test_vmx_loader
