@@ -37,9 +37,29 @@ log=$(grub-mkrescue -o "$out/direct.iso" "$tree" 2>&1) || { echo "$log" >&2; exi
 
 now() { date +%s.%N; }
 
+# The CPU seconds (user + system) of the bochs-bin below process $1, or nothing: the machine is
+# shared, and Bochs's CPU time moves much less with the load than its wall time.
+bochs_bin=
+descendants() {	# $1's children, theirs, ... (script(1) puts Bochs in a session of its own)
+	local c
+	for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done
+}
+cpu_seconds() {
+	local p c
+	if [ -z "$bochs_bin" ]; then
+		for p in $(descendants "$1"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = bochs-bin ] && bochs_bin=$p
+		done
+	fi
+	[ -n "$bochs_bin" ] && [ -r "/proc/$bochs_bin/stat" ] || return 0
+	c=$(sed 's/^.*) //' "/proc/$bochs_bin/stat" | awk '{ print $12 + $13 }')
+	echo "$c / $(getconf CLK_TCK)" | bc -l
+}
+
 # boot NAME ISO MEGS LABEL=REGEX...: boots ISO under Bochs and sets T[LABEL] to the seconds from
-# Bochs's start to the first serial line matching REGEX; the last marker ends the run.
-declare -A T
+# Bochs's start to the first serial line matching REGEX, C[LABEL] to Bochs's CPU seconds then; the
+# last marker ends the run.
+declare -A T C
 boot() {
 	local name=$1 iso=$2 megs=$3
 	shift 3
@@ -50,9 +70,11 @@ boot() {
 	t0=$(now)
 	tools/run-bochs.sh -i "$iso" -s "$log" -t "$LIMIT" -m "$megs" -c "$MODEL" 2>/dev/null &
 	local pid=$!
+	bochs_bin=
 	while [ "$next" -le "$last" ] && kill -0 "$pid" 2>/dev/null; do
 		while [ "$next" -le "$last" ] && tr -d '\r' <"$log" | grep -aqE -- "${regexes[next]}"; do
 			T[$name.${labels[next]}]=$(echo "$(now) - $t0" | bc)
+			C[$name.${labels[next]}]=$(cpu_seconds "$pid")
 			next=$((next + 1))
 		done
 		sleep "$POLL"
@@ -74,12 +96,19 @@ boot direct "$out/direct.iso" "$GUEST_MEM" \
 row() {	# LABEL TALLY_SECONDS DIRECT_SECONDS
 	printf '%-34s %9.1f s %9.1f s %8.2f\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"
 }
-printf '%-34s %11s %11s %8s\n' "wall time (Bochs start = power-on)" "Tally" "direct" "ratio"
-row "power-on to GRUB's menu entry" "${T[tally.grub]}" "${T[direct.grub]}"
-row "power-on to the kernel's start" "${T[tally.start]}" "${T[direct.start]}"
-row "kernel's start to user space" "$(echo "${T[tally.user]} - ${T[tally.start]}" | bc)" \
-	"$(echo "${T[direct.user]} - ${T[direct.start]}" | bc)"
-row "power-on to user space" "${T[tally.user]}" "${T[direct.user]}"
+table() {	# TITLE ARRAY
+	local -n v=$2
+	printf '%-34s %11s %11s %8s\n' "$1" "Tally" "direct" "ratio"
+	row "power-on to GRUB's menu entry" "${v[tally.grub]}" "${v[direct.grub]}"
+	row "power-on to the kernel's start" "${v[tally.start]}" "${v[direct.start]}"
+	row "kernel's start to user space" "$(echo "${v[tally.user]} - ${v[tally.start]}" | bc)" \
+		"$(echo "${v[direct.user]} - ${v[direct.start]}" | bc)"
+	row "power-on to user space" "${v[tally.user]}" "${v[direct.user]}"
+}
+table "wall time (Bochs start = power-on)" T
+if [ -n "${C[tally.user]:-}" ] && [ -n "${C[direct.user]:-}" ]; then
+	table "Bochs's CPU time (user + system)" C
+fi
 echo "(Tally's first line at $(printf %.1f "${T[tally.tally]}") s; the kernel's start: Tally's 'guest deb: starting at' line; direct, GRUB's echo before 'boot')"
 
 # Exits of the boot: Debian's cpuid tool reads leaf 0x4fffffff right after the first user-space line.
