@@ -25,35 +25,22 @@ static void begin_line(struct mips_host *h)
 		h->cfg.begin_line(h->base.ud);
 }
 
-/* BRACKETS: "[name] line\n", whole. */
-static void flush_line(struct mips_host *h, struct host_vm *r)
+/* A VM's line, whole: "[name] line\n" (BRACKETS) or "name: line\n" (NAME_COLON), so the lines of
+ * several VMs never mix. A line that was already begun (a prompt shown before input) goes on
+ * without a second prefix. */
+static void flush_line(struct mips_host *h, struct host_vm *r, bool newline)
 {
 	char buf[MIPS_NAME_MAX + HOST_LINE_MAX + 8];
-	size_t n = mips_snprintf(buf, sizeof buf, "[%s] %.*s\n", r->name, (int)r->line_len, r->line);
+	bool cont = r->mid_line;
+	const char *fmt = cont ? "%s%.*s%s" : h->cfg.lines == MIPS_HOST_BRACKETS ? "[%s] %.*s%s" : "%s: %.*s%s";
+	size_t n = mips_snprintf(buf, sizeof buf, fmt, cont ? "" : r->name, (int)r->line_len, r->line,
+				 newline ? "\n" : "");
 
 	r->line_len = 0;
-	begin_line(h);
+	r->mid_line = !newline;
+	if (!cont)
+		begin_line(h);
 	raw(h, MIPS_STREAM_OUT, buf, n < sizeof buf ? n : sizeof buf - 1);
-}
-
-/* NAME_COLON: "name: " at each line start, the bytes as they come. */
-static void write_colon(struct mips_host *h, struct host_vm *r, const char *s, size_t n)
-{
-	while (n) {
-		if (!r->mid_line) {
-			char pre[MIPS_NAME_MAX + 4];
-			raw(h, MIPS_STREAM_OUT, pre, mips_snprintf(pre, sizeof pre, "%s: ", r->name));
-			r->mid_line = true;
-		}
-		size_t k = 0;
-		while (k < n && s[k] != '\n')
-			k++;
-		bool nl = k < n;
-		k += nl;
-		raw(h, MIPS_STREAM_OUT, s, k);
-		r->mid_line = !nl;
-		s += k, n -= k;
-	}
 }
 
 static void port_write(void *ud, struct mips_vm *vm, enum mips_stream stream, const char *s, size_t n)
@@ -65,13 +52,9 @@ static void port_write(void *ud, struct mips_vm *vm, enum mips_stream stream, co
 		h->base.write(h->base.ud, vm, stream, s, n);	/* assembler diagnostics carry their own file:line: */
 		return;
 	}
-	if (h->cfg.lines == MIPS_HOST_NAME_COLON) {
-		write_colon(h, r, s, n);
-		return;
-	}
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n' || r->line_len == HOST_LINE_MAX)
-			flush_line(h, r);
+		if (s[i] == '\n' || r->line_len == HOST_LINE_MAX)	/* mipsvm continues a full line unbroken */
+			flush_line(h, r, s[i] == '\n' || h->cfg.lines == MIPS_HOST_BRACKETS);
 		if (s[i] != '\n')
 			r->line[r->line_len++] = s[i];
 	}
@@ -81,12 +64,8 @@ void mips_host_end_line(struct mips_host *h, const struct mips_vm *vm)
 {
 	struct host_vm *r = rec_of(h, vm);
 
-	if (r && r->line_len)
-		flush_line(h, r);
-	if (r && r->mid_line) {
-		raw(h, MIPS_STREAM_OUT, "\n", 1);
-		r->mid_line = false;
-	}
+	if (r && (r->line_len || r->mid_line))
+		flush_line(h, r, true);
 }
 
 void mips_host_msg(struct mips_host *h, const char *fmt, ...)
@@ -118,6 +97,9 @@ static void *port_alloc(void *ud, void *p, size_t o, size_t n)
 static long port_input(void *ud, struct mips_vm *vm, char *buf, size_t cap)
 {
 	struct mips_host *h = ud;
+	struct host_vm *r = rec_of(h, vm);
+	if (r && r->line_len && h->cfg.lines == MIPS_HOST_NAME_COLON)
+		flush_line(h, r, false);	/* a prompt is shown before the VM waits for its answer */
 	return h->base.input(h->base.ud, vm, buf, cap);
 }
 

@@ -116,6 +116,14 @@ check "exit2's code is a single VM's exit status" [ $? -eq 3 ]
 check "an unknown option gives status 2" [ $? -eq 2 ]
 "$MIPSVM" --help | grep -q -- "--snapshot-at"
 check "--help documents the options" [ $? -eq 0 ]
+# Several VMs: each line of each VM whole behind one prefix, however their turns cut their lines.
+for v in p q; do
+	printf '\t.data\nhead:\t.asciiz "%s-"\nnl:\t.asciiz "\\n"\n\t.text\nmain:\tli $s0, 0\nloop:\tla $a0, head\n\tli $v0, 4\n\tsyscall\n\tmove $a0, $s0\n\tli $v0, 1\n\tsyscall\n\tla $a0, nl\n\tli $v0, 4\n\tsyscall\n\taddi $s0, $s0, 1\n\tblt $s0, 5, loop\n\tjr $ra\n' \
+		"$v" >"$TMP/$v.s"
+done
+"$MIPSVM" --slice 1 -v "$TMP/p.s" -v "$TMP/q.s" >"$TMP/pq.out" 2>&1
+check "two VMs with 1-instruction slices: 10 lines, each whole behind its one prefix" \
+	[ "$(grep -cE '^(p: p|q: q)-[0-4]$' "$TMP/pq.out")" -eq 10 -a "$(grep -c '' "$TMP/pq.out")" -eq 10 ]
 "$MIPSVM" -v /nonexistent.s 2>"$TMP/n.err"
 check "a missing file is named" grep -q "/nonexistent.s: No such file" "$TMP/n.err"
 finish
