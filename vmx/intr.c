@@ -60,7 +60,8 @@ static void set_window_exiting(struct vcpu *v, bool on)
 /* SDM Vol. 3C, 26.5.1: the timer counts TSC >> shift from this value at every entry. */
 static void program_timer(struct vcpu *v, uint64_t now, uint64_t quantum_end)
 {
-	uint64_t end = quantum_end, deadline = intr_next_deadline(v);
+	const struct pit_channel *c0 = &v->plat.pit.ch[0];
+	uint64_t end = quantum_end, deadline = c0->armed && c0->gate ? intr_next_deadline(v) : UINT64_MAX;
 	v->timer_for_interrupt = deadline < end;
 	if (deadline < end)
 		end = deadline;
@@ -73,15 +74,30 @@ static void program_timer(struct vcpu *v, uint64_t now, uint64_t quantum_end)
 	}
 }
 
+/* Nothing can raise or wait for an interrupt: channel 0 of the PIT is not counting, no request
+ * waits in either PIC, no window is open. Most exits of a guest that never programmed its PC find
+ * it so, and skip the rest of the injection work. */
+static bool platform_quiet(const struct vcpu *v)
+{
+	const struct pit_channel *c0 = &v->plat.pit.ch[0];
+	return !(c0->armed && c0->gate) && !(v->plat.pic.chip[0].irr | v->plat.pic.chip[1].irr) &&
+	       !(v->proc_controls & PROC_INTERRUPT_WINDOW_EXITING);
+}
+
 void intr_before_entry(struct vcpu *v, uint64_t quantum_end)
 {
 	uint64_t now = rdtsc();
+	if (platform_quiet(v)) {
+		program_timer(v, now, quantum_end);
+		return;
+	}
 	intr_update(v, now);
 	bool window = false;
 	if (intr_pending(v)) {
 		if (can_take_interrupt()) {
 			int vector = pic_acknowledge(&v->plat.pic);
 			vmcs_write(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL_INTERRUPT | (uint32_t)vector);
+			v->injected = true;
 			window = intr_pending(v); /* another one waits behind it */
 		} else {
 			window = true;

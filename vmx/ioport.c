@@ -1,6 +1,7 @@
 /* ioport.c: THE port table of the guest's platform (port range -> device), COM1's output, the isa-debug-exit port. */
 #include <string.h>
 
+#include "kernel/arch/panic.h"
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/uart.h"
 #include "kernel/arch/x86.h"
@@ -233,12 +234,33 @@ static const struct io_range io_ranges[] = {
 	{ 0xcf8, 0xcff, false, pci_in, pci_out },
 };
 
+/* Every port an I/O exit names is looked up here: an index of the table by port (1 + the range's
+ * position, 0 for the empty bus), made from it on first use, instead of a walk of the table. All
+ * devices sit below PORT_INDEX_END. */
+#define NRANGES (sizeof(io_ranges) / sizeof(io_ranges[0]))
+#define PORT_INDEX_END 0x1000
+_Static_assert(NRANGES < 256, "the port index holds a byte per port");
+static uint8_t port_index[PORT_INDEX_END];
+
+static void build_port_index(void)
+{
+	for (unsigned i = 0; i < NRANGES; i++) {
+		if (io_ranges[i].last >= PORT_INDEX_END)
+			panic("build_port_index: range 0x%x-0x%x beyond the index", io_ranges[i].first, io_ranges[i].last);
+		for (unsigned port = io_ranges[i].first; port <= io_ranges[i].last; port++)
+			port_index[port] = (uint8_t)(i + 1);
+	}
+}
+
 static const struct io_range *find_range(unsigned port)
 {
-	for (unsigned i = 0; i < sizeof(io_ranges) / sizeof(io_ranges[0]); i++)
-		if (port >= io_ranges[i].first && port <= io_ranges[i].last)
-			return &io_ranges[i];
-	return NULL;
+	static bool indexed;
+	if (!indexed) {
+		build_port_index();
+		indexed = true;
+	}
+	unsigned i = port < PORT_INDEX_END ? port_index[port] : 0;
+	return i ? &io_ranges[i - 1] : NULL;
 }
 
 uint32_t ioport_in(struct vcpu *v, unsigned port, unsigned size)

@@ -141,16 +141,21 @@ static bool yields(struct vcpu *v, uint32_t reason, uint64_t quantum_end)
 	return true;
 }
 
-/* One entry and the handling of the exit it ends with; false when the entry failed. */
 /* SDM Vol. 3C, 28.2.4: an exit during the delivery of an injected interrupt leaves it in the
  * IDT-vectoring field; it is delivered again at the next entry. */
-static void redeliver(void)
+static void redeliver(struct vcpu *v)
 {
+	if (!v->injected) /* only an interrupt Tally injected can be caught in delivery */
+		return;
+	v->injected = false;
 	uint32_t info = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
-	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_EXTERNAL_INTERRUPT)
+	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_EXTERNAL_INTERRUPT) {
 		vmcs_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
+		v->injected = true; /* on its way again */
+	}
 }
 
+/* One entry and the handling of the exit it ends with; false when the entry failed. */
 static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_end)
 {
 	intr_before_entry(v, quantum_end);
@@ -169,7 +174,7 @@ static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_
 		return false;
 	}
 	count_exit(v, *reason);
-	redeliver();
+	redeliver(v);
 	exit_dispatch(v, raw);
 	return true;
 }

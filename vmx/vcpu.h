@@ -74,6 +74,7 @@ struct vcpu {
 	uint32_t proc_controls;   /* as last written to the VMCS (interrupt-window exiting varies) */
 	uint64_t timer_value;     /* the preemption-timer value last written */
 	bool timer_for_interrupt; /* that value ends at a timer interrupt, not at the quantum */
+	bool injected;            /* the last entry delivered an external interrupt (redelivered if cut off) */
 	uint64_t wake_tsc;        /* halted: when its next timer interrupt is due (0: at the next turn) */
 	uint32_t pending_reason;  /* the last exit, timed once the next entry has happened */
 	uint64_t pending_exit_tsc;
