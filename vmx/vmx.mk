@@ -25,7 +25,7 @@ bench-linux: $(KERNEL_ELF)
 
 # Hosted unit test of the multiboot loader (bad input must be refused, never crash).
 UNIT_TESTS += build/host/test_vmx_loader
-build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/vmx/loader.o
+build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/tests/unit/vmx_host_stubs.o build/host/vmx/loader.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
 
@@ -38,7 +38,7 @@ build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host
 
 # Hosted unit test of the Linux bzImage loader (and of Debian's kernel when tools/fetch-linux.sh has run).
 UNIT_TESTS += build/host/test_linux_boot
-build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/vmx/linux_boot.o
+build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/tests/unit/vmx_host_stubs.o build/host/vmx/linux_boot.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
 

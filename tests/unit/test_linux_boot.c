@@ -8,23 +8,6 @@
 #include "tests/check.h"
 #include "vmx/linux_boot.h"
 
-/* The two kernel services linux_boot.c uses, for the hosted build. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void *guest_ptr(const struct guest_memory *m, uint64_t gpa, uint64_t len)
-{
-	if (gpa > m->size || len > m->size - gpa)
-		return NULL;
-	return (void *)(uintptr_t)(m->base + gpa);
-}
-
 #define MEM (64u << 20)
 #define SETUP_SECTS 4
 #define PM_OFFSET ((SETUP_SECTS + 1) * 512)

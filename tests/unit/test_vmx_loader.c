@@ -8,23 +8,6 @@
 #include "tests/check.h"
 #include "vmx/loader.h"
 
-/* The two kernel services loader.c uses, for the hosted build. */
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void *guest_ptr(const struct guest_memory *m, uint64_t gpa, uint64_t len)
-{
-	if (gpa > m->size || len > m->size - gpa)
-		return NULL;
-	return (void *)(uintptr_t)(m->base + gpa);
-}
-
 #define MEM (4u << 20)
 #define LOAD_ADDR 0x100000u
 #define CODE_SIZE 256u
