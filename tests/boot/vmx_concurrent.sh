@@ -9,12 +9,13 @@
 G=build/guest
 M=guest/mips
 TESTGUEST_CHECKS=30
-# Measured under Bochs 2.7 (ips=200M): CPUID max 464 cycles (average 279) per guest with the MIPS VMs
-# busy and a 20-40 ms host-work maximum between entries;
+# Measured under Bochs 2.7 (ips=200M): CPUID max 488 cycles (average 358; 279 before the emulated PC's
+# injection check and exact quantum were on the exit path) per guest with the MIPS VMs busy and a
+# 20-40 ms host-work maximum between entries;
 # before the one loop the same row reached 180,482 (a MIPS slice charged to a CPUID exit).
 CPUID_MAX_BOUND=2000
 # The guests print their check lines through COM1: showing them is the loop's work. Measured:
-# IO_INSTRUCTION max 2616 cycles (average 711); before, a flushed line charged its exit ~2.6M.
+# IO_INSTRUCTION max 2412 cycles (average 528); before, a flushed line charged its exit ~2.6M.
 IO_MAX_BOUND=10000
 
 # vm_lines LOG NAME: a MIPS VM's output lines without the prefix.
