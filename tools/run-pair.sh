@@ -35,9 +35,11 @@ nic() { echo "-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00
 tools/run-qemu.sh -s "$dir/a.log" "$dir/a.iso" -- \
 	-netdev socket,id=n0,udp=127.0.0.1:$((port + 1)),localaddr=127.0.0.1:$port $(nic 01) &
 a_pid=$!
-tail -n +1 -f "$dir/a.log" | sed -u 's/^/[A] /' &
-tail_pid=$!
-trap 'kill $a_pid $tail_pid 2>/dev/null || true' EXIT
+trap 'kill $a_pid 2>/dev/null || true' EXIT
 echo "run-pair: A is 10.0.3.1 (serial in $dir/a.log, shown as [A]); B is 10.0.3.2 on this terminal"
+# B's console and A's lines meet in tools/pair-console.py, which keeps each of A's lines whole and
+# out of B's lines; B's status is the pair's.
 # shellcheck disable=SC2046
-tools/run-qemu.sh "$dir/b.iso" -- -netdev socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1)) $(nic 02)
+tools/run-qemu.sh "$dir/b.iso" -- -netdev socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$((port + 1)) $(nic 02) \
+	| tools/pair-console.py "$dir/a.log"
+exit "${PIPESTATUS[0]}"

@@ -116,6 +116,7 @@ fi
 wait "$pair"
 expect_eq "make run-pair ends with B's halt, status 0" 0 "$?"
 expect "B got its own module" '^  mips  ticker ' "$TEST_DIR/pair.out"
+expect_not "A's lines never land inside B's lines" '.\[A\] ' "$TEST_DIR/pair.out"
 expect "B is 10.0.3.2 on the link" '^net: virtio-net MAC [0-9a-f:]+ address 10\.0\.3\.2/24 ' "$TEST_DIR/pair.out"
 expect "A booted with the default modules" "^mips: started 'fib' from fib, slice [0-9]+$" build/pair/a.log
 expect "A listens for migrations" '^migrate: listening on port 7283' build/pair/a.log
