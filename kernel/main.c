@@ -256,6 +256,8 @@ void kmain(uint32_t magic, uint64_t info)
 	if (shell_on)
 		shell_start();
 	vmx_start_guests();
+	if (shell_on && option_get("console"))
+		shell_attach_console(option_get("console"));
 	while (vms_live())
 		turn_or_idle();
 	kprintf("Tally: all VMs have ended\n");

@@ -35,7 +35,8 @@
 	X(migrate_mem, ANY_VALUE, "most memory one incoming migrated VM may have (default 64M)") \
 	X(migrate_timeout, ANY_VALUE, "ms without progress after which a migration fails (default 10000)") \
 	X(slice, ANY_VALUE, "default MIPS slice in instructions")                           \
-	X(shell, SHELL_VALUES, "the serial console shell (default on)")
+	X(shell, SHELL_VALUES, "the serial console shell (default on)")                      \
+	X(console, ANY_VALUE, "NAME: the serial console starts in VMX guest NAME's COM1, as the shell's `console NAME`")
 
 /* Parses boot_info.cmdline; reports unknown keys and malformed words. Returns the number of errors. */
 int options_parse(const char *cmdline);

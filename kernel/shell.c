@@ -54,6 +54,11 @@ static void cmd_stats(char **argv)
 	else if (vmx_print_guest_statistics(argv[1]) < 0)
 		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
 }
+static void cmd_pc(char **argv)
+{
+	if (vmx_print_guest_platform(argv[1]) < 0)
+		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
+}
 static bool console_on; /* the serial console belongs to a guest's COM1 */
 static void cmd_console(char **argv)
 {
@@ -62,6 +67,16 @@ static void cmd_console(char **argv)
 		return;
 	}
 	kprintf("console: attached to %s's COM1; Ctrl-] returns to the shell\n", argv[1]);
+	console_on = true;
+}
+
+void shell_attach_console(const char *name)
+{
+	if (vmx_console_attach(name) < 0) {
+		log_warn("command line: console=%s: no VMX guest of that name started; the shell keeps the console\n", name);
+		return;
+	}
+	kprintf("console: attached to %s's COM1 (console=%s); Ctrl-] returns to the shell\n", name, name);
 	console_on = true;
 }
 

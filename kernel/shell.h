@@ -17,12 +17,15 @@
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
 	X(stats, 0, 1, "stats [guest]", "VMX exit statistics per reason: all guests, or one (also after it ended)") \
+	X(pc, 1, 1, "pc <guest>", "a VMX guest's emulated PC: PIC, PIT and COM1 registers, its next timer interrupt") \
 	X(console, 1, 1, "console <guest>", "type into a VMX guest's COM1 and see its output raw; Ctrl-] returns (so does its end)") \
 	X(net, 0, 0, "net", "network address, link and counters")                              \
 	X(halt, 0, 0, "halt", "power off")
 
 /* Prints how to use the shell; the first prompt comes with the first Enter. */
 void shell_start(void);
+/* console=NAME: the console starts in guest NAME's COM1 (a warning when there is no such guest). */
+void shell_attach_console(const char *name);
 /* Takes whatever input is waiting on COM1; runs a command per complete line. Never blocks. */
 void shell_poll(void);
 

@@ -1,4 +1,4 @@
-/* dev_pit.c: the 8254: control word, counters 0-2 in modes 0-3, latches, read-back, LSB/MSB access. */
+/* dev_pit.c: the 8254: control word, counters 0-2 in modes 0-5, latches, read-back, LSB/MSB access. */
 #include <string.h>
 
 #include "vmx/dev_pit.h"
@@ -94,7 +94,8 @@ static uint64_t edges_until(const struct pit_channel *c, uint64_t now)
 	case 0: return e >= n ? 1 : 0;
 	case 2:
 	case 3: return e / n;
-	default: return 0;
+	case 4: return e > n ? 1 : 0; /* the one-tick strobe at terminal count ends: Linux's one-shot timer */
+	default: return 0;            /* 1 and 5 start on a gate edge: channel 0's gate never moves */
 	}
 }
 
@@ -112,8 +113,8 @@ uint64_t pit_irq0_next(const struct pit *p)
 	if (!c->armed || !c->gate)
 		return PIT_NEVER;
 	unsigned m = mode_of(c);
-	if (m == 0)
-		return c->irq_seen ? PIT_NEVER : c->start + period(c);
+	if (m == 0 || m == 4)
+		return c->irq_seen ? PIT_NEVER : c->start + period(c) + (m == 4);
 	if (m == 2 || m == 3)
 		return c->start + (c->irq_seen + 1) * period(c);
 	return PIT_NEVER;

@@ -119,6 +119,15 @@ int vmx_print_guest_statistics(const char *name)
 	return 0;
 }
 
+int vmx_print_guest_platform(const char *name)
+{
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	platform_print(v);
+	return 0;
+}
+
 /* A stopped vCPU's end: its table, then its VMCS and memory go; the last one prints the total. */
 static void vcpu_end(struct vcpu *v)
 {

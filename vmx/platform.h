@@ -51,5 +51,7 @@ void intr_before_entry(struct vcpu *v, uint64_t quantum_end);
 uint64_t intr_next_deadline(const struct vcpu *v);
 /* The UART's line changed (a register access or a received byte). */
 void intr_uart_changed(struct vcpu *v);
+/* `pc NAME` (vmx/platform_view.c): the PIC, PIT and COM1 registers and v's timer. */
+void platform_print(const struct vcpu *v);
 
 #endif

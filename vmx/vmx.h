@@ -51,6 +51,8 @@ void vmx_flush_consoles(void);
 void vmx_print_statistics(void);
 void vmx_list_guests(void);
 int vmx_print_guest_statistics(const char *name);
+/* `pc NAME`: the guest's emulated PC (PIC, PIT, COM1 registers, its timer); -1: no such guest. */
+int vmx_print_guest_platform(const char *name);
 int vmx_stop_guest(const char *name);
 
 #endif

@@ -2,7 +2,7 @@
 KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
-BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
+BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
 BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh \
 	tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
 
@@ -43,7 +43,8 @@ build/host/test_linux_boot: build/host/tests/unit/test_linux_boot.o build/host/t
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
 
 # make run-linux: Debian's cloud kernel and a busybox + cpuid initramfs (tools/fetch-linux.sh, into
-# build/linux/, never committed) as a VMX guest named "linux", beside Tally's shell. QEMU with KVM
+# build/linux/, never committed) as a VMX guest named "linux", the console in its COM1 (console=linux;
+# Ctrl-] gives it to Tally's shell). QEMU with KVM
 # when the host offers VT-x (nested VMX), else Bochs (emulated VT-x). The guest's command line is
 # the boot test's (tests/boot/linux_bochs.sh, LINUX_CMDLINE) plus tally_shell=1, which makes its
 # /init run the checker without ending the guest and then start a shell on the guest's console.
@@ -53,7 +54,7 @@ LINUX_RUN_MEM ?= 256M
 run-linux: deps
 	@$(MAKE) --no-print-directory all
 	@tools/fetch-linux.sh
-	@tools/mkiso.sh -o $(BUILD)/linux/run.iso -k $(KERNEL_ELF) -c "$(CMDLINE)" \
+	@tools/mkiso.sh -o $(BUILD)/linux/run.iso -k $(KERNEL_ELF) -c "console=linux $(CMDLINE)" \
 		-m $(BUILD)/linux/vmlinuz "linux name=linux mem=$(LINUX_RUN_MEM) -- $(LINUX_RUN_CMDLINE)" \
 		-m $(BUILD)/linux/initrd.img "initrd name=linux"
 	@if grep -qw vmx /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \

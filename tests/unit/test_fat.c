@@ -246,6 +246,7 @@ int main(void)
 	int p = 0, f = 0;
 
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	setenv("LC_ALL", "C.UTF-8", 1); /* mtools maps names through the locale: "caf\xc3\xa9" needs UTF-8 */
 	snprintf(tmp, sizeof(tmp), "/tmp/test_fat.XXXXXX");
 	if (!mkdtemp(tmp))
 		{ CHECK(0, "mkdtemp"); return check_summary(); }

@@ -42,6 +42,15 @@ static void test_pit(void)
 	CHECK(pit_irq0_edges(&p, 600) == 1 && pit_irq0_next(&p) == PIT_NEVER, "mode 0: one IRQ0, then none");
 	CHECK(read16(&p, 0, 501) == 0xffff, "mode 0: counting goes on through 0xffff");
 
+	program(&p, 0, 4, 300, 1000); /* Linux's clockevent in one-shot mode: 0x38, then LSB, MSB */
+	CHECK(pit_output(&p.ch[0], 1299) && !pit_output(&p.ch[0], 1300) && pit_output(&p.ch[0], 1301),
+	      "mode 4: OUT strobes low for the one tick at terminal count");
+	CHECK(pit_irq0_next(&p) == 1301 && pit_irq0_edges(&p, 1300) == 0, "mode 4: IRQ0 is due as the strobe ends");
+	CHECK(pit_irq0_edges(&p, 1301) == 1 && pit_irq0_next(&p) == PIT_NEVER && !pit_irq0_edges(&p, 9000),
+	      "mode 4: one IRQ0, then none until the next count");
+	program(&p, 0, 4, 50, 9000);
+	CHECK(pit_irq0_next(&p) == 9051 && pit_irq0_edges(&p, 9100) == 1, "mode 4: a new count arms the next IRQ0");
+
 	program(&p, 0, 3, 100, 0);
 	CHECK(pit_output(&p.ch[0], 49) && !pit_output(&p.ch[0], 50), "mode 3: square wave, high for the first half");
 	CHECK(read16(&p, 0, 10) == 80, "mode 3: counts down by two");
