@@ -112,9 +112,9 @@ fi
 echo "(Tally's first line at $(printf %.1f "${T[tally.tally]}") s; the kernel's start: Tally's 'guest deb: starting at' line; direct, GRUB's echo before 'boot')"
 
 # Exits of the boot: Debian's cpuid tool reads leaf 0x4fffffff right after the first user-space line.
-total=$(tr -d '\r' <"$out/tally.log" | sed -n 's/^deb: *0x4fffffff 0x00: eax=\(0x[0-9a-f]*\).*/\1/p' | head -n1)
+total=$(tr -d '\r' <"$out/tally.log" | sed -n 's/^deb: *0x4fffffff 0x00: eax=\(0x[0-9a-f]*\).*/\1/p' | sed -n 1p)
 [ -n "$total" ] && echo "exits of the boot to user space (leaf 0x4fffffff read by /init): $((total))"
 echo "top exit reasons of guest deb (its statistics table: the boot, then cpuid and the checker):"
 tr -d '\r' <"$out/tally.log" | awk '/^Exit statistics: deb$/ { t = 1; next } t && /^ *total/ { exit }
-	t && /^ *[0-9]+ / { print }' | sort -k3,3nr | head -n 6 |
+	t && /^ *[0-9]+ / { print }' | sort -k3,3nr | sed -n 1,6p |
 	awk '{ printf "  %4s %-20s %9s exits %7s %8s avg cycles\n", $1, $2, $3, $4, $6 }'

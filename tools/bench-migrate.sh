@@ -21,7 +21,7 @@ prog() {
 # row PATH MIB MODE LOG: the table row from the source's "moved to" line.
 row() {
 	local line
-	line=$(tr -d '\r' <"$4" | grep -E "^migrate: '[a-z0-9-]+' moved to " | head -n 1)
+	line=$(tr -d '\r' <"$4" | grep -E "^migrate: '[a-z0-9-]+' moved to " | sed -n 1p)
 	if [ -z "$line" ]; then
 		printf '%-14s %5s %-8s  %s\n' "$1" "$2" "$3" "FAILED: $(tr -d '\r' <"$4" | grep -E '^migrate: ' | tail -n 1)"
 		return
