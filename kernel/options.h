@@ -23,7 +23,7 @@
 #define KERNEL_OPTIONS(X)                                                                   \
 	X(loglevel, LOGLEVEL_VALUES, "console verbosity (default info)")                   \
 	X(selftest, SELFTEST_VALUES, "self-tests")                                          \
-	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff)")  \
+	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff; one booted without VMs that listens for migrations stays up)")  \
 	X(cpuid_abi, TALLY_ABIS, "layout of the exit-statistics CPUID leaves")              \
 	X(cpuid_scope, CPUID_SCOPE_VALUES, "the CPUID leaves answer the asking guest's figures (default) or all guests'") \
 	X(quantum, ANY_VALUE, "N[us|ms|s]: how long a VMX guest runs before the loop takes the CPU back (default 2ms)") \

@@ -144,6 +144,11 @@ void migrate_init(void)
 		key ? "migrate_key required" : "no key", config->mem_limit >> 10);
 }
 
+bool migrate_listening(void)
+{
+	return listener != NULL;
+}
+
 void migrate_poll(void)
 {
 	mips_host_mig_poll(mipsvms_host(), true);

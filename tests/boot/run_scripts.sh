@@ -92,7 +92,7 @@ python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", int(
 	"$busy" &
 holder=$!
 wait_for /dev/null '^$' 1 || sleep 0.5	# let it bind
-make_iso fwd ""
+make_iso fwd "" guest/mips/fib.s "mips name=fib"	# a VM: without one, a listening Tally stays up
 timeout 60 tools/run-qemu.sh --tcg --net-fwd "$busy" "$TEST_DIR/fwd.iso" </dev/null >"$TEST_DIR/fwd.out" 2>&1
 expect_eq "Tally boots and powers off with the port taken" 0 "$?"
 expect "the free port is named" "^run-qemu: host port $busy is taken; 127\.0\.0\.1:$((busy + 1)) reaches Tally's migration port instead" \
