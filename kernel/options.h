@@ -30,6 +30,7 @@
 	X(ip, ANY_VALUE, "static IPv4 address a.b.c.d/len (default: DHCP)")                \
 	X(gw, ANY_VALUE, "IPv4 gateway a.b.c.d")                                            \
 	X(peer, ANY_VALUE, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")     \
+	X(hosts, ANY_VALUE, "name:a.b.c.d,...: host names MIGRATE and migrate know without DNS (looked up before it)") \
 	X(migrate_key, ANY_VALUE, "shared key that authenticates migration streams")       \
 	X(migrate_port, ANY_VALUE, "TCP port for incoming migrations (default 7283)")      \
 	X(migrate_mem, ANY_VALUE, "most memory one incoming migrated VM may have (default 64M)") \

@@ -50,8 +50,7 @@ static void *io_connect(void *ud, const char *target, char *why, size_t cap)
 			  net_present() ? "see the migrate: line at boot" : "no network");
 		return NULL;
 	}
-	ksnprintf(why, cap, "cannot connect");
-	return own_stream(net_stream_connect(target, MIPS_MIG_DEFAULT_PORT));
+	return own_stream(net_stream_connect(target, MIPS_MIG_DEFAULT_PORT, why, cap));
 }
 
 static void *io_accept(void *ud, char *peer, size_t cap)

@@ -39,4 +39,14 @@ if kill -0 "$qemu" 2>/dev/null; then pass "after both VMs ended the destination 
 expect_not "it never powered off or said all VMs ended" '^Tally: (powering off|all VMs have ended)' "$D"
 kill "$qemu" 2>/dev/null
 wait "$qemu" 2>/dev/null
+
+# A name DNS cannot resolve (QEMU's user network gives Tally its DNS server by DHCP): one line
+# naming the failure, and the VM finishes where it is.
+sed "s/@TARGET@/nosuch.invalid/" tests/mips/mig_short.s >"$TEST_DIR/mig_dns.s"
+make_iso dns "" "$TEST_DIR/mig_dns.s" "mips name=mig_short"
+boot_qemu dns 90 -netdev user,id=n0 "${NIC[@]}"
+expect "an unknown DNS name: one line, the VM continues here" \
+	"^migrate: 'mig_short' to nosuch\.invalid failed: connection failed: host name not found \(not in hosts=, and DNS did not resolve it\); 'mig_short' continues here$"
+expect "... and finishes here" "^\[mig_short\] ok$"
+expect "... then Tally powers off as exit= says" '^Tally: all VMs have ended$'
 finish
