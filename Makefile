@@ -181,6 +181,7 @@ help:
 	@echo "make test       hosted unit tests, then boot tests under QEMU TCG and Bochs"
 	@echo "make test-unit  only the hosted tests;  make test-boot  only the boot tests"
 	@echo "make bench-*    benchmarks: $(BENCHES)"
+	@echo "make report LOG=f  tools/tally-report: text report and picture (LOG.png) of an exit-analytics export"
 	@echo "make clean      remove build outputs (keeps build/disk.img and lwIP's source)"
 	@echo "make distclean  remove all of build/"
 	@echo "CMDLINE='k=v'   kernel command line for the ISO"

@@ -10,6 +10,7 @@
 #include "kernel/mips/mipsvms.h"
 #include "kernel/mm/mm.h"
 #include "kernel/net/net.h"
+#include "kernel/options.h"
 #include "kernel/shell.h"
 #include "vmx/vmx.h"
 
@@ -47,11 +48,25 @@ static void cmd_net(char **argv) { (void)argv; net_print_status(); }
 static void cmd_stats(char **argv)
 {
 	const char *why = vmx_unusable_reason();
-	if (why && !vmx_vcpu_count())
+	bool export = argv[1] && argv[2] && !strcmp(argv[2], "--export");
+	if (argv[2] && !export)
+		kprintf("stats: '%s' is not --export (stats [guest] [--export])\n", argv[2]);
+	else if (why && !vmx_vcpu_count())
 		kprintf("stats: no VMX guest runs here: VMX unavailable: %s\n", why);
 	else if (!argv[1])
 		vmx_print_statistics();
-	else if (vmx_print_guest_statistics(argv[1]) < 0)
+	else if ((export ? vmx_export_guest_statistics(argv[1]) : vmx_print_guest_statistics(argv[1])) < 0)
+		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
+}
+static void cmd_trace(char **argv)
+{
+	uint64_t n = VMX_TRACE_SHOWN;
+	const char *p = argv[2];
+	if (p && (parse_uint(&p, false, &n) < 0 || *p || n > UINT32_MAX)) {
+		kprintf("trace: '%s' is not a number of exits (trace <guest> [N])\n", argv[2]);
+		return;
+	}
+	if (vmx_print_guest_trace(argv[1], (uint32_t)n) < 0)
 		kprintf("no VMX guest named '%s' (try 'vms')\n", argv[1]);
 }
 static void cmd_pc(char **argv)

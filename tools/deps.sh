@@ -12,6 +12,7 @@ PACKAGES=(
 	gcc-multilib                                     # 32-bit multiboot test guests
 	dosfstools                                       # mkfs.fat / fsck.fat for disk images
 	python3                                          # run-pair's console (tools/pair-console.py), test helpers
+	python3-matplotlib                               # tools/tally-report: exits over time and latency pictures
 	xz-utils dpkg-dev                                # lwIP source from Debian (tools/fetch-lwip.sh)
 	spim binutils-mipsel-linux-gnu                   # MIPS oracle and encoding checks
 	clang libclang-rt-14-dev                         # libFuzzer targets of mips/

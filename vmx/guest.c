@@ -15,6 +15,7 @@
 #include "vmx/loader.h"
 #include "vmx/platform.h"
 #include "vmx/run.h"
+#include "vmx/stats_export.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmxon.h"
@@ -40,7 +41,26 @@ static int parse_time_us(const char *s, uint64_t *us)
 	return 0;
 }
 
-/* name=, mem=, timeout= from the module command line. */
+/* trace=N: the guest keeps its last N exits (0: none), EXIT_TRACE_DEFAULT without it. */
+static int parse_trace_option(struct vcpu *v, const char *words)
+{
+	char buf[32];
+	const char *p = kv_find(words, "trace", buf, sizeof(buf));
+	uint64_t n = EXIT_TRACE_DEFAULT;
+	if (p && (parse_uint(&p, false, &n) < 0 || *p || n > EXIT_TRACE_MAX)) {
+		kprintf("guest %s: not started: trace=%s is not a number of exits (0..%u)\n", v->name, buf,
+			EXIT_TRACE_MAX);
+		return -1;
+	}
+	if (n && !(v->trace.ring = kzalloc(n * sizeof(struct exit_trace_entry)))) {
+		kprintf("guest %s: not started: no memory for a trace of %llu exits\n", v->name, (unsigned long long)n);
+		return -1;
+	}
+	v->trace.size = (uint32_t)n;
+	return 0;
+}
+
+/* name=, mem=, timeout=, trace= from the module command line. */
 static int parse_module_options(struct vcpu *v, size_t index, const char *words, uint64_t *mem)
 {
 	char buf[32];
@@ -58,7 +78,7 @@ static int parse_module_options(struct vcpu *v, size_t index, const char *words,
 	}
 	if (kv_find(words, "timeout", buf, sizeof(buf)))
 		v->timeout_ms = us / 1000;
-	return 0;
+	return parse_trace_option(v, words);
 }
 
 /* A module that becomes a vCPU: a multiboot kernel ("guest") or a Linux bzImage ("linux"). */
@@ -115,7 +135,35 @@ int vmx_print_guest_statistics(const char *name)
 	const struct vcpu *v = find_vcpu(name);
 	if (!v)
 		return -1;
-	exit_stats_print(&v->stats, v->name);
+	exit_stats_print(&v->stats, &v->hist, v->name);
+	return 0;
+}
+
+/* The table over all guests; its percentiles come from the sum of their histograms. */
+void vmx_print_statistics(void)
+{
+	static struct exit_hist all;
+	memset(&all, 0, sizeof(all));
+	for (size_t i = 0; i < nvcpus; i++)
+		exit_hist_merge(&all, &vcpus[i]->hist);
+	exit_stats_print(exit_stats_global(), &all, "all guests");
+}
+
+int vmx_export_guest_statistics(const char *name)
+{
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	exit_stats_export(v);
+	return 0;
+}
+
+int vmx_print_guest_trace(const char *name, uint32_t n)
+{
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	exit_trace_print(v, n);
 	return 0;
 }
 
@@ -132,7 +180,9 @@ int vmx_print_guest_platform(const char *name)
 static void vcpu_end(struct vcpu *v)
 {
 	com1_flush(v); /* its last words and the report of how it ended come before its table */
-	exit_stats_print(&v->stats, v->name);
+	exit_stats_print(&v->stats, &v->hist, v->name);
+	if (exit_export_at_end())
+		exit_stats_export(v);
 	vcpu_switch_forget(v);
 	vmcs_teardown(v);
 	ept_destroy(&v->mem);
@@ -158,8 +208,7 @@ int vmx_stop_guest(const char *name)
 	if (!v || v->ended)
 		return -1;
 	vcpu_stop(v, "stop from the shell");
-	if (v->timing_pending) /* the exit it yielded on ends here */
-		exit_stats_time(&v->stats, v->pending_reason, v->yield_tsc - v->pending_exit_tsc);
+	vcpu_time_pending_exit(v, v->yield_tsc); /* the exit it yielded on ended at the yield */
 	vcpu_end(v);
 	return 0;
 }
@@ -197,6 +246,7 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	}
 	ept_destroy(&v->mem);
 	vcpu_cpu_state_free(v);
+	kfree(v->trace.ring);
 	kfree(v);
 	return NULL;
 }
@@ -240,7 +290,9 @@ size_t vmx_start_guests(void)
 	size_t guests = 0;
 	for (size_t i = 0; i < boot_info.module_count; i++)
 		guests += is_vcpu_module(boot_info.modules[i].cmdline);
+	exit_stats_init(exit_stats_global());
 	cpuid_leaves_init(); /* the VMX options are checked at boot, guests or not */
+	exit_export_at_end();
 	read_quantum();
 	if (!guests)
 		return 0;

@@ -85,14 +85,18 @@ static void report_vmfail(struct vcpu *v, int status)
 	vmcs_dump_guest_state(v->name);
 }
 
-/* The previous exit ended with the last rdtsc before this entry. */
-static void time_pending_exit(struct vcpu *v, uint64_t end_tsc)
+/* The previous exit ended at end_tsc (the last rdtsc before this entry, or its yield). */
+void vcpu_time_pending_exit(struct vcpu *v, uint64_t end_tsc)
 {
 	if (!v->timing_pending)
 		return;
 	uint64_t cycles = end_tsc - v->pending_exit_tsc;
 	exit_stats_time(&v->stats, v->pending_reason, cycles);
 	exit_stats_time(exit_stats_global(), v->pending_reason, cycles);
+	exit_hist_add(&v->hist, v->pending_reason, cycles);
+	struct exit_trace_entry *e = exit_trace_last(&v->trace);
+	if (e)
+		e->cycles = cycles;
 	v->timing_pending = false;
 }
 
@@ -100,9 +104,25 @@ static void count_exit(struct vcpu *v, uint32_t reason)
 {
 	exit_stats_count(&v->stats, reason);
 	exit_stats_count(exit_stats_global(), reason);
+	exit_timeline_add(&v->timeline, reason, v->regs.exit_tsc);
+	if (v->trace.size)
+		*exit_trace_push(&v->trace) = (struct exit_trace_entry){
+			.tsc = v->regs.exit_tsc, .rip = vmcs_read(VMCS_GUEST_RIP),
+			.qual = vmcs_read(VMCS_EXIT_QUALIFICATION), .cycles = EXIT_TRACE_UNTIMED, .reason = reason };
 	v->pending_reason = reason;
 	v->pending_exit_tsc = v->regs.exit_tsc;
 	v->timing_pending = true;
+}
+
+/* Recording an exit (the previous one's cycles, this one's counts, timeline and trace) is Tally's
+ * bookkeeping, not the exit's: the exit's clock starts that much later, the cycles go on their own
+ * line. Only the two reads of the TSC around it stay in the exit. */
+static void end_bookkeeping(struct vcpu *v, uint64_t since)
+{
+	uint64_t cycles = rdtsc() - since;
+	v->pending_exit_tsc += cycles;
+	v->stats.book_cycles += cycles;
+	exit_stats_global()->book_cycles += cycles;
 }
 
 /* Back from the loop: what passed since v's yield, minus other vCPUs' runs, was Tally's work for
@@ -165,7 +185,8 @@ static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_
 		return false;
 	}
 	v->regs.launched = 1;
-	time_pending_exit(v, v->regs.entry_tsc);
+	uint64_t book = rdtsc();
+	vcpu_time_pending_exit(v, v->regs.entry_tsc);
 	uint32_t raw = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
 	*reason = EXIT_REASON_BASIC(raw);
 	if (*reason >= VMX_EXIT_REASON_COUNT) {
@@ -174,6 +195,7 @@ static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_
 		return false;
 	}
 	count_exit(v, *reason);
+	end_bookkeeping(v, book);
 	redeliver(v);
 	exit_dispatch(v, raw);
 	return true;
@@ -207,9 +229,11 @@ enum vcpu_yield vcpu_run(struct vcpu *v)
 		return VCPU_YIELD_HALT;
 	if (vcpu_switch_to(v) < 0)
 		return VCPU_YIELD_STOPPED;
-	if (!v->regs.launched)
-		v->start_ms = time_ms(); /* timeout= counts from its first entry */
 	uint64_t start = rdtsc_ordered();
+	if (!v->regs.launched) { /* timeout= and the timeline count from its first entry */
+		v->start_ms = time_ms();
+		exit_timeline_start(&v->timeline, start, tsc_ns_to_cycles(EXIT_TIMELINE_START_NS));
+	}
 	account_resume(v, start);
 	uint64_t quantum_end = start + v->quantum_cycles;
 	uint32_t reason = 0;
@@ -219,6 +243,6 @@ enum vcpu_yield vcpu_run(struct vcpu *v)
 	uint64_t now = rdtsc_ordered();
 	account_yield(v, start, now);
 	if (v->stopped)
-		time_pending_exit(v, now);
+		vcpu_time_pending_exit(v, now);
 	return v->stopped ? VCPU_YIELD_STOPPED : v->halted ? VCPU_YIELD_HALT : VCPU_YIELD_QUANTUM;
 }

@@ -8,6 +8,9 @@
 
 #include "vmx/controls.h"
 #include "vmx/ept.h"
+#include "vmx/exit_hist.h"
+#include "vmx/exit_timeline.h"
+#include "vmx/exit_trace.h"
 #include "vmx/platform.h"
 #include "vmx/stats.h"
 
@@ -69,6 +72,9 @@ struct vcpu {
 	void *msr_bitmap;
 	struct guest_memory mem;
 	struct exit_stats stats;
+	struct exit_hist hist;        /* its exits' cycles per reason (the table's percentiles) */
+	struct exit_timeline timeline; /* its exits per reason over time since its first entry */
+	struct exit_trace trace;      /* its last exits (trace=N entries) */
 	struct com1 com1;
 	struct platform plat;     /* its PC: PIC, PIT, UART, CMOS, ... */
 	uint32_t proc_controls;   /* as last written to the VMCS (interrupt-window exiting varies) */

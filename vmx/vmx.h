@@ -51,6 +51,11 @@ void vmx_flush_consoles(void);
 void vmx_print_statistics(void);
 void vmx_list_guests(void);
 int vmx_print_guest_statistics(const char *name);
+/* `stats NAME --export`: its figures in the export format (vmx/stats_export.c); -1: no such guest. */
+int vmx_export_guest_statistics(const char *name);
+/* `trace NAME [N]`: its last n exits (VMX_TRACE_SHOWN without N), oldest first; -1: no such guest. */
+#define VMX_TRACE_SHOWN 16
+int vmx_print_guest_trace(const char *name, uint32_t n);
 /* `pc NAME`: the guest's emulated PC (PIC, PIT, COM1 registers, its timer); -1: no such guest. */
 int vmx_print_guest_platform(const char *name);
 int vmx_stop_guest(const char *name);

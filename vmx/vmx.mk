@@ -3,8 +3,8 @@ KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
-BOOT_TESTS += tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh \
-	tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
+BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh \
+	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
 
 # make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
 BENCHES += bench-vmx
@@ -63,3 +63,21 @@ run-linux: deps
 		echo "run-linux: no VT-x for QEMU here: Bochs (emulated VT-x); slow, Ctrl-C ends it"; \
 		tools/run-bochs.sh -i $(BUILD)/linux/run.iso -m 768; \
 	fi
+
+# Hosted unit test of the exit analytics' data structures (histogram, timeline, trace ring).
+UNIT_TESTS += build/host/test_exit_analytics
+build/host/test_exit_analytics: build/host/tests/unit/test_exit_analytics.o build/host/vmx/exit_hist.o \
+		build/host/vmx/exit_timeline.o build/host/vmx/exit_trace.o
+	@echo "  LINK    $@"
+	@$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# tools/tally-report on a well-formed export and on malformed ones (clear error, no traceback).
+UNIT_TESTS += tests/tools/test_tally_report.sh
+
+# make report LOG=serial.txt [GUEST=name]: tools/tally-report's text report of a log holding an
+# export (`stats NAME --export` or stats_export=on), and its picture next to the log (LOG.png).
+.PHONY: report
+report:
+	@test -n "$(LOG)" || { echo "report: say which log: make report LOG=path/to/serial.txt [GUEST=name]"; exit 2; }
+	@tools/tally-report "$(LOG)" $(if $(GUEST),--guest "$(GUEST)") --png "$(basename $(LOG)).png"
+	@echo "report: picture in $(basename $(LOG)).png"

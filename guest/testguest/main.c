@@ -275,6 +275,30 @@ static void test_memory(const struct multiboot_info *mbi)
 	check(ok, "the last page of guest memory (0x%x) holds what was written", (uint32_t)last);
 }
 
+/* The last figures the guest reads, for the boot test that holds Tally's export against them: the
+ * total, every reason's count, the total again, with no exit between but these 88 CPUIDs (else it
+ * reads again). Printed as "final: total T n/m R=N ...": T is the last read total, n/m the
+ * reads in the span over those expected, then the non-zero reasons. After T only this line's COM1
+ * exits and the exit port's come (and asynchronous ones, which Tally's trace shows). */
+static void report_final_counts(void)
+{
+	static uint32_t n[VMX_EXIT_REASON_COUNT];
+	uint32_t t0 = 0, t1 = 0;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		t0 = (uint32_t)stat_total_exits(abi);
+		for (uint32_t r = 0; r < VMX_EXIT_REASON_COUNT; r++)
+			n[r] = exits(r);
+		t1 = (uint32_t)stat_total_exits(abi);
+		if (t1 - t0 == VMX_EXIT_REASON_COUNT + 1)
+			break;
+	}
+	gprintf("final: total %u %u/%u", t1, t1 - t0, VMX_EXIT_REASON_COUNT + 1);
+	for (uint32_t r = 0; r < VMX_EXIT_REASON_COUNT; r++)
+		if (n[r])
+			gprintf(" %u=%u", r, n[r]);
+	gprintf("\n");
+}
+
 int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	pick_abi(mbi);
@@ -301,5 +325,7 @@ int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 		distinct += exits(r) != before[r];
 	check(distinct >= MIN_DISTINCT_REASONS, "%d distinct exit reasons provoked (at least %d)", distinct,
 	      MIN_DISTINCT_REASONS);
-	return check_summary();
+	int failed = check_summary();
+	report_final_counts();
+	return failed;
 }

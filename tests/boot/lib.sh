@@ -79,6 +79,7 @@ boot_bochs() {
 # run-bochs.sh's console bridge (no -s): once the shell is up, types INPUT_FILE's lines into Tally's
 # COM1, each ended by CR and each after the log has been quiet for a second (the previous command's
 # output settled; at most 20 s a line). A line may hold raw control bytes, e.g. Ctrl-] (0x1d).
+# With SHELL_AFTER=REGEX set, the first line waits until some line of the log matches it.
 boot_bochs_shell() {
 	local name=$1 t=$(($2 * ${BOCHS_TIMEOUT_SCALE:-3})) input=$3
 	shift 3
@@ -95,6 +96,7 @@ boot_bochs_shell() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
+	[ -n "${SHELL_AFTER:-}" ] && wait_for "$last_log" "$SHELL_AFTER" "$t"
 	while IFS= read -r cmd && kill -0 "$bochs" 2>/dev/null; do
 		settle "$last_log" 20
 		printf '%s\r' "$cmd" >&$to_tally

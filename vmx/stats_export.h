@@ -1,0 +1,19 @@
+/* stats_export.h: a guest's exit analytics as text: the trace view and the export format. */
+#ifndef VMX_STATS_EXPORT_H
+#define VMX_STATS_EXPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmx/vcpu.h"
+
+#define EXIT_EXPORT_VERSION 1
+
+/* Checks stats_export= at boot (a wrong word is reported); true when guests export at their end. */
+bool exit_export_at_end(void);
+/* `stats NAME --export`: the export block of v (format at the top of stats_export.c, README). */
+void exit_stats_export(const struct vcpu *v);
+/* `trace NAME [N]`: v's last n exits, oldest first, one line each as kvm_exit reads. */
+void exit_trace_print(const struct vcpu *v, uint32_t n);
+
+#endif
