@@ -1,5 +1,6 @@
 /* asm_pseudo.c: pseudo-instructions (SPIM/MARS dialect) and other operand forms of real ones (immediate, label, register). */
 #include "asm_insn.h"
+#include "softfloat.h"
 
 typedef void pseudo_fn(struct asm_ctx *a, const struct asm_opnd *o, int arg);
 
@@ -97,6 +98,36 @@ static void p_mem(struct asm_ctx *a, const struct asm_opnd *o, int id)
 	if (base >= 0)
 		mips_asm_emit_r(a, MIPS_I_ADDU, REG_AT, REG_AT, base, 0);
 	mips_asm_emit_i(a, id, o[0].reg, REG_AT, u);
+}
+
+/* One word of a floating-point constant into $fN: through $at, or from $zero when it is 0. */
+static void load_fp_word(struct asm_ctx *a, int freg, uint32_t u)
+{
+	int src = REG_ZERO;
+
+	if (u) {
+		mips_asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, u >> 16);
+		if (u & 0xffff)
+			mips_asm_emit_i(a, MIPS_I_ORI, REG_AT, REG_AT, u);
+		src = REG_AT;
+	}
+	mips_asm_emit_word(a, mips_insn_table[MIPS_I_MTC1].match | MIPS_RT(src) | MIPS_RD(freg));
+}
+
+/* li.s/li.d $fN, decimal: the single is the double narrowed, as SPIM makes it; a double fills the
+ * even/odd pair, low word in the even register (MIPS32 Vol. I-A, 6.4, FR=0). */
+static void p_li_fp(struct asm_ctx *a, const struct asm_opnd *o, int dbl)
+{
+	uint64_t bits = (uint64_t)o[1].e.add;
+
+	if (!dbl) {
+		load_fp_word(a, o[0].reg, mips_f64_to_f32(bits));
+		return;
+	}
+	if (o[0].reg & 1)
+		mips_asm_error(a, o[0].col, "li.d needs an even floating-point register (a double is an even/odd pair)");
+	load_fp_word(a, o[0].reg & ~1, (uint32_t)bits);
+	load_fp_word(a, o[0].reg | 1, (uint32_t)(bits >> 32));
 }
 
 static void p_branch_always(struct asm_ctx *a, const struct asm_opnd *o, int id)
@@ -325,7 +356,7 @@ static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, 
 /*
  * X(mnemonic, operand kinds, expansion, argument). Kinds: r register, i immediate or label,
  * x register or immediate, m address (offset(base), label, label(base) or constant), l label,
- * a any address (m or (base)).
+ * a any address (m or (base)), f floating-point register, F floating-point literal.
  * Tried in order after the real instruction of the same name failed to encode.
  */
 #define MIPS_PSEUDOS(X)								\
@@ -410,6 +441,8 @@ static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, 
 	X("s.s",  "fa",  p_mem, MIPS_I_SWC1)					\
 	X("l.d",  "fa",  p_mem, MIPS_I_LDC1)					\
 	X("s.d",  "fa",  p_mem, MIPS_I_SDC1)					\
+	X("li.s", "fF",  p_li_fp, 0)						\
+	X("li.d", "fF",  p_li_fp, 1)						\
 	X("ulw",  "ra",  p_unaligned_word, 0)					\
 	X("usw",  "ra",  p_unaligned_word, 1)					\
 	X("ulh",  "ra",  p_unaligned_load_half, MIPS_I_LB)			\
@@ -433,6 +466,7 @@ static bool kind_ok(char k, const struct asm_opnd *o)
 	switch (k) {
 	case 'r': return o->kind == OPND_REG;
 	case 'f': return o->kind == OPND_FREG;
+	case 'F': return o->kind == OPND_FLOAT;
 	case 'i': case 'l': return o->kind == OPND_IMM;
 	case 'x': return o->kind == OPND_REG || o->kind == OPND_IMM;
 	case 'm': return o->kind == OPND_IMM || (o->kind == OPND_MEM && o->has_expr);

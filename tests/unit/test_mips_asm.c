@@ -107,6 +107,15 @@ static void test_expansions(void)
 	expands("jalr $t0", "jalr $ra, $t0");
 	expands("j $ra", "jr $ra");
 	expands("sw $t0, -4($sp)", ".word 0xafa8fffc");
+	expands("li.s $f0, 1.5", "lui $at, 0x3fc0\nmtc1 $at, $f0");
+	expands("li.s $f3 -0.1,", "lui $at, 0xbdcc\nori $at, $at, 0xcccd\nmtc1 $at, $f3");
+	expands("li.s $f2, 0.0", "mtc1 $zero, $f2");
+	expands("li.s $f2, 1e40", "lui $at, 0x7f80\nmtc1 $at, $f2");	/* SPIM's (float) of the double: inf */
+	expands("li.s $f2, 1.0000000596046447753906251", "lui $at, 0x3f80\nmtc1 $at, $f2");	/* twice rounded */
+	expands("li.d $f2, 2.5", "mtc1 $zero, $f2\nlui $at, 0x4004\nmtc1 $at, $f3");
+	expands("li.d $f30, -0.1", "lui $at, 0x9999\nori $at, $at, 0x999a\nmtc1 $at, $f30\n"
+		"lui $at, 0xbfb9\nori $at, $at, 0x9999\nmtc1 $at, $f31");
+	expands("li.d $f4, -0.0", "mtc1 $zero, $f4\nlui $at, 0x8000\nmtc1 $at, $f5");
 }
 
 static void test_literals_and_directives(void)
@@ -174,6 +183,10 @@ static void test_errors(void)
 	fails("ins $t0, $t1, 30, 3", 1, "size 3 out of range [1, 2]");
 	fails(".float 1.5", 1, "floating-point values belong in .data");
 	fails(".data\n.double x", 1, "expected a decimal number");
+	fails("li.d $f3, 1.0", 1, "t.s:1:6: error: li.d needs an even floating-point register");
+	fails("li.s $f0, 1.5x", 1, "t.s:1:11: error: malformed floating-point number");
+	fails("li.s $t0, 1.5\nli.s $f0, x\nli $t0, 2.5", 3, "t.s:3:1: error: invalid operands for 'li'");
+	fails("addi $t0, $t0, 1.5", 1, "t.s:1:16: error: immediate must be an integer");
 	uint32_t w[4];
 	size_t n;
 	CHECK(!assemble(".data\n.space 0\n.ascii \"\"\n.text\nnop", w, &n, NULL) && n == 1,
