@@ -485,7 +485,7 @@ size_t mips_fpdec_format_f8(uint64_t bits, char *out)
 	return n;
 }
 
-size_t mips_fpdec_format_g18(uint64_t bits, char *out)
+size_t mips_fpdec_format_g(uint64_t bits, int prec, char *out)
 {
 	struct dec v;
 	bool sign, nan, inf;
@@ -504,9 +504,9 @@ size_t mips_fpdec_format_g18(uint64_t bits, char *out)
 		return n;
 	}
 	dec_exact(&v, sig, exp);
-	dec_round(&v, 18);
+	dec_round(&v, prec);
 	x = v.x;
-	if (x < -4 || x >= 18) {	/* C11 7.21.6.1 %g: style e when X < -4 or X >= P */
+	if (x < -4 || x >= prec) {	/* C11 7.21.6.1 %g: style e when X < -4 or X >= P */
 		out[n++] = v.d[0];
 		if (v.n > 1) {
 			out[n++] = '.';

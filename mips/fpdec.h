@@ -25,8 +25,9 @@ size_t mips_fpdec_strtod(const char *s, size_t len, uint64_t *bits);
  * out holds at least MIPS_FPDEC_F8_MAX bytes. Returns the length, out NUL-terminated. */
 #define MIPS_FPDEC_F8_MAX	330
 size_t mips_fpdec_format_f8(uint64_t bits, char *out);
-/* printf("%.18g") of a binary64 (SPIM's print_double); out holds at least MIPS_FPDEC_G18_MAX bytes. */
-#define MIPS_FPDEC_G18_MAX	32
-size_t mips_fpdec_format_g18(uint64_t bits, char *out);
+/* printf("%.<prec>g") of a binary64, prec 1 to 18 (SPIM's print_double is %.18g); out holds at least
+ * MIPS_FPDEC_G_MAX bytes. */
+#define MIPS_FPDEC_G_MAX	32
+size_t mips_fpdec_format_g(uint64_t bits, int prec, char *out);
 
 #endif

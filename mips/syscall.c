@@ -106,8 +106,8 @@ static bool sys_print_float(struct mips_vm *vm)
 
 static bool sys_print_double(struct mips_vm *vm)
 {
-	char buf[MIPS_FPDEC_G18_MAX];
-	mips_vm_out(vm, buf, mips_fpdec_format_g18((uint64_t)vm->fpr[13] << 32 | vm->fpr[12], buf));
+	char buf[MIPS_FPDEC_G_MAX];
+	mips_vm_out(vm, buf, mips_fpdec_format_g((uint64_t)vm->fpr[13] << 32 | vm->fpr[12], 18, buf));
 	return true;
 }
 
