@@ -215,17 +215,28 @@ static void p_shift_var(struct asm_ctx *a, const struct asm_opnd *o, int id)
 	mips_asm_emit_r(a, id, o[0].reg, o[2].reg, o[1].reg, 0);
 }
 
-/* div/divu/rem/remu $d,$s,t: trap on a zero divisor (teq code 7, as the MIPS ABI), then mflo/mfhi. */
+/*
+ * div/divu/rem/remu $d,$s,$t as SPIM expands them: a zero divisor skips no "break", so SPIM's handler
+ * reports Exception 9 [Breakpoint] and goes on with hi/lo unchanged; then the division and mflo/mfhi.
+ * A constant divisor needs no check, and SPIM refuses a constant zero.
+ */
 static void p_div(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
-	int id = arg & 0xff, rem = arg >> 8;
+	int id = arg & 0xff, rem = arg >> 8, t;
 
 	if (o[2].kind == OPND_REG && o[0].reg == REG_ZERO && !rem) {	/* gas: div $zero,$s,$t is the real one */
 		mips_asm_emit_r(a, id, 0, o[1].reg, o[2].reg, 0);
 		return;
 	}
-	int t = reg_or_at(a, &o[2]);
-	mips_asm_emit_word(a, mips_insn_table[MIPS_I_TEQ].match | MIPS_RS(t) | MIPS_RT(REG_ZERO) | (7u << 6));
+	if (o[2].kind == OPND_REG) {
+		t = o[2].reg;
+		mips_asm_emit_i(a, MIPS_I_BNE, REG_ZERO, t, 1);
+		mips_asm_emit_word(a, mips_insn_table[MIPS_I_BREAK].match | 7u << 16);	/* 7: divide by zero */
+	} else {
+		if (!o[2].e.sym && (uint32_t)o[2].e.add == 0)
+			mips_asm_error(a, o[2].col, "division by zero");
+		t = reg_or_at(a, &o[2]);
+	}
 	mips_asm_emit_r(a, id, 0, o[1].reg, t, 0);
 	mips_asm_emit_r(a, rem ? MIPS_I_MFHI : MIPS_I_MFLO, o[0].reg, 0, 0, 0);
 }

@@ -131,7 +131,7 @@ static void test_faults(void)
 	faults("break 3", "break instruction (code 3)");
 	faults("li $t0, 1\nteq $t0, $t0", "trap");
 	faults("li $t0, 1\ntnei $t0, 2", "trap");
-	faults("li $t0, 1\nli $t1, 0\ndiv $t0, $t0, $t1", "trap");
+	faults("li $t0, 1\nli $t1, 0\ndiv $t0, $t0, $t1", "break instruction (code 7)");	/* SPIM: bne, break */
 	faults("li $v0, 13\nsyscall", "unsupported syscall 13 (open)");
 	prints(".data\nd: .double 0.1\n.text\nl.d $f12, d\nli $v0, 3\nsyscall", NULL, "0.100000000000000006");
 	faults("li $v0, 99\nsyscall", "unknown syscall 99");
