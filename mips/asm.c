@@ -1,6 +1,7 @@
 /* asm.c: the two-pass assembler driver: lines, labels, symbol table, directives, output image. */
 #include "asm_insn.h"
 #include "fpdec.h"
+#include "softfloat.h"
 
 void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
 {
@@ -238,7 +239,8 @@ static void dir_values(struct asm_ctx *a, unsigned size)
 	} while (next_value(a));
 }
 
-/* .float/.double: decimal values rounded to nearest binary32/binary64 (fpdec.c). */
+/* .float/.double: decimal values rounded to nearest binary64 (fpdec.c); a .float is that double
+ * narrowed, as SPIM stores it. */
 static void dir_float(struct asm_ctx *a, bool single)
 {
 	unsigned size = single ? 4 : 8;
@@ -252,12 +254,14 @@ static void dir_float(struct asm_ctx *a, bool single)
 	do {
 		uint64_t bits;
 		mips_asm_skip_space(a);
-		size_t used = mips_fpdec_parse(a->p, (size_t)(a->line_end - a->p), single, &bits);
+		size_t used = mips_fpdec_parse(a->p, (size_t)(a->line_end - a->p), &bits);
 		if (!used) {
 			mips_asm_error(a, mips_asm_col(a, a->p), "expected a decimal number");
 			return;
 		}
 		a->p += used;
+		if (single)
+			bits = mips_f64_to_f32(bits);
 		uint8_t b[8];
 		for (unsigned i = 0; i < 8; i++)
 			b[i] = (uint8_t)(bits >> (8 * i));

@@ -50,7 +50,8 @@ static bool const_in(struct asm_ctx *a, const struct asm_opnd *o, int64_t lo, in
 {
 	if (o->kind != OPND_IMM || o->e.sym) {
 		if (report)
-			mips_asm_error(a, o->col, "%s must be a constant", what);
+			mips_asm_error(a, o->col, o->kind == OPND_FLOAT ? "%s must be an integer" : "%s must be a constant",
+				       what);
 		return false;
 	}
 	*v = o->e.add;

@@ -16,7 +16,8 @@ struct asm_expr {
 	int col;
 };
 
-enum asm_opnd_kind { OPND_REG, OPND_IMM, OPND_MEM, OPND_FREG };	/* FREG: $f0-$f31 */
+/* FREG: $f0-$f31. FLOAT: a decimal with a point or an exponent (li.s, li.d), its binary64 bits in e.add. */
+enum asm_opnd_kind { OPND_REG, OPND_IMM, OPND_MEM, OPND_FREG, OPND_FLOAT };
 
 struct asm_opnd {
 	enum asm_opnd_kind kind;

@@ -1,5 +1,6 @@
 /* asm_lex.c: the assembler's lexer: identifiers, numbers, character and string literals, operands. */
 #include "asm_int.h"
+#include "fpdec.h"
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -256,6 +257,35 @@ static bool parse_base(struct asm_ctx *a, struct asm_opnd *op)
 	return true;
 }
 
+/* [+-]digits followed by '.' or an exponent: a floating-point literal rather than an integer expression. */
+static bool at_float(const struct asm_ctx *a)
+{
+	const char *q = a->p;
+
+	if (q < a->line_end && (*q == '-' || *q == '+'))
+		q++;
+	if (q >= a->line_end || !is_digit(*q))
+		return false;
+	while (q < a->line_end && is_digit(*q))
+		q++;
+	return q < a->line_end && (*q == '.' || *q == 'e' || *q == 'E');
+}
+
+static bool parse_float(struct asm_ctx *a, struct asm_opnd *op)
+{
+	uint64_t bits;
+	size_t used = mips_fpdec_parse(a->p, (size_t)(a->line_end - a->p), &bits);
+
+	if (a->p + used < a->line_end && is_ident(a->p[used])) {
+		mips_asm_error(a, op->col, "malformed floating-point number");
+		return false;
+	}
+	a->p += used;
+	op->kind = OPND_FLOAT;
+	op->e = (struct asm_expr){ NULL, 0, (int64_t)bits, op->col };
+	return true;
+}
+
 static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 {
 	mips_asm_skip_space(a);
@@ -292,6 +322,8 @@ static bool parse_operand(struct asm_ctx *a, struct asm_opnd *op)
 		op->e = (struct asm_expr){ NULL, 0, 0, op->col };
 		return parse_base(a, op);
 	}
+	if (at_float(a))
+		return parse_float(a, op);
 	if (!mips_asm_parse_expr(a, &op->e))
 		return false;
 	op->has_expr = true;

@@ -1,5 +1,6 @@
 /* asm_pseudo.c: pseudo-instructions (SPIM/MARS dialect) and other operand forms of real ones (immediate, label, register). */
 #include "asm_insn.h"
+#include "softfloat.h"
 
 typedef void pseudo_fn(struct asm_ctx *a, const struct asm_opnd *o, int arg);
 
@@ -99,6 +100,36 @@ static void p_mem(struct asm_ctx *a, const struct asm_opnd *o, int id)
 	mips_asm_emit_i(a, id, o[0].reg, REG_AT, u);
 }
 
+/* One word of a floating-point constant into $fN: through $at, or from $zero when it is 0. */
+static void load_fp_word(struct asm_ctx *a, int freg, uint32_t u)
+{
+	int src = REG_ZERO;
+
+	if (u) {
+		mips_asm_emit_i(a, MIPS_I_LUI, REG_AT, 0, u >> 16);
+		if (u & 0xffff)
+			mips_asm_emit_i(a, MIPS_I_ORI, REG_AT, REG_AT, u);
+		src = REG_AT;
+	}
+	mips_asm_emit_word(a, mips_insn_table[MIPS_I_MTC1].match | MIPS_RT(src) | MIPS_RD(freg));
+}
+
+/* li.s/li.d $fN, decimal: the single is the double narrowed, as SPIM makes it; a double fills the
+ * even/odd pair, low word in the even register (MIPS32 Vol. I-A, 6.4, FR=0). */
+static void p_li_fp(struct asm_ctx *a, const struct asm_opnd *o, int dbl)
+{
+	uint64_t bits = (uint64_t)o[1].e.add;
+
+	if (!dbl) {
+		load_fp_word(a, o[0].reg, mips_f64_to_f32(bits));
+		return;
+	}
+	if (o[0].reg & 1)
+		mips_asm_error(a, o[0].col, "li.d needs an even floating-point register (a double is an even/odd pair)");
+	load_fp_word(a, o[0].reg & ~1, (uint32_t)bits);
+	load_fp_word(a, o[0].reg | 1, (uint32_t)(bits >> 32));
+}
+
 static void p_branch_always(struct asm_ctx *a, const struct asm_opnd *o, int id)
 {
 	mips_asm_emit_branch(a, id, REG_ZERO, REG_ZERO, &o[0].e);
@@ -184,17 +215,28 @@ static void p_shift_var(struct asm_ctx *a, const struct asm_opnd *o, int id)
 	mips_asm_emit_r(a, id, o[0].reg, o[2].reg, o[1].reg, 0);
 }
 
-/* div/divu/rem/remu $d,$s,t: trap on a zero divisor (teq code 7, as the MIPS ABI), then mflo/mfhi. */
+/*
+ * div/divu/rem/remu $d,$s,$t as SPIM expands them: a zero divisor skips no "break", so SPIM's handler
+ * reports Exception 9 [Breakpoint] and goes on with hi/lo unchanged; then the division and mflo/mfhi.
+ * A constant divisor needs no check, and SPIM refuses a constant zero.
+ */
 static void p_div(struct asm_ctx *a, const struct asm_opnd *o, int arg)
 {
-	int id = arg & 0xff, rem = arg >> 8;
+	int id = arg & 0xff, rem = arg >> 8, t;
 
 	if (o[2].kind == OPND_REG && o[0].reg == REG_ZERO && !rem) {	/* gas: div $zero,$s,$t is the real one */
 		mips_asm_emit_r(a, id, 0, o[1].reg, o[2].reg, 0);
 		return;
 	}
-	int t = reg_or_at(a, &o[2]);
-	mips_asm_emit_word(a, mips_insn_table[MIPS_I_TEQ].match | MIPS_RS(t) | MIPS_RT(REG_ZERO) | (7u << 6));
+	if (o[2].kind == OPND_REG) {
+		t = o[2].reg;
+		mips_asm_emit_i(a, MIPS_I_BNE, REG_ZERO, t, 1);
+		mips_asm_emit_word(a, mips_insn_table[MIPS_I_BREAK].match | 7u << 16);	/* 7: divide by zero */
+	} else {
+		if (!o[2].e.sym && (uint32_t)o[2].e.add == 0)
+			mips_asm_error(a, o[2].col, "division by zero");
+		t = reg_or_at(a, &o[2]);
+	}
 	mips_asm_emit_r(a, id, 0, o[1].reg, t, 0);
 	mips_asm_emit_r(a, rem ? MIPS_I_MFHI : MIPS_I_MFLO, o[0].reg, 0, 0, 0);
 }
@@ -325,7 +367,7 @@ static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, 
 /*
  * X(mnemonic, operand kinds, expansion, argument). Kinds: r register, i immediate or label,
  * x register or immediate, m address (offset(base), label, label(base) or constant), l label,
- * a any address (m or (base)).
+ * a any address (m or (base)), f floating-point register, F floating-point literal.
  * Tried in order after the real instruction of the same name failed to encode.
  */
 #define MIPS_PSEUDOS(X)								\
@@ -410,6 +452,8 @@ static void p_unaligned_store_half(struct asm_ctx *a, const struct asm_opnd *o, 
 	X("s.s",  "fa",  p_mem, MIPS_I_SWC1)					\
 	X("l.d",  "fa",  p_mem, MIPS_I_LDC1)					\
 	X("s.d",  "fa",  p_mem, MIPS_I_SDC1)					\
+	X("li.s", "fF",  p_li_fp, 0)						\
+	X("li.d", "fF",  p_li_fp, 1)						\
 	X("ulw",  "ra",  p_unaligned_word, 0)					\
 	X("usw",  "ra",  p_unaligned_word, 1)					\
 	X("ulh",  "ra",  p_unaligned_load_half, MIPS_I_LB)			\
@@ -433,6 +477,7 @@ static bool kind_ok(char k, const struct asm_opnd *o)
 	switch (k) {
 	case 'r': return o->kind == OPND_REG;
 	case 'f': return o->kind == OPND_FREG;
+	case 'F': return o->kind == OPND_FLOAT;
 	case 'i': case 'l': return o->kind == OPND_IMM;
 	case 'x': return o->kind == OPND_REG || o->kind == OPND_IMM;
 	case 'm': return o->kind == OPND_IMM || (o->kind == OPND_MEM && o->has_expr);

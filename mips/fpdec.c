@@ -1,4 +1,4 @@
-/* fpdec.c: exact decimal <-> binary32/binary64 (big integers): .float/.double text, SPIM's %.8f and %.18g. */
+/* fpdec.c: exact text <-> binary64 (big integers): .float/.double text, C's strtod grammar, SPIM's %.8f and %.18g. */
 #include "fpdec.h"
 #include "softfloat.h"
 
@@ -116,7 +116,7 @@ static void big_pow(struct big *b, uint32_t base, int e)
  * num / den correctly rounded into the format (num, den > 0; IEEE 754-2008 5.12.2): 64 quotient
  * bits by long division, the remainder as the sticky bit, then one rounding.
  */
-static uint64_t quotient_round(struct big *num, struct big *den, bool sign, bool single)
+static uint64_t quotient_round(struct big *num, struct big *den, bool sign)
 {
 	int s = big_bits(num) - big_bits(den) - 63;	/* num / (den * 2^s) lies in (2^62, 2^64) */
 	uint64_t q = 0;
@@ -134,12 +134,12 @@ static uint64_t quotient_round(struct big *num, struct big *den, bool sign, bool
 		}
 	}
 	q |= num->n != 0;
-	return single ? mips_f32_round_pack(sign, s, q) : mips_f64_round_pack(sign, s, q);
+	return mips_f64_round_pack(sign, s, q);
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-size_t mips_fpdec_parse(const char *s, size_t len, bool single, uint64_t *bits)
+size_t mips_fpdec_parse(const char *s, size_t len, uint64_t *bits)
 {
 	struct big num, den;
 	size_t i = 0, ndig = 0, sig = 0;
@@ -188,20 +188,166 @@ size_t mips_fpdec_parse(const char *s, size_t len, bool single, uint64_t *bits)
 		exp10--;
 	}
 	if (!num.n) {
-		*bits = sign ? (single ? MIPS_F32_SIGN : MIPS_F64_SIGN) : 0;
+		*bits = sign ? MIPS_F64_SIGN : 0;
 	} else if (exp10 + (int)sig > FPDEC_EXP_MAX) {
-		*bits = single ? mips_f32_round_pack(sign, 1000, 1) : mips_f64_round_pack(sign, 5000, 1);
+		*bits = mips_f64_round_pack(sign, 5000, 1);
 	} else if (exp10 + (int)sig < -FPDEC_EXP_MAX) {
-		*bits = sign ? (single ? MIPS_F32_SIGN : MIPS_F64_SIGN) : 0;
+		*bits = sign ? MIPS_F64_SIGN : 0;
 	} else {
 		big_set(&den, 1);
 		if (exp10 >= 0)
 			big_pow(&num, 10, exp10);
 		else
 			big_pow(&den, 10, -exp10);
-		*bits = quotient_round(&num, &den, sign, single);
+		*bits = quotient_round(&num, &den, sign);
 	}
 	return i;
+}
+
+/* ---- C's strtod grammar (SPIM's read_float and read_double) ---- */
+
+#define F64_INF		0x7ff0000000000000ull
+#define F64_QNAN	0x7ff8000000000000ull	/* quiet, no payload (IEEE 754-2008 6.2.1) */
+
+static bool is_alnum(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/* Case-insensitive match of lower-case word w at s[0..len). */
+static bool word_at(const char *s, size_t len, const char *w)
+{
+	size_t i = 0;
+
+	for (; w[i]; i++)
+		if (i >= len || (s[i] | 0x20) != w[i])
+			return false;
+	return true;
+}
+
+/*
+ * 0x<hex>[.<hex>][p[+-]<dec>] (ISO C 7.22.1.3), correctly rounded: up to 60 significant bits are
+ * kept, the rest only as a sticky bit. s points after the "0x"; 0 if no hex digit follows.
+ */
+static size_t parse_hex(const char *s, size_t len, bool sign, uint64_t *bits)
+{
+	uint64_t sig = 0;
+	size_t i = 0;
+	int exp = 0, pexp = 0, psign = 1;
+	bool any = false, sticky = false;
+
+	for (bool frac = false; i < len; i++) {
+		int d = hex_value(s[i]);
+		if (s[i] == '.' && !frac) {
+			frac = true;
+			continue;
+		}
+		if (d < 0)
+			break;
+		any = true;
+		if (sig >> 56 == 0) {
+			sig = sig << 4 | (uint64_t)d;
+			exp -= 4 * frac;
+		} else {
+			sticky |= d != 0;
+			exp += 4 * !frac;
+		}
+	}
+	if (!any)
+		return 0;
+	if (i + 1 < len && (s[i] | 0x20) == 'p' &&
+	    (is_digit(s[i + 1]) || (i + 2 < len && (s[i + 1] == '-' || s[i + 1] == '+') && is_digit(s[i + 2])))) {
+		i++;
+		if (s[i] == '-' || s[i] == '+')
+			psign = s[i++] == '-' ? -1 : 1;
+		for (; i < len && is_digit(s[i]); i++)
+			if (pexp < 100000)
+				pexp = pexp * 10 + (s[i] - '0');
+	}
+	exp += psign * pexp - 1;	/* one bit more below for the sticky */
+	if (!sig)
+		*bits = sign ? MIPS_F64_SIGN : 0;
+	else if (exp < -5000)
+		*bits = sign ? MIPS_F64_SIGN : 0;
+	else
+		*bits = mips_f64_round_pack(sign, exp > 5000 ? 5000 : exp, sig << 1 | sticky);
+	return i;
+}
+
+/* strtoull(s, &end, 0) over all of s[0..len), as glibc reads a NaN's payload; false unless all is used. */
+static bool nan_payload(const char *s, size_t len, uint64_t *v)
+{
+	unsigned base = 10;
+	size_t i = 0;
+
+	*v = 0;
+	if (len >= 2 && s[0] == '0' && (s[1] | 0x20) == 'x' && len > 2 && hex_value(s[2]) >= 0)
+		base = 16, i = 2;
+	else if (len >= 1 && s[0] == '0')
+		base = 8;
+	for (; i < len; i++) {
+		int d = hex_value(s[i]);
+		if (d < 0 || (unsigned)d >= base)
+			return false;
+		if (*v > (UINT64_MAX - (unsigned)d) / base)
+			*v = UINT64_MAX;	/* strtoull saturates */
+		else
+			*v = *v * base + (unsigned)d;
+	}
+	return true;
+}
+
+/* nan or nan(n-char-sequence): glibc puts a payload that reads as a whole number into the low 51 bits. */
+static size_t parse_nan(const char *s, size_t len, bool sign, uint64_t *bits)
+{
+	size_t i = 3, j;
+	uint64_t payload = 0;
+
+	*bits = F64_QNAN;
+	if (i < len && s[i] == '(') {
+		for (j = i + 1; j < len && (is_alnum(s[j]) || s[j] == '_'); j++)
+			;
+		if (j < len && s[j] == ')') {
+			if (nan_payload(s + i + 1, j - i - 1, &payload))
+				*bits |= payload & ((1ull << 51) - 1);
+			i = j + 1;
+		}
+	}
+	if (sign)
+		*bits |= MIPS_F64_SIGN;
+	return i;
+}
+
+size_t mips_fpdec_strtod(const char *s, size_t len, uint64_t *bits)
+{
+	size_t i = 0, used;
+	bool sign = false;
+
+	*bits = 0;
+	while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+		i++;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		sign = s[i++] == '-';
+	if (word_at(s + i, len - i, "inf")) {
+		*bits = (sign ? MIPS_F64_SIGN : 0) | F64_INF;
+		return i + (word_at(s + i, len - i, "infinity") ? 8 : 3);
+	}
+	if (word_at(s + i, len - i, "nan"))
+		return i + parse_nan(s + i, len - i, sign, bits);
+	if (word_at(s + i, len - i, "0x") && (used = parse_hex(s + i + 2, len - i - 2, sign, bits)))
+		return i + 2 + used;
+	if (i < len && (is_digit(s[i]) || s[i] == '.') && (used = mips_fpdec_parse(s + i, len - i, bits))) {
+		*bits |= sign ? MIPS_F64_SIGN : 0;
+		return i + used;
+	}
+	*bits = 0;
+	return 0;
 }
 
 /* ---- formatting ---- */
@@ -339,7 +485,7 @@ size_t mips_fpdec_format_f8(uint64_t bits, char *out)
 	return n;
 }
 
-size_t mips_fpdec_format_g18(uint64_t bits, char *out)
+size_t mips_fpdec_format_g(uint64_t bits, int prec, char *out)
 {
 	struct dec v;
 	bool sign, nan, inf;
@@ -358,9 +504,9 @@ size_t mips_fpdec_format_g18(uint64_t bits, char *out)
 		return n;
 	}
 	dec_exact(&v, sig, exp);
-	dec_round(&v, 18);
+	dec_round(&v, prec);
 	x = v.x;
-	if (x < -4 || x >= 18) {	/* C11 7.21.6.1 %g: style e when X < -4 or X >= P */
+	if (x < -4 || x >= prec) {	/* C11 7.21.6.1 %g: style e when X < -4 or X >= P */
 		out[n++] = v.d[0];
 		if (v.n > 1) {
 			out[n++] = '.';

@@ -1,5 +1,6 @@
 /* fpu.c: the COP1 arithmetic, conversions, moves and compares, on softfloat (no host floating point). */
 #include "internal.h"
+#include "fpdec.h"
 #include "softfloat.h"
 
 /* Operand fields of a pre-decoded COP1 op: fs in rd, ft in rt, fd in imm (the sa field). */
@@ -100,4 +101,33 @@ void mips_fpu_exec(struct mips_vm *vm, const struct mips_op *op)
 		exec_s(vm, op);
 	else
 		exec_d(vm, op);
+}
+
+/*
+ * DUMP_PROCESSOR_STATE's FPU lines: the condition flags cc0..cc7, then each register's bits and its
+ * value as a single (%.9g reads back exactly); beside an even register, its pair's double (%.17g).
+ */
+void mips_fpu_dump(struct mips_vm *vm)
+{
+	char line[128], single[MIPS_FPDEC_G_MAX + 2], dbl[MIPS_FPDEC_G_MAX];
+	size_t n = mips_snprintf(line, sizeof line, "fcc      =");
+
+	for (unsigned cc = 0; cc < 8; cc++)
+		n += mips_snprintf(line + n, sizeof line - n, " %u", (vm->fcc >> cc) & 1u);
+	n += mips_snprintf(line + n, sizeof line - n, " (flags 0-7)\n");
+	mips_vm_out(vm, line, n);
+	for (unsigned r = 0; r < 32; r++) {
+		single[0] = '(';
+		n = 1 + mips_fpdec_format_g(mips_f32_to_f64(vm->fpr[r]), 9, single + 1);
+		single[n++] = ')';
+		single[n] = 0;
+		if (r & 1) {
+			n = mips_snprintf(line, sizeof line, "$f%-2u     = 0x%08x %s\n", r, vm->fpr[r], single);
+		} else {
+			mips_fpdec_format_g(get_d(vm, r), 17, dbl);
+			n = mips_snprintf(line, sizeof line, "$f%-2u     = 0x%08x %-17s $f%u:$f%u double %s\n", r,
+					  vm->fpr[r], single, r, r + 1, dbl);
+		}
+		mips_vm_out(vm, line, n);
+	}
 }

@@ -154,6 +154,8 @@ bool mips_text_end(struct mips_vm *vm, uint32_t pc);
 
 /* fpu.c: runs one COP1 arithmetic, conversion, move or compare op. */
 void mips_fpu_exec(struct mips_vm *vm, const struct mips_op *op);
+/* The condition flags and $f0-$f31, DUMP_PROCESSOR_STATE's lines after the general registers. */
+void mips_fpu_dump(struct mips_vm *vm);
 
 /* syscall.c: runs the syscall at vm->pc; false when the VM must stop (exit, block, fault). */
 bool mips_syscall(struct mips_vm *vm);

@@ -106,27 +106,27 @@ static bool sys_print_float(struct mips_vm *vm)
 
 static bool sys_print_double(struct mips_vm *vm)
 {
-	char buf[MIPS_FPDEC_G18_MAX];
-	mips_vm_out(vm, buf, mips_fpdec_format_g18((uint64_t)vm->fpr[13] << 32 | vm->fpr[12], buf));
+	char buf[MIPS_FPDEC_G_MAX];
+	mips_vm_out(vm, buf, mips_fpdec_format_g((uint64_t)vm->fpr[13] << 32 | vm->fpr[12], 18, buf));
 	return true;
 }
 
-/* read_float/read_double: one line, its leading number ($f0, or the $f0/$f1 pair); 0 if none. */
+/* read_float/read_double: one line read as C's strtod reads it (0 if no number), into $f0 or the
+ * $f0/$f1 pair; a single is that double narrowed, as SPIM's (float) cast does. */
 static bool sys_read_fp(struct mips_vm *vm, bool single)
 {
+	uint64_t bits;
+
 	if (!input_fill(vm, MIPS_INBUF_MAX, true))
 		return false;
-	size_t i = 0, n = vm->inlen;
-	uint64_t bits = 0;
-
-	while (i < n && (vm->inbuf[i] == ' ' || vm->inbuf[i] == '\t'))
-		i++;
-	if (!mips_fpdec_parse(vm->inbuf + i, n - i, single, &bits))
-		bits = 0;
-	vm->fpr[0] = (uint32_t)bits;
-	if (!single)
+	mips_fpdec_strtod(vm->inbuf, vm->inlen, &bits);
+	if (single) {
+		vm->fpr[0] = mips_f64_to_f32(bits);
+	} else {
+		vm->fpr[0] = (uint32_t)bits;
 		vm->fpr[1] = (uint32_t)(bits >> 32);
-	input_consume(vm, n);
+	}
+	input_consume(vm, vm->inlen);
 	return true;
 }
 

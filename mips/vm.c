@@ -195,6 +195,7 @@ void mips_vm_dump_state(struct mips_vm *vm)
 				  (int32_t)v);
 		mips_vm_out(vm, line, n);
 	}
+	mips_fpu_dump(vm);
 	n = mips_snprintf(line, sizeof line, "instructions = %llu\n", (unsigned long long)vm->icount);
 	mips_vm_out(vm, line, n);
 }

@@ -1,13 +1,14 @@
 # fpu.s: single and double arithmetic, conversions, compares and SPIM's float/double print formats.
 	.data
 fv:	.float 1.5, -0.0, 3.4e38, 1.0e-40, 0.1, 16777217.0, 0.3333333333, 2.5, 0.005, 1.0e-8, 0.000000015
+	.float 1.0000000596046447753906251	# twice rounded (to double, then single): 1.0
 dv:	.double 3.0, 0.1, 1.0e18, 1.0e-5, 123456789012345678.0, 1.0e308, 4.9e-324, -2.5, 0.0001
 nl:	.asciiz "\n"
 sp:	.asciiz " "
 	.text
 main:
 	la $t0, fv
-	li $t1, 11
+	li $t1, 12
 l1:	l.s $f12, 0($t0)
 	li $v0, 2
 	syscall

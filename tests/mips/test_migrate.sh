@@ -2,7 +2,8 @@
 # test_migrate.sh: mipsvm live migration over TCP on 127.0.0.1: Linux to Linux with output equal to
 # the uninterrupted run, a VM rewriting 1 MiB while it moves, nobody listening, a wrong key, single
 # bytes corrupted and a stream cut by faultproxy, a killed destination, a shared key, two VMs
-# arriving at one server at once. Programs: tests/mips/mig_progress.s and mig_writer.s.
+# arriving at one server at once, a float computation moved mid-way. Programs: tests/mips/mig_progress.s,
+# mig_writer.s and mig_float.s.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/mips/lib.sh
 PROXY=build/tool/faultproxy
@@ -59,7 +60,7 @@ joined() { cat "$TMP/$1.src.out"; sed "s/^$2: //" "$TMP/$1.dst.out"; }
 expect_lines() { expect_eq "$1" "$3" "$(wc -l <"$2")"; }
 
 # The uninterrupted runs: MIGRATE (one word) replaced by a nop.
-for p in mig_progress mig_writer; do
+for p in mig_progress mig_writer mig_float; do
 	mkdir -p "$TMP/ref"
 	sed 's/^\tMIGRATE @TARGET@$/\tnop/' "tests/mips/$p.s" >"$TMP/ref/$p.s"
 	"$MIPSVM" -v "$TMP/ref/$p.s" >"$TMP/$p.ref" 2>&1
@@ -86,6 +87,18 @@ expect "a: ... received, with the stats" "^migrate: '$NAME' received from $IP:[0
 expect "a: ... resumed where it was paused" \
 	"^mips: resumed '$NAME' \(from $IP:[0-9]+\) at pc 0x004000[0-9a-f]{2} after [0-9]+ instructions$" "$TMP/a.dst.err"
 closed=$DPORT	# nobody listens there any more
+
+# a2. In the middle of a float computation: the FP registers and condition flags move with the VM.
+dest a2 --once
+prog mig_float "127.0.0.1:$DPORT" a2
+src a2 mig_float a2
+wait "$DPID"
+check "a2: a float computation moved mid-way: source + destination output = the uninterrupted run (FP registers and flags in its final dump)" \
+	cmp -s <(joined a2 mig_float) "$TMP/mig_float.ref"
+at=$(sed -nE "s/^mips: resumed 'mig_float' .* after ([0-9]+) instructions$/\1/p" "$TMP/a2.dst.err")
+total=$(sed -n 's/^instructions = //p' "$TMP/mig_float.ref")
+check "a2: the VM resumed inside the float loop (after ${at:-?} of $total instructions)" \
+	[ "${at:-0}" -gt 10 -a "${at:-0}" -lt $((total - 30)) ]
 
 # b. A VM rewriting 1 MiB while its pages go: more than one round, pages sent again.
 dest b --once

@@ -96,10 +96,10 @@ static void test_expansions(void)
 	expands("or $t0, $t1, 0x10000", "lui $at, 1\nor $t0, $t1, $at");
 	expands("slt $t0, $t1, -3", "slti $t0, $t1, -3");
 	expands("mul $t0, $t1, 10", "addiu $at, $zero, 10\nmul $t0, $t1, $at");
-	expands("div $t0, $t1, $t2", "teq $t2, $zero, 7\ndiv $zero, $t1, $t2\nmflo $t0");
+	expands("div $t0, $t1, $t2", "bne $t2, $zero, L\nbreak 7\nL: div $zero, $t1, $t2\nmflo $t0");
 	expands("div $t1, $t2", "div $zero, $t1, $t2");
-	expands("rem $t0, $t1, 3", "addiu $at, $zero, 3\nteq $at, $zero, 7\ndiv $zero, $t1, $at\nmfhi $t0");
-	expands("remu $t0, $t1, $t2", "teq $t2, $zero, 7\ndivu $zero, $t1, $t2\nmfhi $t0");
+	expands("rem $t0, $t1, 3", "addiu $at, $zero, 3\ndiv $zero, $t1, $at\nmfhi $t0");
+	expands("remu $t0, $t1, $t2", "bne $t2, $zero, L\nbreak 7\nL: divu $zero, $t1, $t2\nmfhi $t0");
 	expands("rol $t0, $t1, 4", "rotr $t0, $t1, 28");
 	expands("ror $t0, $t1, 4", "rotr $t0, $t1, 4");
 	expands("rol $t0, $t1, $t2", "subu $at, $zero, $t2\nrotrv $t0, $t1, $at");
@@ -107,6 +107,15 @@ static void test_expansions(void)
 	expands("jalr $t0", "jalr $ra, $t0");
 	expands("j $ra", "jr $ra");
 	expands("sw $t0, -4($sp)", ".word 0xafa8fffc");
+	expands("li.s $f0, 1.5", "lui $at, 0x3fc0\nmtc1 $at, $f0");
+	expands("li.s $f3 -0.1,", "lui $at, 0xbdcc\nori $at, $at, 0xcccd\nmtc1 $at, $f3");
+	expands("li.s $f2, 0.0", "mtc1 $zero, $f2");
+	expands("li.s $f2, 1e40", "lui $at, 0x7f80\nmtc1 $at, $f2");	/* SPIM's (float) of the double: inf */
+	expands("li.s $f2, 1.0000000596046447753906251", "lui $at, 0x3f80\nmtc1 $at, $f2");	/* twice rounded */
+	expands("li.d $f2, 2.5", "mtc1 $zero, $f2\nlui $at, 0x4004\nmtc1 $at, $f3");
+	expands("li.d $f30, -0.1", "lui $at, 0x9999\nori $at, $at, 0x999a\nmtc1 $at, $f30\n"
+		"lui $at, 0xbfb9\nori $at, $at, 0x9999\nmtc1 $at, $f31");
+	expands("li.d $f4, -0.0", "mtc1 $zero, $f4\nlui $at, 0x8000\nmtc1 $at, $f5");
 }
 
 static void test_literals_and_directives(void)
@@ -174,6 +183,11 @@ static void test_errors(void)
 	fails("ins $t0, $t1, 30, 3", 1, "size 3 out of range [1, 2]");
 	fails(".float 1.5", 1, "floating-point values belong in .data");
 	fails(".data\n.double x", 1, "expected a decimal number");
+	fails("li.d $f3, 1.0", 1, "t.s:1:6: error: li.d needs an even floating-point register");
+	fails("li.s $f0, 1.5x", 1, "t.s:1:11: error: malformed floating-point number");
+	fails("li.s $t0, 1.5\nli.s $f0, x\nli $t0, 2.5", 3, "t.s:3:1: error: invalid operands for 'li'");
+	fails("div $t0, $t1, 0\nremu $t0, $t1, 0x0", 2, "t.s:2:16: error: division by zero");
+	fails("addi $t0, $t0, 1.5", 1, "t.s:1:16: error: immediate must be an integer");
 	uint32_t w[4];
 	size_t n;
 	CHECK(!assemble(".data\n.space 0\n.ascii \"\"\n.text\nnop", w, &n, NULL) && n == 1,

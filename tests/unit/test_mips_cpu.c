@@ -131,7 +131,7 @@ static void test_faults(void)
 	faults("break 3", "break instruction (code 3)");
 	faults("li $t0, 1\nteq $t0, $t0", "trap");
 	faults("li $t0, 1\ntnei $t0, 2", "trap");
-	faults("li $t0, 1\nli $t1, 0\ndiv $t0, $t0, $t1", "trap");
+	faults("li $t0, 1\nli $t1, 0\ndiv $t0, $t0, $t1", "break instruction (code 7)");	/* SPIM: bne, break */
 	faults("li $v0, 13\nsyscall", "unsupported syscall 13 (open)");
 	prints(".data\nd: .double 0.1\n.text\nl.d $f12, d\nli $v0, 3\nsyscall", NULL, "0.100000000000000006");
 	faults("li $v0, 99\nsyscall", "unknown syscall 99");
@@ -208,6 +208,16 @@ static void test_para(void)
 	CHECK(vm && strstr(tp->out, "pc = 0x00400008  hi = 0xfffffffe (-2)  lo = 0x00000000 (0)\n") &&
 	      strstr(tp->out, "$8  t0   = 0xfffffffe (-2)\n") && strstr(tp->out, "$29 sp   = 0x7fffeffc (2147479548)\n") &&
 	      strstr(tp->out, "instructions = 3\n"), "DUMP_PROCESSOR_STATE: pc, hi, lo, registers, count:\n%s", tp->out);
+	mips_vm_free(vm);
+	vm = run("li.d $f2, -0.1\nli.s $f5, 3.4028234e38\nc.lt.d 6, $f2, $f4\nc.eq.s $f5, $f5\nDUMP_PROCESSOR_STATE");
+	CHECK(vm && strstr(tp->out, ")\nfcc      = 1 0 0 0 0 0 1 0 (flags 0-7)\n$f0      = ") &&
+	      strstr(tp->out, "\n$f2      = 0x9999999a (-1.58818684e-23) $f2:$f3 double -0.10000000000000001\n"
+			      "$f3      = 0xbfb99999 (-1.44999993)\n") &&
+	      strstr(tp->out, "\n$f4      = 0x00000000 (0)               $f4:$f5 double 1.4044470919183048e+306\n"
+			      "$f5      = 0x7f7fffff (3.40282347e+38)\n") &&
+	      strstr(tp->out, "\n$f31     = 0x00000000 (0)\ninstructions = "),
+	      "DUMP_PROCESSOR_STATE: condition flags, then each FP register as a single, an even one with its pair's double:\n%s",
+	      tp->out);
 	mips_vm_free(vm);
 	vm = run("SNAPSHOT snap.bin\nMIGRATE example.org:7000\nli $t1, 9");
 	CHECK(vm && mips_vm_state(vm) == MIPS_VM_EXITED && mips_vm_reg(vm, 9) == 9 && tp->migrations == 1,

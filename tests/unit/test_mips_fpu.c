@@ -218,6 +218,7 @@ static void test_decimal(void)
 		"2.4703282292062327e-324", "2.4703282292062328e-324", "123456789.123456789", "9007199254740993",
 		"0.000000005", "1e23", "8.589973e9", "2.2250738585072011e-308", "000123.4500e+2", "1e500",
 		"1e-500", "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899",
+		"1.0000000596046447753906251",	/* twice rounded: 1.0f as SPIM stores it, not 1.0000001f */
 	};
 	char buf[64], want[400], got[MIPS_FPDEC_F8_MAX];
 	uint64_t bits;
@@ -225,34 +226,68 @@ static void test_decimal(void)
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		const char *t = texts[i];
-		bad_parse += mips_fpdec_parse(t, strlen(t), false, &bits) != strlen(t) || bits != ud_of(strtod(t, NULL));
-		bad_parse += mips_fpdec_parse(t, strlen(t), true, &bits) != strlen(t) || bits != u_of(strtof(t, NULL));
+		bad_parse += mips_fpdec_parse(t, strlen(t), &bits) != strlen(t) || bits != ud_of(strtod(t, NULL)) ||
+			     mips_f64_to_f32(bits) != u_of((float)strtod(t, NULL));
 	}
 	for (int i = 0; i < 20000; i++) {
 		uint64_t d = rnd64();
 		uint32_t f = rnd32();
 		int digits = (int)(rnd() % 20) + 1, e = (int)(rnd() % 80) - 40;
 		snprintf(buf, sizeof buf, "%.*s.%llue%d", (int)(rnd() % 3), "12", (unsigned long long)(rnd() >> (digits * 3)), e);
-		bad_parse += mips_fpdec_parse(buf, strlen(buf), false, &bits) != strlen(buf) ||
-			     bits != ud_of(strtod(buf, NULL));
-		bad_parse += mips_fpdec_parse(buf, strlen(buf), true, &bits) != strlen(buf) ||
-			     bits != u_of(strtof(buf, NULL));
+		bad_parse += mips_fpdec_parse(buf, strlen(buf), &bits) != strlen(buf) ||
+			     bits != ud_of(strtod(buf, NULL)) || mips_f64_to_f32(bits) != u_of((float)strtod(buf, NULL));
 		snprintf(want, sizeof want, "%.8f", (double)f_of(f));
 		mips_fpdec_format_f8(mips_f32_to_f64(f), got);
 		if (strcmp(got, want) && bad_f8++ < 3)
 			printf("  %%.8f of 0x%08x: got %s want %s\n", f, got, want);
-		snprintf(want, sizeof want, "%.18g", d_of(d));
-		mips_fpdec_format_g18(d, got);
+		int prec = i % 3 == 0 ? 18 : i % 3 == 1 ? 17 : 9;	/* print_double; DUMP_PROCESSOR_STATE */
+		snprintf(want, sizeof want, "%.*g", prec, i % 3 == 2 ? (double)f_of(f) : d_of(d));
+		mips_fpdec_format_g(i % 3 == 2 ? mips_f32_to_f64(f) : d, prec, got);
 		if (strcmp(got, want) && bad_g18++ < 3)
-			printf("  %%.18g of 0x%016llx: got %s want %s\n", (unsigned long long)d, got, want);
+			printf("  %%.%dg of 0x%016llx: got %s want %s\n", prec, (unsigned long long)d, got, want);
 	}
-	CHECK(!bad_parse, "decimal parse (.float/.double): %d differ from strtod/strtof", bad_parse);
+	CHECK(!bad_parse, "decimal parse (.double, and .float narrowed as SPIM does): %d differ from strtod", bad_parse);
 	CHECK(!bad_f8, "print_float format (%%.8f): %d differ from printf", bad_f8);
-	CHECK(!bad_g18, "print_double format (%%.18g): %d differ from printf", bad_g18);
+	CHECK(!bad_g18, "print_double and dump formats (%%.18g, %%.17g, %%.9g): %d differ from printf", bad_g18);
+}
+
+/* read_float/read_double's grammar against the host C library's strtod: bits and characters used. */
+static void test_strtod(void)
+{
+	static const char *const texts[] = {
+		"1.5", "  -2.25xyz", "\t\v\f\r\n 7", ".5", "-.5e1", "5.", "1e", "1e+", "1e+x", "+-1", "-", ".",
+		"", "abc", "inf", "-INF", "infinit", "Infinity", "infinityx", "nan", "-NaN", "nan(", "nan()",
+		"nan(0x5)", "nan(5)", "nan(010)", "nan(09)", "nan(zz)", "nan(_1)", "nan(0xfffffffffffff)",
+		"nan(0x1fffffffffffff)", "nan(99999999999999999999999)", "-nan(7)x", "nan(0x)", "0x", "0x.",
+		"0xg", "0x.8", "0X1P3", "0x1.8p1", "0x1p-1074", "0x1p-1075", "0x1.8p-1075", "0x1p1023",
+		"0x1p1024", "0x1.fffffffffffff8p1023", "0x1.00000000000008p0", "0x1.00000000000018p0",
+		"0x1.000000000000080000000000001p0", "0x123456789abcdef0123456789p-20", "-0x0p0", "0x1p99999999",
+		"0x1p-99999999", "0x1p", "1,5", "12345678901234567890", "-0", "1e400", "-1e-400",
+	};
+	char buf[64];
+	uint64_t bits;
+	int bad = 0;
+
+	for (int i = 0; i < (int)(sizeof texts / sizeof texts[0]) + 20000; i++) {
+		const char *t = texts[i % (sizeof texts / sizeof texts[0])];
+		if (i >= (int)(sizeof texts / sizeof texts[0])) {
+			snprintf(buf, sizeof buf, "%s0x%llx.%llxp%d", rnd() & 1 ? "-" : "", (unsigned long long)(rnd() >>
+				 (rnd() % 64)), (unsigned long long)(rnd() >> (rnd() % 64)), (int)(rnd() % 2200) - 1100);
+			t = buf;
+		}
+		char *end;
+		double want = strtod(t, &end);
+		size_t used = mips_fpdec_strtod(t, strlen(t), &bits);
+		if ((used != (size_t)(end - t) || bits != ud_of(want)) && bad++ < 3)
+			printf("  strtod(\"%s\"): got 0x%016llx (%zu used), want 0x%016llx (%zu)\n", t,
+			       (unsigned long long)bits, used, (unsigned long long)ud_of(want), (size_t)(end - t));
+	}
+	CHECK(!bad, "read_float/read_double grammar (decimal, hex, inf, nan payloads): %d differ from strtod", bad);
 }
 
 int main(void)
 {
+	test_strtod();
 	test_decimal();
 	test_edges();
 	test_single();

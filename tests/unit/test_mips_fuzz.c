@@ -24,6 +24,7 @@ static const char *const dict[] = {
 	"0xffffffff", "2147483648", "-32769", "'\\n'", ".word", ".byte", ".half", ".asciiz \"", ".space",
 	".align", ".data", ".text", "li", "la", "lw", "sw", "beq", "blt", "j", "jal", "jr $ra", "main:",
 	"SNAPSHOT x", "MIGRATE h:1", "DUMP_PROCESSOR_STATE", "syscall", "div", "rol", "label+4", "0:9",
+	"$f31", "li.s", "li.d", "1.5e-3", "-0.", ".float", ".double", "1e", "add.d", "c.lt.s 7,",
 };
 
 static size_t mutate(char *buf, size_t len, size_t cap)
