@@ -141,6 +141,8 @@ void migrate_init(void)
 		mem = MIPS_DEFAULT_MEM_LIMIT;
 	}
 	config->mem_limit = (uint32_t)mem;
+	config->limit_name = "migrate_mem=";
+	config->host_name = "Tally";
 	config->timeout_ns = option_ms("migrate_timeout", DEFAULT_TIMEOUT_MS);
 	host_cfg->header_ns = option_ms("migrate_header_timeout", DEFAULT_HEADER_MS);
 	host_cfg->total_ns = option_ms("migrate_total_timeout", DEFAULT_TOTAL_MS);
