@@ -23,6 +23,7 @@ struct host_transfer {
 	uint64_t start_ns;		/* accepted */
 	uint64_t sent;			/* bytes sent: the greeting has gone once GREET_SIZE have */
 	uint32_t mem;			/* incoming: its VM's memory limit, counted in cfg.in_mem_total */
+	bool authenticated;		/* incoming: said so once */
 };
 
 /* The engine's transport: the platform's stream, counting what moves. */
@@ -380,6 +381,10 @@ static bool pump_in(struct host_transfer *t)
 	if (t->drain_until)
 		return drain(t);
 	enum mips_mig_status st = mips_mig_in_pump(t->in);
+	if (!t->authenticated && mips_mig_in_authenticated(t->in)) {	/* from here on it keeps its slot */
+		t->authenticated = true;
+		mips_host_msg(h, "migrate: from %s: authenticated; receiving", t->peer);
+	}
 	if (st == MIPS_MIG_ACTIVE)
 		return over_time(t);
 	mips_mig_in_outcome(t->in, t->peer, line, sizeof line);
