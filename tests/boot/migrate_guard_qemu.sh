@@ -140,7 +140,7 @@ program mig_progress tail "127.0.0.1:$pport"
 send tail
 stop_helpers
 expect "tail: the proxy added a byte after END" "^migcraft: appended 1 byte after the END record at byte [0-9]+$" \
-	"$TEST_DIR/tail.out"
+	"$TEST_DIR/proxy.out"
 TAIL="refused: nothing after the end record check failed in record [0-9]+"
 expect "tail: Tally refuses the stream" "^migrate: from $WHO: $TAIL; what arrived is discarded$" "$H"
 refused_at_source tail "the destination refused the VM: $TAIL"
