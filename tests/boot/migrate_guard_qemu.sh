@@ -2,9 +2,10 @@
 # migrate_guard_qemu.sh: Tally's migration receiver under QEMU TCG against what it must refuse, and
 # must not be locked out by (issue 20): a VM that does not fit (migrate_mem=, Tally's own memory),
 # a name clash and more live VMs than the old fixed table, unknown header flags, bytes after END,
-# slow unauthenticated senders, eight authenticated transfers and a ninth. Senders are mipsvm (a
-# real VM, whose whole output must survive a refusal) and tests/tools/migcraft.py (crafted streams),
-# both reaching Tally through slirp's forwarded port. Judged by exact lines, never by time.
+# slow unauthenticated senders, eight authenticated transfers and a ninth, and the time bounds.
+# Senders are mipsvm (a real VM, whose whole output must survive a refusal) and
+# tests/tools/migcraft.py (crafted streams), both reaching Tally through slirp's forwarded port.
+# Judged by exact lines, never by time.
 . tests/boot/lib.sh
 
 F=tests/mips
@@ -41,7 +42,7 @@ hub() {
 	make_iso "$name" "$cmdline" "$@"
 	H=$TEST_DIR/$name.log last_log=$H
 	rm -f "$H"
-	tools/run-qemu.sh --tcg -s "$H" -t 240 -m "$mem" "$TEST_DIR/$name.iso" -- \
+	tools/run-qemu.sh --tcg -s "$H" -t 600 -m "$mem" "$TEST_DIR/$name.iso" -- \
 		-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$fport-:7283 "${NIC[@]}" &
 	hub=$!
 	wait_for "$H" "^migrate: listening on port 7283" 60 && wait_for "$H" "^net: .* address 10\.0\.2\.15/24" 30 ||
@@ -91,7 +92,7 @@ refused_at_source() {
 received() {
 	expect_eq "$1: mipsvm exits 0 once the VM has moved" 0 "$send_rc"
 	expect "$1: Tally acknowledged it" "^migrate: '$1' moved to 127\.0\.0\.1:$fport: " "$TEST_DIR/$1.err"
-	wait_for "$H" "^mips: '$2' exited" 120
+	wait_for "$H" "^mips: resumed '$2' " 30 && wait_for "$H" "^mips: '$2' exited" 120
 	expect "$1: Tally resumes it as '$2'" "^mips: resumed '$2' \(from $WHO\) at pc " "$H"
 	expect_eq "$1: mipsvm's lines + Tally's lines = the uninterrupted run" "$(cat "$TEST_DIR/$1.ref")" \
 		"$(cat "$TEST_DIR/$1.out"; vm_lines "$H" "$2")"
@@ -186,6 +187,23 @@ refused_at_source huge "the destination refused the VM: $OOM"
 program mig_big fits "127.0.0.1:$fport" 2048
 send fits --mem 128
 received fits fits
+kill "$hub" 2>/dev/null
+wait "$hub" 2>/dev/null
+
+# 9. The time bounds as kernel options: a trickler is refused at migrate_header_timeout=, an
+# authenticated sender kept alive by its trickle at migrate_total_timeout=; each hears why.
+hub bounds "exit=shell migrate_header_timeout=1500 migrate_total_timeout=4000" 512M
+craft late.out trickle 127.0.0.1 $fport
+craft long.out stall 127.0.0.1 $fport long
+wait_for "$TEST_DIR/late.out" "^migcraft: closed$" 60
+wait_for "$TEST_DIR/long.out" "^migcraft: closed$" 60
+stop_helpers
+LATE="refused: not authenticated within 1500 ms"
+LONG="refused: the transfer took longer than 4000 ms"
+expect "bounds: Tally refuses the trickler at migrate_header_timeout=" "^migrate: from $WHO: $LATE; what arrived is discarded$" "$H"
+expect "bounds: the trickler hears why" "^migcraft: NAK $LATE$" "$TEST_DIR/late.out"
+expect "bounds: Tally refuses the long transfer at migrate_total_timeout=" "^migrate: from $WHO: $LONG; what arrived is discarded$" "$H"
+expect "bounds: the long sender hears why" "^migcraft: NAK $LONG$" "$TEST_DIR/long.out"
 kill "$hub" 2>/dev/null
 wait "$hub" 2>/dev/null
 
