@@ -1,6 +1,11 @@
 # Makefile: builds Tally (kernel ELF and GRUB ISO), the hosted tests and tools; runs and tests it.
 # Each folder may add a fragment <folder>/<name>.mk; see "Fragments" below.
 
+# No built-in rules: with them, make tries to rebuild each included .d file from a .o and
+# compiles nonsense (lwIP's core/ip.d.c) whenever lwIP's objects are out of date.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
 BUILD    := build
 CC       := gcc
 NASM     := nasm

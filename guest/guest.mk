@@ -10,6 +10,7 @@ GUEST_LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name)
 GUEST_testguest := guest/testguest/main.c
 GUEST_bench := guest/bench/main.c
 GUEST_platform := guest/platform/main.c
+GUEST_fidelity := guest/fidelity/main.c
 GUEST_negative-triple := guest/negative/triple.c
 GUEST_negative-outside := guest/negative/outside.c
 GUEST_negative-vmxon := guest/negative/vmxon.c
@@ -17,7 +18,7 @@ GUEST_negative-spin := guest/negative/spin.c
 GUEST_negative-marks := guest/negative/marks.c
 GUEST_negative-cr8 := guest/negative/cr8.c
 GUEST_echo := guest/echo/main.c
-GUEST_NAMES := testguest platform bench echo negative-triple negative-outside negative-vmxon negative-spin negative-marks negative-cr8
+GUEST_NAMES := testguest platform fidelity bench echo negative-triple negative-outside negative-vmxon negative-spin negative-marks negative-cr8
 GUEST_ELFS := $(foreach g,$(GUEST_NAMES),$(GUEST_BUILD)/$(g).elf)
 
 $(GUEST_BUILD)/lib/%.o: guest/lib/%.S

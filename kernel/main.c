@@ -258,7 +258,13 @@ void kmain(uint32_t magic, uint64_t info)
 	vmx_start_guests();
 	if (shell_on && option_get("console"))
 		shell_attach_console(option_get("console"));
-	while (vms_live())
+	/* Booted without a VM but listening: a migration destination, up for as long as it listens
+	 * (exit= is about the end of the VMs a Tally was booted with). */
+	bool destination = !vms_live() && migrate_listening() && !option_get("selftest");
+	if (destination)
+		kprintf("Tally: booted without VMs: stays up to receive migrations%s\n",
+			shell_on ? "; 'halt' in the shell powers off" : "");
+	while (vms_live() || destination)
 		turn_or_idle();
 	kprintf("Tally: all VMs have ended\n");
 	the_end();

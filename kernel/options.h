@@ -23,13 +23,14 @@
 #define KERNEL_OPTIONS(X)                                                                   \
 	X(loglevel, LOGLEVEL_VALUES, "console verbosity (default info)")                   \
 	X(selftest, SELFTEST_VALUES, "self-tests")                                          \
-	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff)")  \
+	X(exit, EXIT_VALUES, "what Tally does once all VMs have ended (default poweroff; one booted without VMs that listens for migrations stays up)")  \
 	X(cpuid_abi, TALLY_ABIS, "layout of the exit-statistics CPUID leaves")              \
 	X(cpuid_scope, CPUID_SCOPE_VALUES, "the CPUID leaves answer the asking guest's figures (default) or all guests'") \
 	X(quantum, ANY_VALUE, "N[us|ms|s]: how long a VMX guest runs before the loop takes the CPU back (default 2ms)") \
 	X(ip, ANY_VALUE, "static IPv4 address a.b.c.d/len (default: DHCP)")                \
 	X(gw, ANY_VALUE, "IPv4 gateway a.b.c.d")                                            \
 	X(peer, ANY_VALUE, "a.b.c.d[:port]: the other end for selftest=ping|tcp-send")     \
+	X(hosts, ANY_VALUE, "name:a.b.c.d,...: host names MIGRATE and migrate know without DNS (looked up before it)") \
 	X(migrate_key, ANY_VALUE, "shared key that authenticates migration streams")       \
 	X(migrate_port, ANY_VALUE, "TCP port for incoming migrations (default 7283)")      \
 	X(migrate_mem, ANY_VALUE, "most memory one incoming migrated VM may have (default 64M)") \

@@ -12,7 +12,7 @@
 	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from a program on the disk, optionally from a snapshot") \
 	X(kill, 1, 1, "kill <vm>", "stop a MIPS VM and free its memory")                       \
 	X(stop, 1, 1, "stop <vm>", "stop a VMX guest (its table is printed) or a MIPS VM")     \
-	X(migrate, 2, 2, "migrate <vm> <a.b.c.d[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm") \
+	X(migrate, 2, 2, "migrate <vm> <host[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm (host: a.b.c.d, a hosts= name or a DNS name)") \
 	X(ls, 0, 0, "ls", "files on the disk and the free space")                              \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \

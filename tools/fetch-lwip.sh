@@ -3,8 +3,9 @@
 # usage: fetch-lwip.sh [DEST]   (DEST defaults to build/lwip)
 #   With LWIP_DIR set: only checks that $LWIP_DIR is an lwIP 2.1.x tree (any distribution).
 #   Otherwise: unpacks Debian's pristine lwip_2.1.3+dfsg1.orig.tar.xz into DEST (Debian's patches
-#   are ignored), fetched with `apt-get source --download-only lwip`. When apt has no deb-src line,
-#   one for bookworm main is added first (/etc/apt/sources.list.d/tally-deb-src.list, via sudo).
+#   are ignored), fetched with `apt-get source --download-only lwip`. When the system's apt has no
+#   deb-src line, apt runs with a source list and index of its own under DEST.download/apt (Debian
+#   bookworm main): the system's apt setup is never changed, and no root is needed.
 set -euo pipefail
 
 check_tree() {
@@ -31,47 +32,36 @@ if [ -f "$dest/.tally-unpacked" ]; then
 	exit 0
 fi
 
-sudo=
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || { echo "fetch-lwip: not root and no sudo: add a deb-src line by hand, or set LWIP_DIR=" >&2; exit 1; }
-	sudo=sudo
-fi
-
 has_deb_src() {
 	grep -Eqs '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
-}
-
-# apt refuses two entries for one archive that differ in Signed-By: try the keyring that Debian's
-# own deb822 sources name, then none.
-add_deb_src() {
-	local list=/etc/apt/sources.list.d/tally-deb-src.list key=/usr/share/keyrings/debian-archive-keyring.gpg
-	local opts
-	for opts in "[signed-by=$key] " ""; do
-		[ -n "$opts" ] && [ ! -f "$key" ] && continue
-		echo "deb-src ${opts}http://deb.debian.org/debian bookworm main" | $sudo tee "$list" >/dev/null
-		apt-cache policy >/dev/null 2>&1 && return 0
-	done
-	$sudo rm -f "$list"
-	echo "fetch-lwip: could not add a deb-src line apt accepts; add one by hand, or set LWIP_DIR=" >&2
-	exit 1
 }
 
 dl=$dest.download
 mkdir -p "$dl"
 tarball() { ls "$dl"/lwip_2.1.*.orig.tar.xz 2>/dev/null | head -n 1; }
 
+# apt-get with a deb-src list, index and cache of its own under $dl/apt (the system's stay as they are).
+private_apt() {
+	local a=$dl/apt key=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -f "$key" ] || { echo "fetch-lwip: no $key (package debian-archive-keyring): set LWIP_DIR= instead" >&2; exit 1; }
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	echo "deb-src [signed-by=$key] http://deb.debian.org/debian bookworm main" >"$a/sources.list"
+	local opts=(-o Dir::Etc::SourceList="$a/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache" -qq)
+	[ "$(id -u)" -eq 0 ] && opts+=(-o APT::Sandbox::User=root)
+	apt-get "${opts[@]}" "$@"
+}
+
 if [ -z "$(tarball)" ]; then
 	command -v apt-get >/dev/null || { echo "fetch-lwip: no apt-get: set LWIP_DIR= to an lwIP 2.1.x tree" >&2; exit 1; }
-	if ! has_deb_src; then
-		echo "fetch-lwip: apt has no deb-src line: adding one for Debian bookworm main"
-		add_deb_src
-		$sudo apt-get update -qq
-	fi
-	echo "fetch-lwip: apt-get source --download-only lwip"
-	if ! (cd "$dl" && apt-get source --download-only -qq lwip >/dev/null); then
-		# The source index may be missing even with a deb-src line (apt-get update never ran).
-		$sudo apt-get update -qq
-		(cd "$dl" && apt-get source --download-only -qq lwip >/dev/null)
+	if has_deb_src && (cd "$dl" && apt-get source --download-only -qq lwip >/dev/null 2>&1); then
+		echo "fetch-lwip: apt-get source --download-only lwip"
+	else
+		echo "fetch-lwip: apt-get source --download-only lwip (Debian bookworm's deb-src, in $dl/apt)"
+		dl=$(realpath "$dl")
+		private_apt update
+		(cd "$dl" && private_apt source --download-only lwip >/dev/null)
+		rm -rf "$dl/apt" # its index (20 MB) served its purpose
 	fi
 fi
 t=$(tarball)

@@ -133,13 +133,20 @@ static bool read_config(struct options *o, const char *path)
 			s[strlen(s) - 1] = 0;
 		if (!*s)
 			continue;
-		char *eq = strchr(s, '=');
+		char *eq = strchr(s, '='), *value = "";
 		uint64_t v;
-		if (!eq || eq == s || !eq[1]) {
+		if (eq) { /* config_parameter = value: blanks around '=' are layout, not part of either */
+			char *key_end = eq;
+			while (key_end > s && strchr(" \t", key_end[-1]))
+				key_end--;
+			*key_end = 0;
+			value = eq + 1 + strspn(eq + 1, " \t");
+		}
+		if (!eq || !*s || !*value) {
 			fprintf(stderr, "%s:%d: error: expected config_parameter=value\n", path, lineno);
 			ok = false;
-		} else if (*eq = 0, !strcmp(s, "vm_exec_slice_in_instructions")) {
-			if (!parse_u64(eq + 1, &v) || v == 0) {
+		} else if (!strcmp(s, "vm_exec_slice_in_instructions")) {
+			if (!parse_u64(value, &v) || v == 0) {
 				fprintf(stderr, "%s:%d: error: vm_exec_slice_in_instructions needs a positive integer\n",
 					path, lineno);
 				ok = false;
@@ -147,8 +154,12 @@ static bool read_config(struct options *o, const char *path)
 				o->slice = v;
 			}
 		} else if (!strcmp(s, "vm_binary")) {
-			if (o->nowned == MIPSVM_MAX_VMS || !add_spec(o, o->owned[o->nowned++] = strdup(eq + 1), NULL))
+			if (access(value, R_OK) < 0) {
+				fprintf(stderr, "%s:%d: error: vm_binary %s: %s\n", path, lineno, value, strerror(errno));
 				ok = false;
+			} else if (o->nowned == MIPSVM_MAX_VMS || !add_spec(o, o->owned[o->nowned++] = strdup(value), NULL)) {
+				ok = false;
+			}
 		} else {
 			fprintf(stderr, "%s:%d: error: unknown config_parameter '%s'\n", path, lineno, s);
 			ok = false;
@@ -394,7 +405,8 @@ static int emit_text(const struct mips_port *port, const char *source, const cha
 	return 0;
 }
 
-static int snapshot_at(const struct mips_port *port, struct mips_vm *vm, uint64_t n, const char *file)
+static int snapshot_at(struct mipsvm_host *h, const struct mips_port *port, struct mips_vm *vm, uint64_t n,
+		       const char *file)
 {
 	void *buf;
 	size_t len;
@@ -410,8 +422,11 @@ static int snapshot_at(const struct mips_port *port, struct mips_vm *vm, uint64_
 	}
 	int rc = 0;
 	if (mipsvm_write_file_at(AT_FDCWD, file, buf, len, false) < 0) {	/* the user's path: not confined */
-		fprintf(stderr, "mipsvm: %s: %s\n", file, strerror(errno));
+		mipsvm_note(h, "mipsvm: %s: %s", file, strerror(errno));
 		rc = EXIT_FAULT;
+	} else {
+		mipsvm_note(h, "mipsvm: '%s' stopped after %llu instructions; its snapshot is %s (%zu bytes)",
+			    mips_vm_name(vm), (unsigned long long)mips_vm_icount(vm), file, len);
 	}
 	port->alloc(port->ud, buf, len, 0);
 	return rc;
@@ -501,7 +516,7 @@ static int run(const struct options *o)
 		rc = EXIT_BAD_INPUT;
 	uint64_t t0 = port->clock_ns(port->ud);
 	if (!rc && o->snapshot_at_file) {
-		rc = snapshot_at(port, mips_host_vm(host.host, 0), o->snapshot_at, o->snapshot_at_file);
+		rc = snapshot_at(&host, port, mips_host_vm(host.host, 0), o->snapshot_at, o->snapshot_at_file);
 	} else if (!rc) {
 		run_vms(&host);
 		rc = final_status(host.host);

@@ -22,7 +22,11 @@ struct mipsvm_host {
 	const char *snap_dir;
 	size_t snap_max;		/* the largest snapshot a VM within --mem can have */
 	struct mipsvm_stream *streams;	/* open transfer sockets, for poll() */
+	bool out_midline;		/* the VMs' output so far ends inside a line */
 };
+
+/* A message of mipsvm's own on stderr, as one line (a terminal's half line of VM output ended first). */
+void mipsvm_note(struct mipsvm_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Fills the Linux port and makes the host over it (net: mipsvm_net()); false if out of memory. */
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg);

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,14 +24,38 @@ static void *port_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* Guest output to stdout (the host prefixes it by "name: " with several VMs); messages to stderr
  * after what the VMs printed so far. */
+/* Before a message: what the VMs printed so far, and on a terminal the end of their half line. */
+static void before_message(struct mipsvm_host *h)
+{
+	fflush(h->out);
+	if (h->out_midline && isatty(fileno(h->out)) && isatty(fileno(h->diag)))
+		fputc('\n', h->diag);
+	h->out_midline = false;
+}
+
 static void port_write(void *ud, struct mips_vm *vm, enum mips_stream stream, const char *s, size_t n)
 {
 	struct mipsvm_host *h = ud;
 
 	(void)vm;
-	if (stream == MIPS_STREAM_DIAG)
-		fflush(h->out);
-	fwrite(s, 1, n, stream == MIPS_STREAM_DIAG ? h->diag : h->out);
+	if (stream == MIPS_STREAM_DIAG) {
+		before_message(h);
+		fwrite(s, 1, n, h->diag);
+	} else if (n) {
+		fwrite(s, 1, n, h->out);
+		h->out_midline = s[n - 1] != '\n';
+	}
+}
+
+void mipsvm_note(struct mipsvm_host *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	before_message(h);
+	va_start(ap, fmt);
+	vfprintf(h->diag, fmt, ap);
+	va_end(ap);
+	fputc('\n', h->diag);
 }
 
 static long port_input(void *ud, struct mips_vm *vm, char *buf, size_t cap)
@@ -124,7 +150,9 @@ static int port_storage_write(void *ud, const char *name, const void *buf, size_
 	}
 	int rc = mipsvm_write_file_at(dir, last, buf, len, true);
 	if (rc < 0)
-		fprintf(h->diag, "mipsvm: %s: %s\n", name, errno == ELOOP ? "a symbolic link (not followed)" : strerror(errno));
+		mipsvm_note(h, "mipsvm: %s: %s", name, errno == ELOOP ? "a symbolic link (not followed)" : strerror(errno));
+	else
+		mipsvm_note(h, "mipsvm: SNAPSHOT %s: saved in %s (%zu bytes)", name, h->snap_dir, len);
 	close(dir);
 	return rc;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-pair.sh: two Tallys in two QEMUs joined by a -netdev socket link (UDP on 127.0.0.1 ports PORT
-# and PORT+1: QEMU's TCP socket link holds small frames behind Nagle), with static addresses:
-# "A" 10.0.3.1/24 (its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24 (its serial
+# and PORT+1: QEMU's TCP socket link holds small frames behind Nagle), with static addresses and
+# names each knows the other by (hosts=a:...,b:...): "A" 10.0.3.1/24 (its serial console is shown prefixed "[A]") and "B" 10.0.3.2/24 (its serial
 # console is this terminal: type shell commands there, Ctrl-A X quits both).
 # usage: run-pair.sh [-k tally.elf] [-c "extra kernel command line"] [-p PORT] [-d DIR] [-b FILE "module cmdline"]...
 #                    [[-m] FILE "module cmdline"]...  (-b: a module on B only; the others go on both)
@@ -26,8 +26,8 @@ while [ $# -ge 2 ]; do
 done
 mkdir -p "$dir"
 [[ " $extra " == *" exit="* ]] || extra="exit=shell $extra"
-tools/mkiso.sh -o "$dir/a.iso" -k "$kernel" -c "ip=10.0.3.1/24 $extra" "${mods[@]}" >/dev/null
-tools/mkiso.sh -o "$dir/b.iso" -k "$kernel" -c "ip=10.0.3.2/24 $extra" "${mods[@]}" "${b_mods[@]}" >/dev/null
+tools/mkiso.sh -o "$dir/a.iso" -k "$kernel" -c "ip=10.0.3.1/24 hosts=a:10.0.3.1,b:10.0.3.2 $extra" "${mods[@]}" >/dev/null
+tools/mkiso.sh -o "$dir/b.iso" -k "$kernel" -c "ip=10.0.3.2/24 hosts=a:10.0.3.1,b:10.0.3.2 $extra" "${mods[@]}" "${b_mods[@]}" >/dev/null
 nic() { echo "-device virtio-net-pci,netdev=n0,disable-legacy=on,mac=52:54:00:00:03:$1"; }
 
 : >"$dir/a.log"

@@ -1,4 +1,4 @@
-/* exit_cpu.c: exits for CPU instructions: HLT, INVD, WBINVD, VMCALL, XSETBV, CR accesses. */
+/* exit_cpu.c: exits for CPU instructions: HLT, INVD, WBINVD, VMCALL, XSETBV (CR accesses: exit_cr.c). */
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
@@ -6,19 +6,9 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
-/* Intel SDM Vol. 3C, 28.2.1, Table 28-3: control-register access qualification. */
-#define CRQ_NUMBER(q) ((q) & 0xf)
-#define CRQ_TYPE(q) (((q) >> 4) & 3)
-#define CRQ_GPR(q) (((q) >> 8) & 0xf)
-#define CRQ_LMSW_SOURCE(q) (((q) >> 16) & 0xffff)
-enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
-/* SDM Vol. 3A, 2.5: LMSW writes CR0 bits 3:0 only. */
-#define CR0_LMSW_BITS 0xfull
 /* SDM Vol. 2B, XSETBV: XCR0's rules; Vol. 2A, CPUID leaf 0DH: the XCR0 bits the CPU supports. */
 #define CPUID_LEAF_XSAVE 0xd
 
-/* SDM Vol. 3C, 25.4.2: the STI/MOV SS shadow covered only the HLT, which is now done. */
-#define BLOCKING_BY_STI_OR_MOV_SS 0x3ull
 
 /* HLT with IF=1: the vCPU sleeps until an interrupt is pending (injected at its next entry;
  * vcpu_run looks at its timer deadline); with no timer running at all it goes on at the loop's
@@ -31,10 +21,7 @@ void handle_hlt(struct vcpu *v, uint32_t reason)
 			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 		return;
 	}
-	vmcs_skip_instruction();
-	uint64_t shadow = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
-	if (shadow & BLOCKING_BY_STI_OR_MOV_SS)
-		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, shadow & ~BLOCKING_BY_STI_OR_MOV_SS);
+	vmcs_skip_instruction(); /* also ends an STI shadow: `sti; hlt` idles with interrupts on */
 	intr_update(v, rdtsc());
 	if (intr_pending(v))
 		return; /* taken at once: the entry injects it */
@@ -99,80 +86,14 @@ void handle_xsetbv(struct vcpu *v, uint32_t reason)
 	vmcs_skip_instruction();
 }
 
-/* SDM Vol. 3A, 2.5: MOV to CR0 with PG=1 and PE=0 raises #GP; so does any bit above 31. */
-static void guest_write_cr0(struct vcpu *v, uint64_t val)
+/* SDM Vol. 3C, 26.4.2: a task switch always exits. Tally does not emulate hardware task switching
+ * (64-bit mode has none; no guest it runs uses it): the guest is stopped, and the report names
+ * the switch (SDM Vol. 3C, 28.2.1, Table 28-2: TSS selector 15:0, source 31:30). */
+void handle_task_switch(struct vcpu *v, uint32_t reason)
 {
-	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE))) {
-		vmcs_inject_exception(VECTOR_GP, true, 0);
-		return;
-	}
-	vmcs_set_guest_cr0(v, val | (1ull << 4)); /* CR0.ET reads as 1 */
-	vmcs_skip_instruction();
-}
-
-/* CR4.VMXE stays clear in the guest's view: VT-x is hidden, as on a CPU without it. */
-static void guest_write_cr4(struct vcpu *v, uint64_t val)
-{
-	if ((val & CR4_VMXE) || (val & ~v->ctl->cr4_fixed1)) {
-		vmcs_inject_exception(VECTOR_GP, true, 0);
-		return;
-	}
-	vmcs_set_guest_cr4(v, val);
-	vmcs_skip_instruction();
-}
-
-/* SDM Vol. 3A, 10.8.6.1: CR8 is the TPR's bits 7:4; setting bits 63:4 raises #GP. The value
- * stays with the vCPU: the host APIC's TPR (which gates Tally's idle timer) is never touched. */
-static void guest_write_cr8(struct vcpu *v, uint64_t val)
-{
-	if (val >> 4) {
-		vmcs_inject_exception(VECTOR_GP, true, 0);
-		return;
-	}
-	v->cpu.tpr = (uint8_t)val;
-	vmcs_skip_instruction();
-}
-
-static void mov_to_cr(struct vcpu *v, uint64_t q)
-{
-	uint64_t val = vcpu_gpr(v, CRQ_GPR(q));
-	if (!vcpu_long_mode())
-		val = (uint32_t)val;
-	switch (CRQ_NUMBER(q)) {
-	case 0: guest_write_cr0(v, val); return;
-	case 3: vmcs_write(VMCS_GUEST_CR3, val); vmcs_skip_instruction(); return;
-	case 4: guest_write_cr4(v, val); return;
-	case 8: guest_write_cr8(v, val); return;
-	}
-	vcpu_stop(v, "MOV to CR%llu is not emulated (qualification 0x%llx)", (unsigned long long)CRQ_NUMBER(q),
-		  (unsigned long long)q);
-}
-
-void handle_cr_access(struct vcpu *v, uint32_t reason)
-{
+	static const char *const sources[] = { "CALL", "IRET", "JMP", "a task gate in the IDT" };
 	(void)reason;
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW);
-	switch (CRQ_TYPE(q)) {
-	case CR_MOV_TO:
-		mov_to_cr(v, q);
-		return;
-	case CR_MOV_FROM:
-		if (CRQ_NUMBER(q) == 3 || CRQ_NUMBER(q) == 8) {
-			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vmcs_read(VMCS_GUEST_CR3) : v->cpu.tpr);
-			vmcs_skip_instruction();
-			return;
-		}
-		break;
-	case CR_CLTS:
-		vmcs_set_guest_cr0(v, cr0 & ~CR0_TS);
-		vmcs_skip_instruction();
-		return;
-	case CR_LMSW: /* LMSW sets PE but never clears it (SDM Vol. 2A, LMSW) */
-		vmcs_set_guest_cr0(v, (cr0 & ~CR0_LMSW_BITS) | (CRQ_LMSW_SOURCE(q) & CR0_LMSW_BITS) | (cr0 & CR0_PE));
-		vmcs_skip_instruction();
-		return;
-	}
-	vcpu_stop(v, "control-register access not emulated: CR%llu, access type %llu (qualification 0x%llx)",
-		  (unsigned long long)CRQ_NUMBER(q), (unsigned long long)CRQ_TYPE(q), (unsigned long long)q);
+	vcpu_stop(v, "task switch to TSS selector 0x%04llx by %s at RIP 0x%llx: hardware task switching is not emulated",
+		  (unsigned long long)(q & 0xffff), sources[(q >> 30) & 3], (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
 }

@@ -19,6 +19,31 @@ static bool canonical(uint64_t val)
 	return (uint64_t)(((int64_t)val << 16) >> 16) == val; /* 48-bit: SDM Vol. 1, 3.3.7.1 */
 }
 
+/* SDM Vol. 3A, 13.12.2: each PAT byte is a memory type: 0, 1, 4, 5, 6 or 7 (2, 3 and bits 7:3 reserved). */
+static bool pat_valid(uint64_t val)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(val >> (8 * i));
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/* The VMCS-held MSRs' rules (SDM Vol. 4, Table 2-2; Vol. 3C, 27.3.1.1 checks them at entry):
+ * addresses canonical, PAT types valid. False: #GP. */
+static bool vmcs_msr_valid(uint32_t msr, uint64_t val)
+{
+	switch (msr) {
+	case MSR_IA32_PAT: return pat_valid(val);
+	case MSR_IA32_FS_BASE:
+	case MSR_IA32_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP: return canonical(val);
+	}
+	return true;
+}
+
 static bool is_syscall_msr(uint32_t msr)
 {
 	return msr >= MSR_IA32_STAR && msr <= MSR_IA32_FMASK;
@@ -118,13 +143,19 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 	} else if (msr == MSR_IA32_STAR || msr == MSR_IA32_FMASK) {
 		wrmsr(msr, msr == MSR_IA32_FMASK ? (uint32_t)val : val); /* FMASK bits 63:32 are reserved (read 0) */
 	} else if (msr == MSR_IA32_EFER) {
-		if (val & ~(EFER_WRITABLE | EFER_LMA)) {
+		uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
+		bool paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG;
+		/* SDM Vol. 3A, 10.8.5: LME changes only while paging is off; LMA is the CPU's, not written */
+		if ((val & ~(EFER_WRITABLE | EFER_LMA)) || (paging && ((val ^ old) & EFER_LME))) {
 			vmcs_inject_exception(VECTOR_GP, true, 0);
 			return;
 		}
-		uint64_t lma = vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA;
-		vmcs_write(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | lma);
+		vmcs_write(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | (old & EFER_LMA));
 	} else if (field >= 0) {
+		if (!vmcs_msr_valid(msr, val)) {
+			vmcs_inject_exception(VECTOR_GP, true, 0);
+			return;
+		}
 		vmcs_write((uint32_t)field, val);
 	} else {
 		int r = emulated_write(v, msr, val);

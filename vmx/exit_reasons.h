@@ -23,7 +23,7 @@
 	X(OTHER_SMI, 6, EXIT_NEVER)                                 \
 	X(INTERRUPT_WINDOW, 7, handle_interrupt_window)             \
 	X(NMI_WINDOW, 8, EXIT_NEVER)                                \
-	X(TASK_SWITCH, 9, EXIT_NEVER)                               \
+	X(TASK_SWITCH, 9, handle_task_switch)                       \
 	X(CPUID, 10, handle_cpuid)                                  \
 	X(GETSEC, 11, EXIT_NEVER)                                   \
 	X(HLT, 12, handle_hlt)                                      \

@@ -240,6 +240,8 @@ size_t vmx_start_guests(void)
 	size_t guests = 0;
 	for (size_t i = 0; i < boot_info.module_count; i++)
 		guests += is_vcpu_module(boot_info.modules[i].cmdline);
+	cpuid_leaves_init(); /* the VMX options are checked at boot, guests or not */
+	read_quantum();
 	if (!guests)
 		return 0;
 	const char *why_not = vmx_prepare(&ctl);
@@ -247,9 +249,7 @@ size_t vmx_start_guests(void)
 		kprintf("VMX: %zu guest module(s) not started: VMX unavailable: %s\n", guests, why_not);
 		return 0;
 	}
-	cpuid_leaves_init();
 	platform_read_host_clock();
-	read_quantum();
 	for (size_t i = 0; i < boot_info.module_count && nvcpus < VCPUS_MAX; i++) {
 		if (!is_vcpu_module(boot_info.modules[i].cmdline))
 			continue;

@@ -1,5 +1,6 @@
 /* vmcs.c: checked VMREAD/VMWRITE, VM-instruction error names, guest-state dump, event injection. */
 #include "kernel/arch/panic.h"
+#include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/vmcs.h"
 
@@ -64,14 +65,38 @@ void vmcs_write(uint64_t field, uint64_t val)
 		vmfail_panic("VMWRITE", field, st);
 }
 
+/* SDM Vol. 3C, 25.4.2, Table 25-3 and 25-4: blocking by STI and MOV SS; pending debug BS. */
+#define BLOCKING_BY_STI_OR_MOV_SS 0x3ull
+#define PENDING_DBG_BS (1ull << 14)
+/* SDM Vol. 1, 3.4.3: RFLAGS.TF and RF. */
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_RF (1ull << 16)
+/* SDM Vol. 3A, 6.15: the fault-class exceptions (#DE #BR #UD #NM #TS #NP #SS #GP #PF #MF #AC #XM #VE). */
+#define FAULT_VECTORS ((1u << 0) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 10) | (1u << 11) | (1u << 12) | \
+		       (1u << 13) | (1u << 14) | (1u << 16) | (1u << 17) | (1u << 19) | (1u << 20))
+
+/* The instruction Tally emulated is done: an STI/MOV SS shadow covered only it, and with
+ * RFLAGS.TF the single-step trap is due now, after it (SDM Vol. 3C, 27.7.3: BS pending). */
 void vmcs_skip_instruction(void)
 {
 	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	uint64_t shadow = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	if (shadow & BLOCKING_BY_STI_OR_MOV_SS)
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, shadow & ~BLOCKING_BY_STI_OR_MOV_SS);
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write(VMCS_GUEST_PENDING_DBG, vmcs_read(VMCS_GUEST_PENDING_DBG) | PENDING_DBG_BS);
 }
 
+/* SDM Vol. 3C, 27.6.1: in real mode an exception pushes no error code; a fault's RFLAGS image
+ * has RF set (SDM Vol. 3A, 18.3.1.1), so a code breakpoint on the faulting instruction does
+ * not fire again when the handler returns to it. */
 void vmcs_inject_exception(unsigned vector, bool has_error, uint32_t error)
 {
 	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+	if (!(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PE))
+		has_error = false;
+	if (vector < 32 && (FAULT_VECTORS & (1u << vector)))
+		vmcs_write(VMCS_GUEST_RFLAGS, vmcs_read(VMCS_GUEST_RFLAGS) | RFLAGS_RF);
 	if (has_error) {
 		info |= INTR_INFO_DELIVER_ERROR;
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, error);

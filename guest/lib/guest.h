@@ -33,6 +33,14 @@ int try_rdmsr(uint32_t msr, uint64_t *val);
 int try_wrmsr(uint32_t msr, uint64_t val);
 int try_rdpmc(uint32_t counter);
 int try_xsetbv(uint32_t index, uint64_t val);
+int try_write_cr0(uint32_t val);
+int try_write_cr3(uint32_t val);
+int try_write_cr4(uint32_t val);
+int try_rdtscp(void);
+int try_store32(volatile uint32_t *p, uint32_t val); /* a trap after the store (a watchpoint) counts too */
+/* The EFLAGS image and error code the last fault caught by a try_* helper pushed. */
+uint32_t last_fault_eflags(void);
+uint32_t last_fault_error(void);
 int try_vmxoff(void);
 int try_vmclear(uint64_t *region);
 int try_vmxon(uint64_t *region);

@@ -26,6 +26,7 @@ static struct idt_gate idt[IDT_ENTRIES];
 /* Where a fault in a try_* helper resumes, and the vector it took. */
 volatile uint32_t fault_recover_eip;
 static volatile int fault_vector;
+static volatile uint32_t fault_eflags, fault_error;
 static int passed, failed, step;
 
 void idt_setup(void)
@@ -57,6 +58,8 @@ void guest_exception(struct exc_frame *f)
 {
 	if (fault_recover_eip) {
 		fault_vector = (int)f->vector;
+		fault_eflags = f->eflags;
+		fault_error = f->error;
 		f->eip = fault_recover_eip;
 		fault_recover_eip = 0;
 		return;
@@ -179,6 +182,44 @@ int try_wrmsr(uint32_t msr, uint64_t val)
 	fault_vector = -1;
 	__asm__ volatile(TRY_BEGIN "wrmsr" TRY_END ::"a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(msr)
 			 : "memory");
+	return fault_vector;
+}
+
+uint32_t last_fault_eflags(void) { return fault_eflags; }
+uint32_t last_fault_error(void) { return fault_error; }
+
+int try_write_cr0(uint32_t val)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "mov %0, %%cr0" TRY_END ::"r"(val) : "memory");
+	return fault_vector;
+}
+
+int try_write_cr3(uint32_t val)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "mov %0, %%cr3" TRY_END ::"r"(val) : "memory");
+	return fault_vector;
+}
+
+int try_write_cr4(uint32_t val)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "mov %0, %%cr4" TRY_END ::"r"(val) : "memory");
+	return fault_vector;
+}
+
+int try_store32(volatile uint32_t *p, uint32_t val)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "movl %1, %0" TRY_END : "=m"(*p) : "r"(val) : "memory");
+	return fault_vector;
+}
+
+int try_rdtscp(void)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN "rdtscp" TRY_END ::: "eax", "edx", "ecx", "memory");
 	return fault_vector;
 }
 

@@ -53,8 +53,7 @@ static void *io_connect(void *ud, const char *target, char *why, size_t cap)
 			  net_present() ? "see the migrate: line at boot" : "no network");
 		return NULL;
 	}
-	ksnprintf(why, cap, "cannot connect");
-	return own_stream(net_stream_connect(target, MIPS_MIG_DEFAULT_PORT));
+	return own_stream(net_stream_connect(target, MIPS_MIG_DEFAULT_PORT, why, cap));
 }
 
 static void *io_accept(void *ud, char *peer, size_t cap)
@@ -156,6 +155,11 @@ void migrate_init(void)
 		return;
 	kprintf("migrate: listening on port %llu (%s, at most %u KiB per VM)\n", (unsigned long long)port_no,
 		key ? "migrate_key required" : "no key", config->mem_limit >> 10);
+}
+
+bool migrate_listening(void)
+{
+	return listener != NULL;
 }
 
 void migrate_poll(void)

@@ -3,6 +3,7 @@
 #ifndef KERNEL_MIGRATE_H
 #define KERNEL_MIGRATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct mips_host_net;
@@ -15,5 +16,7 @@ void migrate_init(void);
 void migrate_poll(void);
 /* Transfers in flight, both ways (the main loop stays up for them). */
 size_t migrate_active(void);
+/* True while Tally listens for incoming migrations. */
+bool migrate_listening(void);
 
 #endif

@@ -93,9 +93,15 @@ static const struct mips_port base_port = {
 	.storage_read = port_storage_read,
 };
 
+/* slice= (read once: a bad value is warned about once, not per VM). */
 static uint64_t default_slice(void)
 {
-	return option_get_u64("slice", MIPSVMS_DEFAULT_SLICE);
+	static uint64_t slice;
+	if (!slice && !(slice = option_get_u64("slice", MIPSVMS_DEFAULT_SLICE))) {
+		log_warn("command line: slice=0 is not a positive number; using %u\n", MIPSVMS_DEFAULT_SLICE);
+		slice = MIPSVMS_DEFAULT_SLICE;
+	}
+	return slice;
 }
 
 struct mips_host *mipsvms_host(void)
@@ -180,8 +186,11 @@ static void start_module(size_t index, const struct boot_module *m)
 		e = exc[1] == 't' ? MIPS_EXCEPTIONS_STOP : MIPS_EXCEPTIONS_SPIM;
 	}
 	const char *s = kv_find(m->cmdline, "snapshot", snap, sizeof(snap));
-	start_vm(n ? n : fallback, n ? n : fallback, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s,
-		 e);
+	char label[WORD_MAX];
+	ksnprintf(label, sizeof(label), "module %zu", index); /* what errors name when the module has no name= */
+	if (!n)
+		kprintf("mips: module %zu has no name=: its VM is called '%s'\n", index, fallback);
+	start_vm(n ? n : fallback, n ? n : label, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s, e);
 }
 
 void mipsvms_start_modules(void)

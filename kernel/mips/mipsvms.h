@@ -23,7 +23,7 @@ void mipsvms_list(void);
 void mipsvms_dump(const char *name);
 void mipsvms_snapshot(const char *name, const char *file);
 void mipsvms_kill(const char *name);
-/* Starts moving a running VM to "a.b.c.d[:port]" (the shell's migrate command). */
+/* Starts moving a running VM to "host[:port]" (the shell's migrate command). */
 void mipsvms_migrate(const char *name, const char *target);
 /* Starts a VM from an assembly file on the disk, optionally resumed from a snapshot file; a VM
  * that has ended gives up its name. */

@@ -11,6 +11,7 @@
 #include "kernel/options.h"
 
 #include "lwip/dhcp.h"
+#include "lwip/dns.h"
 #include "lwip/etharp.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
@@ -77,26 +78,68 @@ static int parse_ip(const char **s, uint32_t *ip)
 	return 0;
 }
 
-int net_parse_host(const char *s, uint16_t default_port, uint32_t *ip, uint16_t *port, const char **why)
+/* ":port" or nothing; advances *s. */
+static int parse_port(const char **s, uint16_t default_port, uint16_t *port, const char **why)
 {
 	uint32_t p = default_port;
-	if (parse_ip(&s, ip) < 0) {
-		*why = "not an IPv4 address a.b.c.d (host names are not resolved)";
-		return -1;
-	}
-	if (*s == ':') {
-		s++;
-		if (parse_dec(&s, 65535, &p) < 0 || !p) {
+	if (**s == ':') {
+		(*s)++;
+		if (parse_dec(s, 65535, &p) < 0 || !p) {
 			*why = "port is not a number from 1 to 65535";
 			return -1;
 		}
 	}
-	if (*s) {
+	if (**s) {
 		*why = "unexpected characters after the address";
 		return -1;
 	}
 	*port = (uint16_t)p;
 	return 0;
+}
+
+int net_parse_host(const char *s, uint16_t default_port, uint32_t *ip, uint16_t *port, const char **why)
+{
+	if (parse_ip(&s, ip) < 0) {
+		*why = "not an IPv4 address a.b.c.d";
+		return -1;
+	}
+	return parse_port(&s, default_port, port, why);
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* RFC 1123 host names, loosely: name characters, not starting with '-' or '.'. */
+static int parse_name(const char **s, char *name, const char **why)
+{
+	size_t n = 0;
+	for (; name_char((*s)[n]); n++)
+		if (n == NET_HOST_NAME_MAX) {
+			*why = "host name longer than 253 characters";
+			return -1;
+		}
+	if (!n || (*s)[0] == '-' || (*s)[0] == '.') {
+		*why = "not an IPv4 address a.b.c.d or a host name";
+		return -1;
+	}
+	memcpy(name, *s, n);
+	name[n] = 0;
+	*s += n;
+	return 0;
+}
+
+int net_parse_target(const char *s, uint16_t default_port, struct net_target *t, const char **why)
+{
+	const char *at = s;
+	t->name[0] = 0;
+	t->ip = 0;
+	if (parse_ip(&at, &t->ip) == 0 && (*at == ':' || !*at))
+		return parse_port(&at, default_port, &t->port, why);
+	if (parse_name(&s, t->name, why) < 0)
+		return -1;
+	return parse_port(&s, default_port, &t->port, why);
 }
 
 static void to_lwip(uint32_t ip, ip4_addr_t *a) { ip4_addr_set_u32(a, lwip_htonl(ip)); }
@@ -200,6 +243,42 @@ static bool net_deliver(const uint8_t *frame, uint32_t len, void *ctx)
 	return true;
 }
 
+/* hosts=name:a.b.c.d,...: names known without DNS (lwIP's local host list, looked up first). */
+static void add_hosts(void)
+{
+	const char *h = option_get("hosts");
+	while (h && *h) {
+		struct net_target t;
+		const char *why = "", *end = strchr(h, ','), *colon;
+		char entry[NET_HOST_NAME_MAX + 24];
+		size_t len = end ? (size_t)(end - h) : strlen(h);
+		ip_addr_t a;
+		if (len >= sizeof(entry)) {
+			why = "entry too long";
+		} else {
+			memcpy(entry, h, len);
+			entry[len] = 0;
+			colon = strchr(entry, ':');
+			if (!colon) {
+				why = "not name:a.b.c.d";
+			} else {
+				entry[colon - entry] = 0;
+				const char *ipstr = colon + 1, *name = entry;
+				if (net_parse_target(name, 1, &t, &why) == 0 && !t.name[0])
+					why = "the name is an address";
+				else if (!why[0] && net_parse_host(ipstr, 1, &t.ip, &t.port, &why) == 0) {
+					ip_addr_set_ip4_u32(&a, lwip_htonl(t.ip));
+					if (dns_local_addhost(name, &a) != ERR_OK)
+						why = "out of memory";
+				}
+			}
+		}
+		if (why[0])
+			log_warn("command line: hosts=: '%.*s': %s; left out\n", (int)len, h, why);
+		h = end ? end + 1 : NULL;
+	}
+}
+
 void net_init(void)
 {
 	if (virtio_net_init() < 0) {
@@ -219,6 +298,7 @@ void net_init(void)
 		netif_set_link_up(&net_if);
 	net_link_checked = time_ms();
 	net_up = true;
+	add_hosts();
 	if (net_static) {
 		print_address_line("static");
 		net_announced = true;

@@ -22,8 +22,17 @@ uint32_t net_gateway(void);
 void net_print_status(void);
 
 /* Parses "a.b.c.d" or "a.b.c.d:port" (strict: four decimal octets, port 1-65535); port is
- * default_port when absent. Returns 0, or -1 with *why set to a short reason. */
+ * default_port when absent. Returns 0, or -1 with *why set to a short reason (names are refused). */
 int net_parse_host(const char *s, uint16_t default_port, uint32_t *ip, uint16_t *port, const char **why);
+/* A migration target: "a.b.c.d[:port]" or "name[:port]" (a host name: letters, digits, '-' and
+ * '.', at most NET_HOST_NAME_MAX characters). name is "" for an address. Returns 0, or -1 with *why. */
+#define NET_HOST_NAME_MAX 253
+struct net_target {
+	uint32_t ip;
+	uint16_t port;
+	char name[NET_HOST_NAME_MAX + 1];
+};
+int net_parse_target(const char *s, uint16_t default_port, struct net_target *t, const char **why);
 /* "a.b.c.d" into buf (at least 16 bytes); returns buf. */
 char *net_format_ip(uint32_t ip, char *buf);
 

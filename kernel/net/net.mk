@@ -13,7 +13,7 @@ LWIP_STAMP := $(BUILD)/lwip.stamp
 # lwIP's core, IPv4 with DHCP, and Ethernet; paths relative to $(LWIP_DIR)/src.
 LWIP_SRCS := core/def.c core/inet_chksum.c core/init.c core/ip.c core/mem.c core/memp.c \
 	core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c core/tcp.c core/tcp_in.c \
-	core/tcp_out.c core/timeouts.c core/udp.c \
+	core/tcp_out.c core/timeouts.c core/udp.c core/dns.c \
 	core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c \
 	core/ipv4/ip4_frag.c netif/ethernet.c
 LWIP_OBJS := $(patsubst %.c,$(BUILD)/k/lwip/%.o,$(LWIP_SRCS))
@@ -43,7 +43,8 @@ $(NET_LWIP_USERS): KERNEL_CFLAGS += $(LWIP_INC)
 KERNEL_C_SRCS += $(addprefix lwip/,$(LWIP_SRCS))
 
 # Tests: the boot test and its Linux-side peer.
-BOOT_TESTS += tests/boot/net_qemu.sh tests/boot/migrate_qemu.sh tests/boot/migrate_guard_qemu.sh
+BOOT_TESTS += tests/boot/net_qemu.sh tests/boot/migrate_qemu.sh tests/boot/migrate_dest_qemu.sh \
+	tests/boot/migrate_guard_qemu.sh
 BOOT_TEST_DEPS += build/host/net_peer
 build/host/net_peer: build/host/tests/net_peer.o
 	@echo "  LINK    $@"

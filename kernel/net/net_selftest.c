@@ -48,9 +48,12 @@ static struct net_stream *connect_retrying(const char *peer)
 	uint64_t deadline = time_ms() + CONNECT_TOTAL_MS;
 	const char *last = "";
 	while (time_ms() < deadline) {
-		struct net_stream *s = net_stream_connect(peer, SELFTEST_PORT);
-		if (!s)
+		char why[96];
+		struct net_stream *s = net_stream_connect(peer, SELFTEST_PORT, why, sizeof(why));
+		if (!s) {
+			log_err("net: cannot connect to %s: %s\n", peer, why);
 			return NULL;
+		}
 		if (wait_connected(s, CONNECT_TRY_MS))
 			return s;
 		last = net_stream_state(s) == NET_STREAM_FAILED ? net_stream_error(s) : "no answer";

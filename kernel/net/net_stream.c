@@ -9,6 +9,7 @@
 #include "kernel/net/net.h"
 #include "kernel/net/net_stream.h"
 
+#include "lwip/dns.h"
 #include "lwip/tcp.h"
 
 #define NET_STREAM_BACKLOG 4
@@ -25,6 +26,7 @@ struct net_stream {
 	uint16_t peer_port;
 	struct net_stream *queue[NET_STREAM_BACKLOG]; /* a listener's connections not yet accepted */
 	int queued;
+	int lookup;      /* its slot in lookups[] while its host name is resolved, else -1 */
 };
 
 static struct net_stream *stream_new(struct tcp_pcb *pcb, enum net_stream_state state)
@@ -37,6 +39,7 @@ static struct net_stream *stream_new(struct tcp_pcb *pcb, enum net_stream_state 
 	s->error = "";
 	s->timeout_ms = NET_STREAM_DEFAULT_TIMEOUT_MS;
 	s->last_progress = time_ms();
+	s->lookup = -1;
 	return s;
 }
 
@@ -205,36 +208,114 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-struct net_stream *net_stream_connect(const char *host, uint16_t default_port)
+/* Connects s (CONNECTING, no pcb yet) to ip:port; false with the stream FAILED. */
+static bool start_connect(struct net_stream *s, uint32_t ip, uint16_t port)
 {
-	uint32_t ip;
-	uint16_t port;
-	const char *why;
-	if (net_parse_host(host, default_port, &ip, &port, &why) < 0) {
-		log_err("net: cannot connect to '%s': %s\n", host, why);
-		return NULL;
-	}
-	if (!net_present()) {
-		log_err("net: cannot connect to %s: no network\n", host);
-		return NULL;
-	}
 	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-	struct net_stream *s = stream_new(pcb, NET_STREAM_CONNECTING);
-	if (!pcb || !s) {
-		log_err("net: cannot connect to %s: out of memory\n", host);
-		if (pcb)
-			tcp_abort(pcb);
-		kfree(s);
-		return NULL;
+	if (!pcb) {
+		stream_fail(s, "out of memory");
+		return false;
 	}
 	ip_addr_t dst;
 	ip_addr_set_ip4_u32(&dst, lwip_htonl(ip));
+	s->pcb = pcb;
 	stream_attach(s, pcb);
 	s->peer_ip = ip, s->peer_port = port;
+	s->last_progress = time_ms();
 	err_t e = tcp_connect(pcb, &dst, port, on_connected);
 	if (e != ERR_OK) {
-		log_err("net: cannot connect to %s: %s\n", host, e == ERR_RTE ? "no route" : "out of memory");
 		stream_drop_pcb(s);
+		stream_fail(s, e == ERR_RTE ? "no route" : "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* Streams waiting for lwIP's DNS: its callback gets the slot, and a slot whose stream was closed
+ * meanwhile is only freed (lwIP has no way to cancel a query). */
+#define NET_LOOKUPS 4
+static struct net_stream *lookups[NET_LOOKUPS];
+static bool lookup_busy[NET_LOOKUPS];
+
+static void on_resolved(const char *name, const ip_addr_t *addr, void *arg)
+{
+	size_t slot = (size_t)(uintptr_t)arg;
+	struct net_stream *s = lookups[slot];
+	(void)name;
+	lookups[slot] = NULL;
+	lookup_busy[slot] = false;
+	if (!s)
+		return;
+	s->lookup = -1;
+	if (!addr || !IP_IS_V4(addr))
+		stream_fail(s, "host name not found (not in hosts=, and DNS did not resolve it)");
+	else
+		start_connect(s, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))), s->peer_port);
+}
+
+/* Resolves t->name (hosts= first, then DNS) and connects; NULL with *why when it cannot start. */
+static struct net_stream *connect_name(const struct net_target *t, const char **why)
+{
+	int slot = -1;
+	for (int i = 0; i < NET_LOOKUPS && slot < 0; i++)
+		if (!lookup_busy[i])
+			slot = i;
+	if (slot < 0) {
+		*why = "too many host names being resolved at once";
+		return NULL;
+	}
+	struct net_stream *s = stream_new(NULL, NET_STREAM_CONNECTING);
+	if (!s) {
+		*why = "out of memory";
+		return NULL;
+	}
+	s->peer_port = t->port;
+	ip_addr_t addr;
+	switch (dns_gethostbyname(t->name, &addr, on_resolved, (void *)(uintptr_t)slot)) {
+	case ERR_OK: /* an address, in hosts= or cached */
+		start_connect(s, lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&addr))), t->port);
+		return s;
+	case ERR_INPROGRESS:
+		lookups[slot] = s;
+		lookup_busy[slot] = true;
+		s->lookup = slot;
+		return s;
+	case ERR_VAL:
+		*why = "host name not in hosts=, and no DNS server (DHCP gave none)";
+		break;
+	default:
+		*why = "host name cannot be resolved (out of memory or too long)";
+		break;
+	}
+	kfree(s);
+	return NULL;
+}
+
+struct net_stream *net_stream_connect(const char *host, uint16_t default_port, char *why, size_t cap)
+{
+	struct net_target t;
+	const char *reason;
+	if (net_parse_target(host, default_port, &t, &reason) < 0) {
+		ksnprintf(why, cap, "%s", reason);
+		return NULL;
+	}
+	if (!net_present()) {
+		ksnprintf(why, cap, "no network");
+		return NULL;
+	}
+	if (t.name[0]) {
+		struct net_stream *s = connect_name(&t, &reason);
+		if (!s)
+			ksnprintf(why, cap, "%s", reason);
+		return s;
+	}
+	struct net_stream *s = stream_new(NULL, NET_STREAM_CONNECTING);
+	if (!s) {
+		ksnprintf(why, cap, "out of memory");
+		return NULL;
+	}
+	if (!start_connect(s, t.ip, t.port)) {
+		ksnprintf(why, cap, "%s", s->error);
 		kfree(s);
 		return NULL;
 	}
@@ -317,10 +398,19 @@ long net_stream_recv(struct net_stream *s, void *buf, size_t len)
 	}
 }
 
+/* A stream closed while its name is resolved leaves its slot to lwIP's callback. */
+static void forget_lookup(struct net_stream *s)
+{
+	if (s->lookup >= 0)
+		lookups[s->lookup] = NULL;
+	s->lookup = -1;
+}
+
 void net_stream_close(struct net_stream *s)
 {
 	if (!s)
 		return;
+	forget_lookup(s);
 	if (s->state == NET_STREAM_LISTENING) {
 		while (s->queued)
 			net_stream_abort(s->queue[--s->queued]);
@@ -351,6 +441,7 @@ void net_stream_abort(struct net_stream *s)
 		net_stream_close(s);
 		return;
 	}
+	forget_lookup(s);
 	stream_drop_pcb(s);
 	if (s->rx)
 		pbuf_free(s->rx);

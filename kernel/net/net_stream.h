@@ -27,9 +27,10 @@ struct net_stream;
 struct net_stream *net_stream_listen(uint16_t port);
 /* One connection that arrived on a listener, or NULL when none is waiting. */
 struct net_stream *net_stream_accept(struct net_stream *listener);
-/* Starts connecting to "a.b.c.d[:port]" (default_port when no port is given). Returns NULL with a
- * message for a bad address or no network; otherwise the stream is CONNECTING. */
-struct net_stream *net_stream_connect(const char *host, uint16_t default_port);
+/* Starts connecting to "a.b.c.d[:port]" or "name[:port]" (default_port when no port is given; a
+ * name is looked up in hosts=, then by DNS). Returns NULL with why filled for a bad target, no
+ * network or no way to resolve; otherwise the stream is CONNECTING (FAILED if the name is unknown). */
+struct net_stream *net_stream_connect(const char *host, uint16_t default_port, char *why, size_t cap);
 
 enum net_stream_state net_stream_state(struct net_stream *s);
 /* Why the stream FAILED ("connection refused", "connection reset by peer", "timed out"...), or "". */

@@ -21,6 +21,18 @@ expect "QEMU TCG: VMX unusable, with the reason" '^VMX: unusable: CPUID.1:ECX.VM
 expect "orderly end" '^Tally: all VMs have ended$'
 expect_eq "QEMU exit status via isa-debug-exit (code 0 -> 1)" 1 "$QEMU_STATUS"
 
+# Messages that name the right thing: a bad option is warned about once, at boot (cpuid_abi= with no
+# VMX guest at all); a MIPS module without name= is told so, and its errors name the module.
+make_iso msgs "slice=abc cpuid_abi=bogus" tests/boot/fixtures/bad.s "mips" \
+	tests/boot/fixtures/sum.s "mips name=sum" tests/boot/fixtures/sum.s "mips name=sum2"
+boot_qemu msgs 60
+expect_count "slice=abc: warned once, not per VM" 1 '^warning: command line: slice=abc is not a number; using 10000$'
+expect "cpuid_abi=bogus: warned at boot, with no VMX guest" '^error: command line: cpuid_abi=bogus is not one of 4leaf, spring21, fall22: using 4leaf$'
+expect "a module without name= is told so" "^mips: module 0 has no name=: its VM is called 'mips0'$"
+expect "its assembly errors name the module" '^module 0:4:15: error: '
+expect "... and the VM by its name" "^mips: 'mips0' not started: 2 assembly errors in module 0$"
+expect "the others run" '^\[sum2\] 500500$'
+
 # All RAM is identity-mapped, not only the first 4 GiB.
 make_iso highmem "selftest=highmem"
 boot_qemu highmem 60 -m 6G

@@ -92,7 +92,7 @@ python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", int(
 	"$busy" &
 holder=$!
 wait_for /dev/null '^$' 1 || sleep 0.5	# let it bind
-make_iso fwd ""
+make_iso fwd "" guest/mips/fib.s "mips name=fib"	# a VM: without one, a listening Tally stays up
 timeout 60 tools/run-qemu.sh --tcg --net-fwd "$busy" "$TEST_DIR/fwd.iso" </dev/null >"$TEST_DIR/fwd.out" 2>&1
 expect_eq "Tally boots and powers off with the port taken" 0 "$?"
 expect "the free port is named" "^run-qemu: host port $busy is taken; 127\.0\.0\.1:$((busy + 1)) reaches Tally's migration port instead" \
@@ -111,6 +111,10 @@ exec {keys}>"$TEST_DIR/pair.in"
 if wait_for "$TEST_DIR/pair.out" '^Shell: ' 60 && wait_for build/pair/a.log '^Shell: ' 30; then
 	printf 'vms\r' >&$keys
 	wait_for "$TEST_DIR/pair.out" '^  mips  ticker ' 10
+	printf 'migrate ticker nosuch\r' >&$keys
+	wait_for "$TEST_DIR/pair.out" "^migrate: 'ticker' to nosuch: " 10
+	printf 'migrate ticker a\r' >&$keys
+	wait_for build/pair/a.log "^mips: resumed 'ticker'" 30
 	printf 'halt\r' >&$keys
 fi
 wait "$pair"
@@ -120,7 +124,12 @@ expect_not "A's lines never land inside B's lines" '.\[A\] ' "$TEST_DIR/pair.out
 expect "B is 10.0.3.2 on the link" '^net: virtio-net MAC [0-9a-f:]+ address 10\.0\.3\.2/24 ' "$TEST_DIR/pair.out"
 expect "A booted with the default modules" "^mips: started 'fib' from fib, slice [0-9]+$" build/pair/a.log
 expect "A listens for migrations" '^migrate: listening on port 7283' build/pair/a.log
-expect "A's command line: its address and exit=shell once" '^Boot loader: .*; command line: "ip=10\.0\.3\.1/24 exit=shell"$' build/pair/a.log
+expect "A's command line: its address, the pair's names and exit=shell once" \
+	'^Boot loader: .*; command line: "ip=10\.0\.3\.1/24 hosts=a:10\.0\.3\.1,b:10\.0\.3\.2 exit=shell"$' build/pair/a.log
+expect "migrate to an unknown name: one line, the VM stays" \
+	"^migrate: 'ticker' to nosuch: host name not in hosts=, and no DNS server \(DHCP gave none\); 'ticker' continues here$" "$TEST_DIR/pair.out"
+expect "migrate ticker a: B reaches A by its hosts= name" "^migrate: 'ticker' moved to a: " "$TEST_DIR/pair.out"
+expect "A resumes the VM from B" "^mips: resumed 'ticker' \(from 10\.0\.3\.2:[0-9]+\)" build/pair/a.log
 exec {keys}>&-
 sleep 0.5
 expect_eq "no QEMU of the pair is left running" "" "$(pgrep -f "127\.0\.0\.1:$pport" || true)"

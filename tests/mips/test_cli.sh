@@ -15,11 +15,13 @@ points=0
 for k in 0 1 2 3 5 8 13 21 34 55 89 100 120 144 150 160 170 180 $((total - 1)); do
 	[ "$k" -lt "$total" ] || continue
 	points=$((points + 1))
-	"$MIPSVM" --snapshot-at "$k" "$TMP/snap" -v $prog >"$TMP/a.out" 2>&1 || { fails=$((fails + 1)); continue; }
+	"$MIPSVM" --snapshot-at "$k" "$TMP/snap" -v $prog >"$TMP/a.out" 2>"$TMP/a.err" || { fails=$((fails + 1)); continue; }
 	"$MIPSVM" -s "$TMP/snap" >"$TMP/b.out" 2>&1 || { fails=$((fails + 1)); continue; }
 	cat "$TMP/a.out" "$TMP/b.out" | cmp -s - "$TMP/whole.out" || { fails=$((fails + 1)); echo "differs at k=$k"; }
 done
 check "snapshot at $points points, resumed in a fresh process, equals the uninterrupted run" [ "$fails" -eq 0 ]
+check "--snapshot-at says where it stopped and what it wrote" grep -qx \
+	"mipsvm: 'roundtrip' stopped after $((total - 1)) instructions; its snapshot is $TMP/snap ([0-9]* bytes)" "$TMP/a.err"
 "$MIPSVM" --snapshot-at 50 "$TMP/snap" -v $prog >/dev/null 2>&1
 "$MIPSVM" -v $prog -s "$TMP/snap" >"$TMP/c.out" 2>&1
 check "-v prog -s snap resumes with the program's identity checked" [ "$(wc -l <"$TMP/c.out")" -eq 35 ]
@@ -46,6 +48,7 @@ EOS
 check "SNAPSHOT and MIGRATE continue the VM" grep -qx 42 "$TMP/p.out"
 check "MIGRATE to a closed port reports the failure (the VM has exited by then)" grep -qx \
 	"migrate: 'para' to 127.0.0.1:1 failed: connection failed: connection refused" "$TMP/p.err"
+check "SNAPSHOT says what it saved, where" grep -qx "mipsvm: SNAPSHOT para.snap: saved in $TMP ([0-9]* bytes)" "$TMP/p.err"
 "$MIPSVM" -s "$TMP/para.snap" >"$TMP/p2.out" 2>/dev/null
 check "the SNAPSHOT file resumes after the SNAPSHOT instruction" grep -qx 42 "$TMP/p2.out"
 
@@ -86,9 +89,14 @@ check "two VMs, slice 1: each line carries its VM's name" [ "$(grep -c '^a: one$
 	-a "$(grep -c '^b: two$' "$TMP/m.out")" -eq 2 -a "$(wc -l <"$TMP/m.out")" -eq 8 ]
 
 # Config files.
-printf '# comment\nvm_exec_slice_in_instructions=3\nvm_binary=%s\n\nvm_binary = %s\n' "$TMP/a.s" "$TMP/b.s" >"$TMP/ok.cfg"
+printf '# comment\nvm_exec_slice_in_instructions = 3\nvm_binary=%s\n\nvm_binary =  %s \n' "$TMP/a.s" "$TMP/b.s" >"$TMP/ok.cfg"
 "$MIPSVM" -c "$TMP/ok.cfg" >"$TMP/cfg.out" 2>"$TMP/cfg.err"
-check "a config file with a comment and a bad line" grep -q "ok.cfg:5: error: unknown config_parameter 'vm_binary '" "$TMP/cfg.err"
+check "a config file with a comment and blanks around '=' runs its two VMs" \
+	[ "$(wc -l <"$TMP/cfg.out")" -eq 8 -a "$(grep -c 'ok\.cfg' "$TMP/cfg.err")" -eq 0 ]
+printf 'vm_binary=%s\nvm_binary = %s/nosuch.s\n' "$TMP/a.s" "$TMP" >"$TMP/miss.cfg"
+"$MIPSVM" -c "$TMP/miss.cfg" >/dev/null 2>"$TMP/miss.err"
+check "a missing vm_binary file is named at its config line" grep -qx \
+	"$TMP/miss.cfg:2: error: vm_binary $TMP/nosuch.s: No such file or directory" "$TMP/miss.err"
 printf 'vm_exec_slice_in_instructions=3\nvm_binary=%s\nvm_binary=%s\n' "$TMP/a.s" "$TMP/b.s" >"$TMP/ok.cfg"
 "$MIPSVM" -c "$TMP/ok.cfg" >"$TMP/cfg.out"
 check "vm_binary twice runs two VMs" [ "$(wc -l <"$TMP/cfg.out")" -eq 8 ]

@@ -27,7 +27,11 @@
 #define DHCP_DOES_ARP_CHECK 0
 #define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
-#define LWIP_DNS 0
+#define LWIP_DNS 1 /* MIGRATE host names: the DHCP-given server, and hosts= as the local list */
+#define DNS_LOCAL_HOSTLIST 1
+#define DNS_LOCAL_HOSTLIST_IS_DYNAMIC 1
+#define DNS_TABLE_SIZE 4
+#define LWIP_DHCP_MAX_DNS_SERVERS 2
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
