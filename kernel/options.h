@@ -38,6 +38,8 @@ enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on
 	X(migrate_port, ANY_VALUE, "TCP port for incoming migrations (default 7283)")      \
 	X(migrate_mem, ANY_VALUE, "most memory one incoming migrated VM may have (default 64M)") \
 	X(migrate_timeout, ANY_VALUE, "ms without progress after which a migration fails (default 10000)") \
+	X(migrate_header_timeout, ANY_VALUE, "ms from connecting by which an incoming sender must be authenticated (default 5000)") \
+	X(migrate_total_timeout, ANY_VALUE, "ms from connecting by which an incoming migration must end (default 600000)") \
 	X(slice, ANY_VALUE, "default MIPS slice in instructions")                           \
 	X(shell, SHELL_VALUES, "the serial console shell (default on)")                      \
 	X(console, ANY_VALUE, "NAME: the serial console starts in VMX guest NAME's COM1, as the shell's `console NAME`")

@@ -88,10 +88,7 @@ void mips_host_msg(struct mips_host *h, const char *fmt, ...)
 static void *port_alloc(void *ud, void *p, size_t o, size_t n)
 {
 	struct mips_host *h = ud;
-	void *q = h->base.alloc(h->base.ud, p, o, n);
-
-	h->alloc_failed |= n && !q;
-	return q;
+	return h->base.alloc(h->base.ud, p, o, n);
 }
 
 static long port_input(void *ud, struct mips_vm *vm, char *buf, size_t cap)

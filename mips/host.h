@@ -59,6 +59,7 @@ struct mips_host_config {
 	 * counted at its memory limit (0: no cap). A transfer gets min(mig.mem_limit, what is left) as
 	 * its limit, so a VM that does not fit is refused by its header, before it takes memory. */
 	uint64_t in_mem_total;
+	const char *in_mem_name;	/* how refusals name in_mem_total's share ("--listen-mem"; NULL: "share of received-VM memory") */
 	void (*begin_line)(void *ud);	/* before each whole line the host prints (NULL: none) */
 };
 

@@ -34,7 +34,6 @@ struct mips_host {
 	struct host_transfer **xfers;
 	size_t nxfers, xcap;
 	uint64_t next_accept_ns;
-	bool alloc_failed;		/* the platform's allocator refused since the flag was cleared */
 };
 
 uint64_t mips_host_now(const struct mips_host *h);

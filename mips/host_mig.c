@@ -23,6 +23,7 @@ struct host_transfer {
 	uint64_t start_ns;		/* accepted */
 	uint64_t sent;			/* bytes sent: the greeting has gone once GREET_SIZE have */
 	uint32_t mem;			/* incoming: its VM's memory limit, counted in cfg.in_mem_total */
+	bool authenticated;		/* incoming: said so once */
 };
 
 /* The engine's transport: the platform's stream, counting what moves. */
@@ -144,7 +145,8 @@ static bool admit(void *ctx, struct mips_vm *vm, char *why, size_t cap)
 	if (!t->promised)
 		t->promised = mips_host_admit(t->h);
 	if (!t->promised)
-		mips_snprintf(why, cap, "out of memory for one more VM");
+		mips_snprintf(why, cap, "%s's free memory ran out (no room for one more VM's record)",
+			      t->h->cfg.mig.host_name ? t->h->cfg.mig.host_name : "this host");
 	return t->promised != NULL;
 }
 
@@ -169,15 +171,6 @@ static uint64_t in_mem_left(const struct mips_host *h)
 	for (size_t i = 0; i < h->nxfers; i++)
 		used += h->xfers[i]->in ? h->xfers[i]->mem : 0;
 	return used < h->cfg.in_mem_total ? h->cfg.in_mem_total - used : 0;
-}
-
-/* The header checked (with the key when one is set) and the first round begun. */
-static bool authenticated(const struct host_transfer *t)
-{
-	struct mips_mig_stats st;
-
-	mips_mig_in_stats(t->in, &st);
-	return st.rounds > 0;
 }
 
 /* A refused stream is read and dropped for a while so its NAK is not reset away; past in_max
@@ -238,7 +231,7 @@ static bool evict(struct mips_host *h)
 
 	for (size_t i = 0; i < h->nxfers; i++) {
 		struct host_transfer *t = h->xfers[i];
-		if (t->in && !authenticated(t) && (!old || t->start_ns < old->start_ns))
+		if (t->in && !mips_mig_in_authenticated(t->in) && (!old || t->start_ns < old->start_ns))
 			old = t;
 	}
 	if (old)
@@ -308,16 +301,18 @@ static void accept_incoming(struct mips_host *h)
 		}
 		struct host_transfer *t = new_transfer(h, s);
 		struct mips_mig_config c = h->cfg.mig;
-		const char *why = t ? NULL : "out of memory";
+		const char *why = t ? NULL : "out of memory here";
 		c.admit = admit;
 		c.admit_ctx = t;
+		if (mem < (c.mem_limit ? c.mem_limit : MIPS_DEFAULT_MEM_LIMIT))	/* in_mem_total bounds it */
+			c.limit_name = h->cfg.in_mem_name ? h->cfg.in_mem_name : "share of received-VM memory";
 		c.mem_limit = mem;
 		if (t)
 			t->mem = mem;
 		if (t && h->net.nonce && !h->net.nonce(h->base.ud, c.nonce, nonce_why, sizeof nonce_why))
 			why = nonce_why;
 		if (t && !why && !(t->in = mips_mig_in_start(&h->port, &c, &t->io)))
-			why = "out of memory";
+			why = "out of memory here";
 		if (why) {
 			mips_host_msg(h, "migrate: from %s: refused: %s", peer, why);
 			if (t)
@@ -371,7 +366,7 @@ static bool over_time(struct host_transfer *t)
 	uint64_t header_ns = h->cfg.header_ns ? h->cfg.header_ns : DEFAULT_HEADER_NS;
 	uint64_t total_ns = h->cfg.total_ns ? h->cfg.total_ns : DEFAULT_TOTAL_NS;
 
-	if (age > header_ns && !authenticated(t))
+	if (age > header_ns && !mips_mig_in_authenticated(t->in))
 		return refuse(t, "not authenticated within %llu ms", (unsigned long long)(header_ns / 1000000));
 	if (age > total_ns)
 		return refuse(t, "the transfer took longer than %llu ms", (unsigned long long)(total_ns / 1000000));
@@ -385,16 +380,16 @@ static bool pump_in(struct host_transfer *t)
 
 	if (t->drain_until)
 		return drain(t);
-	h->alloc_failed = false;
 	enum mips_mig_status st = mips_mig_in_pump(t->in);
+	if (!t->authenticated && mips_mig_in_authenticated(t->in)) {	/* from here on it keeps its slot */
+		t->authenticated = true;
+		mips_host_msg(h, "migrate: from %s: authenticated; receiving", t->peer);
+	}
 	if (st == MIPS_MIG_ACTIVE)
 		return over_time(t);
 	mips_mig_in_outcome(t->in, t->peer, line, sizeof line);
 	mips_host_msg(h, "migrate: %s", line);
 	if (st == MIPS_MIG_FAILED) {
-		if (h->alloc_failed)	/* the engine's words blame the VM's limit: say which one ran out */
-			mips_host_msg(h, "migrate: from %s: it was this host's own memory that ran out, not the VM's limit of %u KiB",
-				      t->peer, t->mem >> 10);
 		mips_mig_in_free(t->in);
 		t->in = NULL;
 		mips_host_unadmit(h, t->promised);

@@ -13,6 +13,8 @@ struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct
 		return NULL;
 	mips_link_init(&m->l, port, cfg, io);
 	m->mem_limit = cfg->mem_limit ? cfg->mem_limit : MIPS_DEFAULT_MEM_LIMIT;
+	m->limit_name = cfg->limit_name ? cfg->limit_name : "memory";
+	m->host_name = cfg->host_name ? cfg->host_name : "this host";
 	m->admit = cfg->admit;
 	m->admit_ctx = cfg->admit_ctx;
 	mips_link_hmac(&m->l, &m->digest);
@@ -30,6 +32,22 @@ struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct
 static bool in_fail(struct mips_mig_in *m, const char *check)
 {
 	return mips_link_fail(&m->l, "refused: %s check failed in record %u", check, m->records);
+}
+
+/* The VM's own limit here is reached: a refusal that names it. */
+static bool in_over_limit(struct mips_mig_in *m, uint64_t pages)
+{
+	return mips_link_fail(&m->l, "refused: the VM needs more than its %s limit of %u KiB here (%llu KiB)",
+			      m->limit_name, m->mem_limit >> 10, (unsigned long long)pages * (MIPS_PAGE_SIZE >> 10));
+}
+
+/* The host's allocator refused, well inside the VM's limit: a refusal that says whose memory it was. */
+static bool in_host_out_of_memory(struct mips_mig_in *m)
+{
+	size_t kib = m->vm ? mips_vm_page_count(m->vm) * (MIPS_PAGE_SIZE >> 10) : 0;
+
+	return mips_link_fail(&m->l, "refused: %s's free memory ran out at %zu KiB of the VM (not its %s limit of %u KiB)",
+			      m->host_name, kib, m->limit_name, m->mem_limit >> 10);
 }
 
 static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
@@ -66,10 +84,9 @@ static bool in_header(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 	if (!mips_snap_text_bounds_ok(m->text_end, mips_get32(p + 20)))
 		return in_fail(m, "header text bounds");
 	if ((uint64_t)mips_get32(p + 24) * MIPS_PAGE_SIZE > m->mem_limit)
-		return mips_link_fail(&m->l, "refused: the VM has %u KiB of memory, the limit here is %u KiB",
-				 mips_get32(p + 24) * (MIPS_PAGE_SIZE >> 10), m->mem_limit >> 10);
+		return in_over_limit(m, mips_get32(p + 24));
 	if (!(m->vm = mips_vm_new(m->l.port, name, m->mem_limit)))
-		return mips_link_fail(&m->l, "refused: out of memory");
+		return in_host_out_of_memory(m);
 	m->vm->text_hash = mips_get64(p + 8);
 	m->vm->user_text_end = mips_get32(p + 20);
 	m->st = IN_ROUND;
@@ -103,8 +120,10 @@ static bool in_page(struct mips_mig_in *m, const uint8_t *p, uint32_t n)
 		return in_fail(m, "page length");
 	if (!mips_snap_page_addr_ok(mips_get32(p)))
 		return in_fail(m, "page address");
-	if (!mips_vm_write(m->vm, mips_get32(p), p + 4, MIPS_PAGE_SIZE))
-		return mips_link_fail(&m->l, "refused: the VM outgrew the memory limit of %u KiB", m->mem_limit >> 10);
+	if (!mips_vm_write(m->vm, mips_get32(p), p + 4, MIPS_PAGE_SIZE)) {	/* a new page: which memory ran out? */
+		uint64_t pages = mips_vm_page_count(m->vm) + 1;
+		return pages * MIPS_PAGE_SIZE > m->mem_limit ? in_over_limit(m, pages) : in_host_out_of_memory(m);
+	}
 	m->stats.pages++;
 	return true;
 }
@@ -238,6 +257,7 @@ enum mips_mig_status mips_mig_in_pump(struct mips_mig_in *m)
 }
 
 const char *mips_mig_in_error(const struct mips_mig_in *m) { return m->l.err; }
+bool mips_mig_in_authenticated(const struct mips_mig_in *m) { return m->round > 0; }
 
 void mips_mig_in_stats(const struct mips_mig_in *m, struct mips_mig_stats *st)
 {

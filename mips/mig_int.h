@@ -115,6 +115,7 @@ struct mips_mig_in {
 	struct mips_mig_link l;
 	enum in_state st;
 	uint32_t mem_limit;
+	const char *limit_name, *host_name;	/* the config's, defaults filled in */
 	struct mips_vm *vm;
 	struct mips_hmac digest;	/* over every byte received */
 	uint32_t records, round, pages_left, text_end;

@@ -171,6 +171,10 @@ struct mips_mig_config {
 	size_t keylen;			/* at most MIPS_MIG_KEY_MAX */
 	uint8_t nonce[MIPS_MIG_NONCE_SIZE];	/* receiver: fresh random bytes per connection */
 	uint32_t mem_limit;		/* receiver: most memory one incoming VM may take (0: default) */
+	/* receiver: how refusals name mem_limit ("migrate_mem=", "--mem"; NULL: "memory") and this
+	 * host ("Tally", "mipsvm"; NULL: "this host"), so running out of the VM's limit and running
+	 * out of the host's own memory are never confused */
+	const char *limit_name, *host_name;
 	uint32_t max_rounds;		/* sender: pre-copy rounds before pausing anyway (0: 30) */
 	uint64_t max_downtime_ns;	/* sender: pause once the rest fits in this (0: 5 ms) */
 	uint64_t timeout_ns;		/* either: fail when nothing moves for this long (0: 10 s) */
@@ -216,6 +220,9 @@ struct mips_mig_in *mips_mig_in_start(const struct mips_port *port, const struct
 enum mips_mig_status mips_mig_in_pump(struct mips_mig_in *m);
 const char *mips_mig_in_error(const struct mips_mig_in *m);
 void mips_mig_in_stats(const struct mips_mig_in *m, struct mips_mig_stats *st);
+/* The sender has proved itself: its header passed every check (its HMAC with the key, when one is
+ * set) and its first round has begun. A host under load refuses streams that have not, first. */
+bool mips_mig_in_authenticated(const struct mips_mig_in *m);
 /* After DONE: the received VM, RUNNING where the sender paused it; the caller owns it from here. */
 struct mips_vm *mips_mig_in_take(struct mips_mig_in *m);
 /* Ends the receiver; a VM not taken is discarded. */

@@ -479,9 +479,11 @@ static int run(const struct options *o)
 		.once = o->once,
 		.recv_budget = 256u << 10,	/* like the sender's bound: the VMs here get their turns */
 		.accept_every_ns = 1000000,
-		.mig = { .key = o->keylen ? o->key : NULL, .keylen = o->keylen, .mem_limit = o->mem_limit },
+		.mig = { .key = o->keylen ? o->key : NULL, .keylen = o->keylen, .mem_limit = o->mem_limit,
+			 .limit_name = "--mem", .host_name = "mipsvm" },
 		.in_max = o->listen_max,
 		.in_mem_total = o->listen_mem ? o->listen_mem : o->mem_limit > (256u << 20) ? o->mem_limit : 256ull << 20,
+		.in_mem_name = "--listen-mem share",
 	};
 	int rc = 0;
 

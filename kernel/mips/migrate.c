@@ -13,6 +13,9 @@
 
 #define MIGRATE_MEM_MAX (2ull << 30) /* the engine's limits are 32-bit byte counts */
 #define DEFAULT_TIMEOUT_MS 10000 /* nothing moved for this long: the transfer has failed */
+#define DEFAULT_HEADER_MS 5000 /* an incoming sender is authenticated by then or refused */
+#define DEFAULT_TOTAL_MS 600000 /* an incoming transfer has ended by then or is refused */
+#define TIMEOUT_MAX_MS 3600000
 
 /* The stream's answers are the engine's transport answers, value for value. */
 _Static_assert(NET_STREAM_AGAIN == MIPS_IO_AGAIN, "NET_STREAM_AGAIN is MIPS_IO_AGAIN");
@@ -101,9 +104,22 @@ const struct mips_host_net *migrate_net(void)
 	return &net;
 }
 
+/* A millisecond option in 1..TIMEOUT_MAX_MS, in ns; out of range, the default (and a line saying so). */
+static uint64_t option_ms(const char *key, uint64_t def_ms)
+{
+	uint64_t ms = option_get_u64(key, def_ms);
+	if (!ms || ms > TIMEOUT_MAX_MS) {
+		kprintf("migrate: %s=%llu ms is outside 1..%u; using %llu\n", key, (unsigned long long)ms, TIMEOUT_MAX_MS,
+			(unsigned long long)def_ms);
+		ms = def_ms;
+	}
+	return ms * 1000000;
+}
+
 void migrate_init(void)
 {
-	struct mips_mig_config *config = &mips_host_config(mipsvms_host())->mig;
+	struct mips_host_config *host_cfg = mips_host_config(mipsvms_host());
+	struct mips_mig_config *config = &host_cfg->mig;
 	if (!net_present())
 		return;
 	const char *key = option_get("migrate_key");
@@ -124,13 +140,11 @@ void migrate_init(void)
 		mem = MIPS_DEFAULT_MEM_LIMIT;
 	}
 	config->mem_limit = (uint32_t)mem;
-	uint64_t timeout_ms = option_get_u64("migrate_timeout", DEFAULT_TIMEOUT_MS);
-	if (!timeout_ms || timeout_ms > 3600000) {
-		kprintf("migrate: migrate_timeout=%llu ms is outside 1..3600000; using %u\n", (unsigned long long)timeout_ms,
-			DEFAULT_TIMEOUT_MS);
-		timeout_ms = DEFAULT_TIMEOUT_MS;
-	}
-	config->timeout_ns = timeout_ms * 1000000;
+	config->limit_name = "migrate_mem=";
+	config->host_name = "Tally";
+	config->timeout_ns = option_ms("migrate_timeout", DEFAULT_TIMEOUT_MS);
+	host_cfg->header_ns = option_ms("migrate_header_timeout", DEFAULT_HEADER_MS);
+	host_cfg->total_ns = option_ms("migrate_total_timeout", DEFAULT_TOTAL_MS);
 	enabled = true; /* migration is on: outgoing from here, incoming if the port is good */
 	uint64_t port_no = option_get_u64("migrate_port", MIPS_MIG_DEFAULT_PORT);
 	if (!port_no || port_no > 65535) {

@@ -43,7 +43,8 @@ $(NET_LWIP_USERS): KERNEL_CFLAGS += $(LWIP_INC)
 KERNEL_C_SRCS += $(addprefix lwip/,$(LWIP_SRCS))
 
 # Tests: the boot test and its Linux-side peer.
-BOOT_TESTS += tests/boot/net_qemu.sh tests/boot/migrate_qemu.sh tests/boot/migrate_dest_qemu.sh
+BOOT_TESTS += tests/boot/net_qemu.sh tests/boot/migrate_qemu.sh tests/boot/migrate_dest_qemu.sh \
+	tests/boot/migrate_guard_qemu.sh
 BOOT_TEST_DEPS += build/host/net_peer
 build/host/net_peer: build/host/tests/net_peer.o
 	@echo "  LINK    $@"

@@ -81,8 +81,9 @@ expect_eq "a: every destination line carries the VM's prefix" 0 "$(grep -vc "^$N
 expect_lines "a: the source says two things" "$TMP/a.src.err" 2
 expect "a: ... started" "^migrate: '$NAME' to $IP:$DPORT: started, 3 pages; it runs on while they go$" "$TMP/a.src.err"
 expect "a: ... moved, with the stats" "^migrate: '$NAME' moved to $IP:$DPORT: $STATS$" "$TMP/a.src.err"
-expect_lines "a: the destination says four things" "$TMP/a.dst.err" 4
+expect_lines "a: the destination says five things" "$TMP/a.dst.err" 5
 expect "a: ... incoming" "^migrate: incoming from $IP:[0-9]+$" "$TMP/a.dst.err"
+expect "a: ... authenticated" "^migrate: from $IP:[0-9]+: authenticated; receiving$" "$TMP/a.dst.err"
 expect "a: ... received, with the stats" "^migrate: '$NAME' received from $IP:[0-9]+: $STATS$" "$TMP/a.dst.err"
 expect "a: ... resumed where it was paused" \
 	"^mips: resumed '$NAME' \(from $IP:[0-9]+\) at pc 0x004000[0-9a-f]{2} after [0-9]+ instructions$" "$TMP/a.dst.err"

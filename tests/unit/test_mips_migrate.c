@@ -36,6 +36,7 @@ static const char *prog_src =
 	"\tjr $ra\n";
 
 #define SLICE 2000
+#define ROND_PAYLOAD 20	/* round number, pages, flags, ns paused (mips/mig_int.h) */
 
 /* ---- an in-memory duplex link with damage on demand ---- */
 
@@ -330,15 +331,16 @@ static void test_corruption(void)
 	      "a damaged greeting: '%s'", o.out_err);
 }
 
-/* A receiver fed a crafted stream (resealed: CRCs, header auth and digest made right again). */
-static enum mips_mig_status replay(const uint8_t *stream, size_t len, struct outcome *o)
+/* A receiver with this port and config fed a crafted stream (resealed: CRCs, header auth and
+ * digest made right again). */
+static enum mips_mig_status replay_with(const struct mips_port *port, struct mips_mig_config cfg,
+					const uint8_t *stream, size_t len, struct outcome *o)
 {
 	struct ms_feed f = { stream, len, 0 };
 	struct mips_mig_io io = { &f, ms_feed_send, ms_feed_recv, ms_feed_error, NULL };
-	struct mips_mig_config cfg = { 0 };
 
 	memcpy(cfg.nonce, "0123456789abcdef", MIPS_MIG_NONCE_SIZE);
-	struct mips_mig_in *mi = mips_mig_in_start(&tp->port, &cfg, &io);
+	struct mips_mig_in *mi = mips_mig_in_start(port, &cfg, &io);
 	enum mips_mig_status st = MIPS_MIG_ACTIVE;
 	for (int i = 0; i < 100000 && st == MIPS_MIG_ACTIVE; i++)
 		st = mips_mig_in_pump(mi);
@@ -346,6 +348,60 @@ static enum mips_mig_status replay(const uint8_t *stream, size_t len, struct out
 	mips_mig_in_stats(mi, &o->in_st);
 	mips_mig_in_free(mi);
 	return st;
+}
+
+static enum mips_mig_status replay(const uint8_t *stream, size_t len, struct outcome *o)
+{
+	return replay_with(&tp->port, (struct mips_mig_config){ 0 }, stream, len, o);
+}
+
+/* The host's allocator, refusing once `allocs_left` allocations have been made. */
+static long allocs_left;
+static void *failing_alloc(void *ud, void *p, size_t o, size_t n)
+{
+	if (n && !p && allocs_left-- <= 0)
+		return NULL;
+	return tp_alloc(ud, p, o, n);
+}
+
+/* Which memory ran out is named: the VM's limit (by its option) or the host's own. */
+static void test_memory_refusals(void)
+{
+	static uint8_t s[RECORD_MAX + 64];
+	struct mips_mig_config named = { .limit_name = "migrate_mem=", .host_name = "Tally" };
+	struct scenario sc = plain;
+	struct outcome o;
+
+	sc.record = true;
+	migrate(&sc, &o);
+	size_t len = nrecorded;
+	memcpy(s, recorded, len);
+	struct mips_port starved = tp->port;
+	starved.alloc = failing_alloc;
+	allocs_left = 12;
+	CHECK(replay_with(&starved, named, s, len, &o) == MIPS_MIG_FAILED &&
+	      strstr(o.in_err, "refused: Tally's free memory ran out at ") &&
+	      strstr(o.in_err, " KiB of the VM (not its migrate_mem= limit of 65536 KiB)"),
+	      "the host's allocator failing is named as the host's memory: '%s'", o.in_err);
+
+	/* A header declaring one page, then two rounds of one page each at different addresses: the
+	 * VM outgrows a one-page limit at its second page, a check each round alone passes. */
+	uint8_t *hdr = ms_find(s, len, MIPS_WIRE_TAG('M', 'H', 'D', 'R'), 0);
+	size_t off = (size_t)(hdr - 8 - s) + 12 + mips_get32(hdr - 4);
+	mips_put32(hdr + 24, 1);
+	for (uint32_t round = 0; round < 2; round++) {
+		uint8_t rond[ROND_PAYLOAD] = { 0 }, page[4 + 4096] = { 0 };
+		mips_put32(rond, round);
+		mips_put32(rond + 4, 1);
+		mips_put32(page, MIPS_DATA_BASE + round * 4096);
+		off += mips_wire_record(s + off, MIPS_WIRE_TAG('R', 'O', 'N', 'D'), rond, sizeof rond, NULL, 0);
+		off += mips_wire_record(s + off, MIPS_WIRE_TAG('P', 'A', 'G', 'E'), page, sizeof page, NULL, 0);
+	}
+	ms_reseal(s, off, (const uint8_t *)"0123456789abcdef");
+	named.mem_limit = 4096;
+	CHECK(replay_with(&tp->port, named, s, off, &o) == MIPS_MIG_FAILED &&
+	      !strcmp(o.in_err, "refused: the VM needs more than its migrate_mem= limit of 4 KiB here (8 KiB)"),
+	      "a VM growing past its limit between rounds is refused by the limit's name: '%s'", o.in_err);
 }
 
 static void test_crafted_streams(void)
@@ -460,6 +516,7 @@ int main(int argc, char **argv)
 	test_corruption();
 	test_vm_ends_first();
 	test_crafted_streams();
+	test_memory_refusals();
 	mips_program_free(&tp->port, &prog);
 	tp_free(tp);
 	return check_summary();
