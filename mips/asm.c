@@ -506,6 +506,19 @@ int mips_assemble(const struct mips_port *port, const char *file, const char *sr
 	return mips_assemble_limited(port, file, src, len, 0, out);
 }
 
+/* The last component of file (a path on mipsvm), cut to fit. */
+static void program_name_file(struct mips_program *out, const char *file)
+{
+	const char *base = file;
+	for (const char *p = file; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	size_t n = strlen(base);
+	n = n < MIPS_FILE_MAX - 1 ? n : MIPS_FILE_MAX - 1;
+	memcpy(out->file, base, n);
+	out->file[n] = 0;
+}
+
 int mips_assemble_limited(const struct mips_port *port, const char *file, const char *src, size_t len,
 			  uint32_t mem_limit, struct mips_program *out)
 {
@@ -529,6 +542,8 @@ int mips_assemble_limited(const struct mips_port *port, const char *file, const 
 		mips_asm_error(&a, 1, "out of memory");
 	}
 	asm_release(&a);
+	if (!a.errors)
+		program_name_file(out, file);
 	return a.errors;
 }
 

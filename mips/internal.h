@@ -88,6 +88,10 @@ struct mips_vm {
 	/* The FPU, last so the integer fields keep their cache lines (MIPS32 Vol. I-A, 6.4, FR=0). */
 	uint32_t fpr[32];	/* $f0-$f31; a double is an even/odd pair */
 	uint8_t fcc;		/* FCSR condition flags cc7..cc0 */
+	/* Where the text came from, for fault reports (none for a VM that arrived without its source). */
+	uint32_t *text_line;	/* source line of each text word */
+	uint32_t ntext_line;
+	char file[MIPS_FILE_MAX];
 };
 
 /* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */

@@ -25,6 +25,7 @@
 #define MIPS_DEFAULT_MEM_LIMIT	(64u << 20)
 #define MIPS_NAME_MAX	32
 #define MIPS_MSG_MAX	256
+#define MIPS_FILE_MAX	64	/* the source file's name as fault reports show it (its last component) */
 
 /* ---- assembler ---- */
 
@@ -39,6 +40,7 @@ struct mips_program {
 	size_t nkdata;
 	uint32_t entry;		/* main, else the first text word */
 	uint32_t user_text_end;	/* first byte after the program's own text (the exit stub starts here) */
+	char file[MIPS_FILE_MAX]; /* the source's name, for runtime faults' file:line */
 };
 
 /*
@@ -85,6 +87,9 @@ void mips_vm_free(struct mips_vm *vm);
 void mips_vm_release(struct mips_vm *vm);
 /* Loads an assembled program into a fresh VM; false (with a message) if memory runs out. */
 bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog);
+/* Keeps prog's file name and line table in vm, so its runtime faults name file:line (mips_vm_load
+ * does it; a VM restored from a snapshot of prog gets it this way). */
+void mips_vm_keep_source(struct mips_vm *vm, const struct mips_program *prog);
 /* Runs at most budget instructions; returns how many ran. Stops early on exit, fault, block. */
 uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget);
 

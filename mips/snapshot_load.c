@@ -203,6 +203,8 @@ bool mips_snapshot_load(struct mips_vm *vm, const void *buf, size_t len,
 		return fail(&r, bad);
 	if (mips_vm_text_hash_now(vm, r.text_end) != r.text_hash)	/* the identity is the text itself */
 		return fail(&r, "PROG text hash (the text is not the one the snapshot names)");
+	if (expect_prog)
+		mips_vm_keep_source(vm, expect_prog);
 	return true;
 }
 

@@ -44,6 +44,9 @@ void mips_vm_free(struct mips_vm *vm)
 
 void mips_vm_release(struct mips_vm *vm)
 {
+	mips_free(vm->port, vm->text_line, vm->ntext_line * sizeof *vm->text_line);
+	vm->text_line = NULL;
+	vm->ntext_line = 0;
 	mips_mem_free_all(vm);
 	mips_free(vm->port, vm->ops, vm->nops * sizeof *vm->ops);
 	vm->ops = NULL;
@@ -97,6 +100,18 @@ uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end)
 	return h;
 }
 
+void mips_vm_keep_source(struct mips_vm *vm, const struct mips_program *prog)
+{
+	mips_free(vm->port, vm->text_line, vm->ntext_line * sizeof *vm->text_line);
+	vm->ntext_line = 0;
+	vm->text_line = mips_alloc(vm->port, prog->ntext * sizeof *vm->text_line);
+	if (vm->text_line) { /* without memory for it, faults are reported without file:line */
+		memcpy(vm->text_line, prog->text_line, prog->ntext * sizeof *vm->text_line);
+		vm->ntext_line = (uint32_t)prog->ntext;
+	}
+	memcpy(vm->file, prog->file, sizeof vm->file);
+}
+
 bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 {
 	bool ok = true;
@@ -115,6 +130,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 		return false;
 	}
 	vm->text_hash = mips_program_text_hash(prog->text, prog->ntext);
+	mips_vm_keep_source(vm, prog);
 	vm->user_text_end = prog->user_text_end;
 	vm->pc = prog->entry;
 	vm->r[REG_GP] = MIPS_GP_INIT;
@@ -170,9 +186,15 @@ void mips_vm_faultf(struct mips_vm *vm, uint32_t pc, const char *fmt, ...)
 	uint8_t w[4];
 	va_list ap;
 
+	uint32_t word = (pc - MIPS_TEXT_BASE) / 4, line = 0;
 	if (pc >= MIPS_TEXT_BASE && pc - MIPS_TEXT_BASE < vm->nops * 4u && mips_vm_read(vm, pc, w, 4))
 		mips_disasm(mips_get32(w), pc, insn, sizeof insn);
-	mips_sb_printf(&sb, "vm %s: fault at pc 0x%08x (%s): ", vm->name, pc, insn);
+	if (pc >= MIPS_TEXT_BASE && word < vm->ntext_line)
+		line = vm->text_line[word];
+	if (line)
+		mips_sb_printf(&sb, "vm %s: fault at pc 0x%08x, %s:%u (%s): ", vm->name, pc, vm->file, line, insn);
+	else
+		mips_sb_printf(&sb, "vm %s: fault at pc 0x%08x (%s): ", vm->name, pc, insn);
 	va_start(ap, fmt);
 	mips_sb_vprintf(&sb, fmt, ap);
 	va_end(ap);

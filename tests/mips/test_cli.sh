@@ -124,7 +124,7 @@ printf 'main: li $t0, 0x7fffffff\naddi $t0, $t0, 1\n' >"$TMP/f.s"
 rc=$?
 check "a faulting VM gives status 1, the other VM still runs" [ $rc -eq 1 ]
 check "  ... and the fault names VM, pc, instruction and cause" \
-	grep -q "vm f: fault at pc 0x00400008 (addi \$t0, \$t0, 1): arithmetic overflow" "$TMP/f.err"
+	grep -q "vm f: fault at pc 0x00400008, f.s:2 (addi \$t0, \$t0, 1): arithmetic overflow" "$TMP/f.err"
 printf 'main: foo\nadd $t0\nli $t0, 99999999999\n' >"$TMP/e.s"
 "$MIPSVM" -v "$TMP/e.s" 2>"$TMP/e.err"
 rc=$?

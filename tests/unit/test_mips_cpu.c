@@ -120,7 +120,7 @@ static void test_control(void)
 
 static void test_faults(void)
 {
-	faults("li $t0, 0x7fffffff\naddi $t1, $t0, 1", "fault at pc 0x00400008 (addi $t1, $t0, 1): arithmetic overflow");
+	faults("li $t0, 0x7fffffff\naddi $t1, $t0, 1", "fault at pc 0x00400008, t.s:2 (addi $t1, $t0, 1): arithmetic overflow");
 	faults("li $t0, 0x80000000\nli $t2, 1\nsub $t1, $t0, $t2", "arithmetic overflow");
 	faults("lw $t0, 2($gp)", "unaligned access to 0x10008002");
 	faults("li $t0, 0x80000000\nlw $t1, 0($t0)", "address error on load of 0x80000000");
