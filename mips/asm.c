@@ -12,6 +12,8 @@ void mips_asm_error(struct asm_ctx *a, int col, const char *fmt, ...)
 	if (a->pass != 2)
 		return;
 	a->errors++;
+	if (a->quiet)
+		return;
 	mips_sb_printf(&sb, "%s:%d:%d: error: ", a->file, a->line, col);
 	va_start(ap, fmt);
 	mips_sb_vprintf(&sb, fmt, ap);
@@ -109,6 +111,7 @@ bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n)
 		return true;
 	}
 	a->over_limit = a->pass == 2;	/* one report is enough: the rest is refused quietly */
+	a->too_big = true;
 	a->p = a->line_end;
 	return false;
 }
@@ -122,7 +125,7 @@ static void align_to(struct asm_ctx *a, uint32_t align)
 		return;
 	if (a->seg == SEG_DATA && !mips_asm_reserve(a, mips_asm_col(a, a->stmt), SEG_DATA, pad))
 		return;
-	if (a->seg == SEG_DATA && a->pass == 2 && !mips_bytes_append(a->port, &a->data, NULL, pad))
+	if (a->seg == SEG_DATA && a->pass == 2 && !a->dry && !mips_bytes_append(a->port, &a->data, NULL, pad))
 		a->oom = true;
 	*pc += pad;
 	for (int i = 0; i < a->npending; i++) {	/* SPIM: a label right before .word names the aligned word */
@@ -156,7 +159,7 @@ static void emit_data_repeat(struct asm_ctx *a, const uint8_t *src, size_t size,
 
 	if (!total)
 		return;
-	if (a->pass == 2) {
+	if (a->pass == 2 && !a->dry) {
 		if (!mips_bytes_append(a->port, &a->data, NULL, total)) {
 			a->oom = true;
 			return;
@@ -443,13 +446,19 @@ static void asm_pass(struct asm_ctx *a, int pass)
 	}
 }
 
-static void asm_release(struct asm_ctx *a)
+/* What a pass built: text, its lines, data and para strings. */
+static void asm_free_output(struct asm_ctx *a)
 {
-	mips_free(a->port, a->syms, a->symcap * sizeof *a->syms);
 	mips_bytes_free(a->port, &a->text);
 	mips_bytes_free(a->port, &a->text_line);
 	mips_bytes_free(a->port, &a->data);
 	mips_bytes_free(a->port, &a->kdata);
+}
+
+static void asm_release(struct asm_ctx *a)
+{
+	mips_free(a->port, a->syms, a->symcap * sizeof *a->syms);
+	asm_free_output(a);
 }
 
 /* Trims a buffer to its length so that its owner can free it knowing only the length. */
@@ -527,7 +536,16 @@ int mips_assemble_limited(const struct mips_port *port, const char *file, const 
 	uint32_t main_addr;
 
 	asm_pass(&a, 1);
+	/* Much data (or too much): check everything before building it, so a program refused for
+	 * any reason costs no time filling memory it will never have. */
+	a.dry = a.too_big || a.data_pc - MIPS_DATA_BASE > ASM_BUILD_AFTER_CHECK;
 	asm_pass(&a, 2);
+	if (a.dry && !a.errors && !a.oom) {
+		asm_free_output(&a);
+		a.dry = false;
+		a.quiet = true;
+		asm_pass(&a, 2);
+	}
 	if (!a.errors && mips_asm_sym_lookup(&a, "main", 4, &main_addr) &&
 	    (main_addr < MIPS_TEXT_BASE || main_addr >= a.text_pc)) {
 		a.line = 0;

@@ -7,6 +7,7 @@
 #define ASM_MAX_OPNDS	4
 #define ASM_MAX_PENDING	16
 #define ASM_TEXT_MAX	(16u << 20)	/* what a snapshot's text may hold (snapshot_fmt.h TEXT_MAX) */
+#define ASM_BUILD_AFTER_CHECK	(1u << 20)	/* more data than this: pass 2 checks, a third pass builds */
 
 /* sym == NULL: a constant. Otherwise the value of symbol sym[0..symlen) plus add. */
 struct asm_expr {
@@ -58,6 +59,9 @@ struct asm_ctx {
 	uint32_t kdata_size;	/* para strings so far (pass 1 counts them too) */
 	uint32_t mem_limit;	/* the VM memory the program must fit in, checked before each piece */
 	bool oom, over_limit;
+	bool too_big;		/* over the memory limit: found in pass 1, reported in pass 2 */
+	bool dry;		/* pass 2 checks without building repeated data (a final pass builds it) */
+	bool quiet;		/* that final pass: its errors were reported already */
 };
 
 /* asm.c */
