@@ -169,6 +169,31 @@ static bool encode_operand(struct asm_ctx *a, char c, const struct asm_opnd *o, 
 	return false;
 }
 
+/* MIPS32 Vol. I-A, 6.4 (FR=0): a double is an even/odd register pair. The fields of an encoded
+ * COP1 instruction that name a double (fmt D's sources and result, cvt.d's result; a single or
+ * word result of a fmt D conversion is not one), as SPIM checks them: the first odd one, or -1. */
+static int odd_double_register(uint32_t w)
+{
+	enum { COP1 = 0x11, FMT_S = 16, FMT_D = 17, FMT_W = 20, CVT_S = 0x20, CVT_D = 0x21, CVT_W = 0x24 };
+	unsigned op = w >> 26, fmt = (w >> 21) & 0x1f, funct = w & 0x3f;
+	unsigned ft = (w >> 16) & 0x1f, fs = (w >> 11) & 0x1f, fd = (w >> 6) & 0x1f;
+	if (op != COP1)
+		return -1;
+	bool word_result = funct == CVT_W || (funct >= 0x0c && funct <= 0x0f); /* round/trunc/ceil/floor.w */
+	if (fmt == FMT_D) {
+		bool compare = funct >= 0x30, ft_is_fpr = funct <= 0x03 || compare; /* else a GPR or a cc */
+		if (fs & 1)
+			return (int)fs;
+		if (ft_is_fpr && (ft & 1))
+			return (int)ft;
+		if (!compare && funct != CVT_S && !word_result && (fd & 1)) /* a compare's fd bits are its cc */
+			return (int)fd;
+	} else if ((fmt == FMT_S || fmt == FMT_W) && funct == CVT_D && (fd & 1)) {
+		return (int)fd;
+	}
+	return -1;
+}
+
 /* Encodes real instruction id from its operands; silent unless report (used to find pseudo forms). */
 bool mips_asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct asm_opnd *o, int n, bool report,
 		     uint32_t *word)
@@ -204,6 +229,13 @@ bool mips_asm_encode_real(struct asm_ctx *a, enum mips_insn_id id, const struct 
 	if (i < n) {
 		if (report)
 			mips_asm_error(a, o[i].col, "too many operands for '%s'", mips_insn_table[id].name);
+		return false;
+	}
+	int odd = odd_double_register(*word);
+	if (odd >= 0) {
+		if (report)
+			mips_asm_error(a, o[0].col, "$f%d is odd: a double takes an even/odd register pair "
+				       "(SPIM: \"Odd FP double register number\")", odd);
 		return false;
 	}
 	return true;

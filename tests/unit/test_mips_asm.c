@@ -185,6 +185,13 @@ static void test_errors(void)
 	fails(".data\n.double x", 1, "expected a decimal number");
 	fails("li.d $f3, 1.0", 1, "t.s:1:6: error: li.d needs an even floating-point register");
 	fails("li.s $f0, 1.5x", 1, "t.s:1:11: error: malformed floating-point number");
+	fails("add.d $f0, $f2, $f5", 1, "t.s:1:7: error: $f5 is odd: a double takes an even/odd register pair");
+	fails("c.eq.d $f1, $f2\ncvt.d.s $f3, $f2", 2, "t.s:2:9: error: $f3 is odd");
+	uint32_t ok[8];
+	size_t nok;
+	CHECK(!assemble("cvt.s.d $f1, $f2\ncvt.w.d $f3, $f2\ntrunc.w.d $f1, $f2\nmovz.d $f2, $f4, $t1\n"
+			"movf.d $f2, $f4, 1\nc.eq.d 7, $f2, $f4\nadd.s $f1, $f3, $f5", ok, &nok, NULL) && nok == 7,
+	      "odd registers where SPIM allows them: single or word results, GPRs, condition flags, singles");
 	fails("li.s $t0, 1.5\nli.s $f0, x\nli $t0, 2.5", 3, "t.s:3:1: error: invalid operands for 'li'");
 	fails("div $t0, $t1, 0\nremu $t0, $t1, 0x0", 2, "t.s:2:16: error: division by zero");
 	fails("addi $t0, $t0, 1.5", 1, "t.s:1:16: error: immediate must be an integer");
