@@ -10,6 +10,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/build/linux}
 debs=$out/debs
 mkdir -p "$debs"
+# Boot tests run in parallel and each may call this: one at a time, and every output appears
+# whole (written aside, then renamed), so no test ever copies a half-written initramfs.
+exec {lock}>"$out/.lock"
+flock "$lock"
 # Unpacked packages and the initramfs tree live outside build/: the Makefile reads every *.d there.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -35,7 +39,8 @@ done
 
 mkdir -p "$tree"
 for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$tree"; done
-cp "$(ls "$tree"/boot/vmlinuz-* | head -n1)" "$out/vmlinuz"
+cp "$(ls "$tree"/boot/vmlinuz-* | head -n1)" "$out/vmlinuz.tmp"
+mv -f "$out/vmlinuz.tmp" "$out/vmlinuz"
 
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,lib64,lib/x86_64-linux-gnu,usr/bin}
 cp "$tree/bin/busybox" "$stage/bin/busybox"
@@ -66,5 +71,6 @@ fi
 exec /checker
 INIT
 chmod +x "$stage/init"
-(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$out/initrd.img"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$out/initrd.img.tmp"
+mv -f "$out/initrd.img.tmp" "$out/initrd.img"
 echo "fetch-linux: $out/vmlinuz ($(stat -c %s "$out/vmlinuz") bytes), $out/initrd.img ($(stat -c %s "$out/initrd.img") bytes)"

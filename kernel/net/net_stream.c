@@ -281,7 +281,8 @@ static struct net_stream *connect_name(const struct net_target *t, const char **
 		s->lookup = slot;
 		return s;
 	case ERR_VAL:
-		*why = "host name not in hosts=, and no DNS server (DHCP gave none)";
+		*why = net_ready() ? "host name not in hosts=, and no DNS server (DHCP gave none)"
+				   : "host name not in hosts=, and no DNS server yet (DHCP has not answered)";
 		break;
 	default:
 		*why = "host name cannot be resolved (out of memory or too long)";
