@@ -1,4 +1,4 @@
-/* exit_msr.c: RDMSR/WRMSR exits (every MSR exits through the all-ones MSR bitmap). */
+/* exit_msr.c: RDMSR/WRMSR exits (every MSR exits through the all-ones MSR bitmap): THE table of the MSRs a guest has. */
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
@@ -13,6 +13,40 @@
 /* SDM Vol. 3A, 12.11.2.1: IA32_MTRR_DEF_TYPE: type (7:0), FE (10), E (11); types 0,1,4,5,6. */
 #define MTRR_DEF_TYPE_BITS 0xcffull
 #define MTRR_TYPE_VALID(t) ((t) == 0 || (t) == 1 || (t) == 4 || (t) == 5 || (t) == 6)
+#define NO_FIELD 0
+
+/*
+ * X(name, VMCS field or NO_FIELD, read, write): every MSR a guest may read or write, once. Any
+ * other raises #GP. read_<r> fills the value; write_<w> returns false for a value the CPU refuses
+ * (#GP, SDM Vol. 4 and Vol. 3C 27.3.1.1's entry checks), so no guest write can fail a VM entry.
+ *   cpu       the vCPU's own value in the CPU (vcpu_switch.c keeps it there while it runs)
+ *   vmcs      a VMCS guest-state field
+ */
+#define GUEST_MSRS(X)                                                                       \
+	X(IA32_TSC, NO_FIELD, tsc, tsc)                                                     \
+	X(IA32_UCODE_REV, NO_FIELD, zero, ignored) /* Linux writes 0 before reading it */    \
+	X(IA32_MTRRCAP, NO_FIELD, mtrrcap, refused) /* read-only */                          \
+	X(IA32_SYSENTER_CS, VMCS_GUEST_SYSENTER_CS, vmcs, vmcs)                             \
+	X(IA32_SYSENTER_ESP, VMCS_GUEST_SYSENTER_ESP, vmcs, vmcs_canonical)                 \
+	X(IA32_SYSENTER_EIP, VMCS_GUEST_SYSENTER_EIP, vmcs, vmcs_canonical)                 \
+	X(IA32_MISC_ENABLE, NO_FIELD, misc_enable, ignored) /* what Linux toggles changes nothing */ \
+	X(IA32_PAT, VMCS_GUEST_IA32_PAT, vmcs, pat)                                         \
+	X(IA32_MTRR_DEF_TYPE, NO_FIELD, mtrr_def_type, mtrr_def_type)                       \
+	X(IA32_EFER, VMCS_GUEST_IA32_EFER, vmcs, efer)                                      \
+	X(IA32_STAR, NO_FIELD, cpu, cpu)                                                    \
+	X(IA32_LSTAR, NO_FIELD, cpu, cpu_canonical)                                         \
+	X(IA32_CSTAR, NO_FIELD, cpu, cpu_canonical)                                         \
+	X(IA32_FMASK, NO_FIELD, cpu, fmask)                                                 \
+	X(IA32_FS_BASE, VMCS_GUEST_ES_BASE + 2 * SEG_FS, vmcs, vmcs_canonical)              \
+	X(IA32_GS_BASE, VMCS_GUEST_ES_BASE + 2 * SEG_GS, vmcs, vmcs_canonical)              \
+	X(IA32_KERNEL_GS_BASE, NO_FIELD, cpu, cpu_canonical)
+
+struct guest_msr {
+	uint32_t msr, field;
+	const char *name;
+	void (*read)(const struct vcpu *v, const struct guest_msr *m, uint64_t *val);
+	bool (*write)(struct vcpu *v, const struct guest_msr *m, uint64_t val);
+};
 
 static bool canonical(uint64_t val)
 {
@@ -30,78 +64,137 @@ static bool pat_valid(uint64_t val)
 	return true;
 }
 
-/* The VMCS-held MSRs' rules (SDM Vol. 4, Table 2-2; Vol. 3C, 27.3.1.1 checks them at entry):
- * addresses canonical, PAT types valid. False: #GP. */
-static bool vmcs_msr_valid(uint32_t msr, uint64_t val)
+static void read_tsc(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
 {
-	switch (msr) {
-	case MSR_IA32_PAT: return pat_valid(val);
-	case MSR_IA32_FS_BASE:
-	case MSR_IA32_GS_BASE:
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP: return canonical(val);
-	}
+	(void)v, (void)m;
+	*val = rdtsc() + vmcs_read(VMCS_TSC_OFFSET);
+}
+
+static void read_zero(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)v, (void)m;
+	*val = 0; /* no microcode update is visible */
+}
+
+static void read_mtrrcap(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)v, (void)m;
+	*val = MTRRCAP_VALUE;
+}
+
+static void read_misc_enable(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)v, (void)m;
+	*val = MISC_ENABLE_VALUE;
+}
+
+static void read_mtrr_def_type(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)m;
+	*val = v->cpu.mtrr_def_type;
+}
+
+static void read_vmcs(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)v;
+	*val = vmcs_read(m->field);
+}
+
+static void read_cpu(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)v;
+	*val = rdmsr(m->msr);
+}
+
+static bool write_tsc(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	(void)v, (void)m;
+	vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
 	return true;
 }
 
-static bool is_syscall_msr(uint32_t msr)
+static bool write_ignored(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
-	return msr >= MSR_IA32_STAR && msr <= MSR_IA32_FMASK;
+	(void)v, (void)m, (void)val;
+	return true;
 }
 
-/* MSRs Tally answers itself: true and *val, or false when it is not one of them. */
-static bool emulated_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+static bool write_refused(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
-	switch (msr) {
-	case MSR_IA32_UCODE_REV: *val = 0; return true; /* no microcode update is visible */
-	case MSR_IA32_MISC_ENABLE: *val = MISC_ENABLE_VALUE; return true;
-	case MSR_IA32_MTRRCAP: *val = MTRRCAP_VALUE; return true;
-	case MSR_IA32_MTRR_DEF_TYPE: *val = v->cpu.mtrr_def_type; return true;
-	}
+	(void)v, (void)m, (void)val;
 	return false;
 }
 
-/* 1: written, 0: not one of them, -1: #GP (a reserved bit or a read-only MSR). */
-static int emulated_write(struct vcpu *v, uint32_t msr, uint64_t val)
+static bool write_mtrr_def_type(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
-	switch (msr) {
-	case MSR_IA32_UCODE_REV: return 1;    /* Linux writes 0 before reading the revision */
-	case MSR_IA32_MISC_ENABLE: return 1;  /* the bits Linux may toggle change nothing here */
-	case MSR_IA32_MTRRCAP: return -1;     /* read-only */
-	case MSR_IA32_MTRR_DEF_TYPE:
-		if ((val & ~MTRR_DEF_TYPE_BITS) || !MTRR_TYPE_VALID(val & 0xff))
-			return -1;
-		v->cpu.mtrr_def_type = val;
-		return 1;
-	}
-	return 0;
+	(void)m;
+	if ((val & ~MTRR_DEF_TYPE_BITS) || !MTRR_TYPE_VALID(val & 0xff))
+		return false;
+	v->cpu.mtrr_def_type = val;
+	return true;
 }
 
-/* MSRs that live in VMCS guest-state fields. */
-static const struct {
-	uint32_t msr;
-	uint32_t field;
-} vmcs_msrs[] = {
-	{ MSR_IA32_SYSENTER_CS, VMCS_GUEST_SYSENTER_CS },
-	{ MSR_IA32_SYSENTER_ESP, VMCS_GUEST_SYSENTER_ESP },
-	{ MSR_IA32_SYSENTER_EIP, VMCS_GUEST_SYSENTER_EIP },
-	{ MSR_IA32_PAT, VMCS_GUEST_IA32_PAT },
-	{ MSR_IA32_FS_BASE, VMCS_GUEST_ES_BASE + 2 * SEG_FS },
-	{ MSR_IA32_GS_BASE, VMCS_GUEST_ES_BASE + 2 * SEG_GS },
-	{ MSR_IA32_EFER, VMCS_GUEST_IA32_EFER },
-};
-
-static int vmcs_field_of(uint32_t msr)
+static bool write_vmcs(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
-	for (unsigned i = 0; i < sizeof(vmcs_msrs) / sizeof(vmcs_msrs[0]); i++)
-		if (vmcs_msrs[i].msr == msr)
-			return (int)vmcs_msrs[i].field;
-	return -1;
+	(void)v;
+	vmcs_write(m->field, val);
+	return true;
 }
 
-static void unknown_msr(struct vcpu *v, const char *op, uint32_t msr)
+static bool write_vmcs_canonical(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
-	log_debug("guest %s: %s of unknown MSR 0x%x: #GP injected\n", v->name, op, msr);
+	return canonical(val) && write_vmcs(v, m, val);
+}
+
+static bool write_pat(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	return pat_valid(val) && write_vmcs(v, m, val);
+}
+
+/* SDM Vol. 3A, 10.8.5: LME changes only while paging is off; LMA is the CPU's, never written. */
+static bool write_efer(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	(void)v;
+	uint64_t old = vmcs_read(m->field);
+	bool paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG;
+	if ((val & ~(EFER_WRITABLE | EFER_LMA)) || (paging && ((val ^ old) & EFER_LME)))
+		return false;
+	vmcs_write(m->field, (val & EFER_WRITABLE) | (old & EFER_LMA));
+	return true;
+}
+
+static bool write_cpu(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	(void)v;
+	wrmsr(m->msr, val);
+	return true;
+}
+
+static bool write_cpu_canonical(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	return canonical(val) && write_cpu(v, m, val);
+}
+
+static bool write_fmask(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	return write_cpu(v, m, (uint32_t)val); /* FMASK bits 63:32 are reserved (read 0) */
+}
+
+#define GUEST_MSR_ENTRY(n, f, r, w) { MSR_##n, f, #n, read_##r, write_##w },
+static const struct guest_msr guest_msrs[] = { GUEST_MSRS(GUEST_MSR_ENTRY) };
+#undef GUEST_MSR_ENTRY
+
+static const struct guest_msr *find(uint32_t msr)
+{
+	for (unsigned i = 0; i < sizeof(guest_msrs) / sizeof(guest_msrs[0]); i++)
+		if (guest_msrs[i].msr == msr)
+			return &guest_msrs[i];
+	return NULL;
+}
+
+static void raise_gp(struct vcpu *v, const char *op, uint32_t msr, const char *name, const char *why)
+{
+	log_debug("guest %s: %s of MSR 0x%x (%s): %s: #GP injected\n", v->name, op, msr, name, why);
 	vmcs_inject_exception(VECTOR_GP, true, 0);
 }
 
@@ -109,18 +202,13 @@ void handle_rdmsr(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
 	uint32_t msr = (uint32_t)vcpu_gpr(v, GPR_RCX);
-	int field = vmcs_field_of(msr);
+	const struct guest_msr *m = find(msr);
 	uint64_t val;
-	if (msr == MSR_IA32_TSC) {
-		val = rdtsc() + vmcs_read(VMCS_TSC_OFFSET);
-	} else if (msr == MSR_IA32_KERNEL_GS_BASE || is_syscall_msr(msr)) {
-		val = rdmsr(msr); /* the vCPU's own: vcpu_switch.c keeps them in the CPU while it runs */
-	} else if (field >= 0) {
-		val = vmcs_read((uint32_t)field);
-	} else if (!emulated_read(v, msr, &val)) {
-		unknown_msr(v, "RDMSR", msr);
+	if (!m) {
+		raise_gp(v, "RDMSR", msr, "unknown", "not one the guest has");
 		return;
 	}
+	m->read(v, m, &val);
 	vcpu_set_gpr(v, GPR_RAX, (uint32_t)val);
 	vcpu_set_gpr(v, GPR_RDX, val >> 32);
 	vmcs_skip_instruction();
@@ -131,42 +219,14 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 	(void)reason;
 	uint32_t msr = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
-	int field = vmcs_field_of(msr);
-	if (msr == MSR_IA32_TSC) {
-		vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
-	} else if (msr == MSR_IA32_KERNEL_GS_BASE || msr == MSR_IA32_LSTAR || msr == MSR_IA32_CSTAR) {
-		if (!canonical(val)) { /* SDM Vol. 4: #GP for a non-canonical address */
-			vmcs_inject_exception(VECTOR_GP, true, 0);
-			return;
-		}
-		wrmsr(msr, val);
-	} else if (msr == MSR_IA32_STAR || msr == MSR_IA32_FMASK) {
-		wrmsr(msr, msr == MSR_IA32_FMASK ? (uint32_t)val : val); /* FMASK bits 63:32 are reserved (read 0) */
-	} else if (msr == MSR_IA32_EFER) {
-		uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
-		bool paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG;
-		/* SDM Vol. 3A, 10.8.5: LME changes only while paging is off; LMA is the CPU's, not written */
-		if ((val & ~(EFER_WRITABLE | EFER_LMA)) || (paging && ((val ^ old) & EFER_LME))) {
-			vmcs_inject_exception(VECTOR_GP, true, 0);
-			return;
-		}
-		vmcs_write(VMCS_GUEST_IA32_EFER, (val & EFER_WRITABLE) | (old & EFER_LMA));
-	} else if (field >= 0) {
-		if (!vmcs_msr_valid(msr, val)) {
-			vmcs_inject_exception(VECTOR_GP, true, 0);
-			return;
-		}
-		vmcs_write((uint32_t)field, val);
-	} else {
-		int r = emulated_write(v, msr, val);
-		if (r < 0) {
-			vmcs_inject_exception(VECTOR_GP, true, 0);
-			return;
-		}
-		if (r == 0) {
-			unknown_msr(v, "WRMSR", msr);
-			return;
-		}
+	const struct guest_msr *m = find(msr);
+	if (!m) {
+		raise_gp(v, "WRMSR", msr, "unknown", "not one the guest has");
+		return;
+	}
+	if (!m->write(v, m, val)) {
+		raise_gp(v, "WRMSR", msr, m->name, "a value the CPU refuses");
+		return;
 	}
 	vmcs_skip_instruction();
 }
