@@ -24,6 +24,7 @@ enum tally_query {
 	TALLY_Q_REASON_EXITS64,        /* EBX:ECX = exits for reason ECX, 64 bits */
 	TALLY_Q_REASON_MIN_CYCLES,     /* EBX:ECX = fewest cycles one exit of reason ECX took */
 	TALLY_Q_REASON_MAX_CYCLES,     /* EBX:ECX = most cycles one exit of reason ECX took */
+	TALLY_Q_REASON_PERCENTILES,    /* EAX, EBX, ECX = p50, p90, p99 cycles of reason ECX (32 bits, saturated) */
 };
 
 /* X(ABI, name): the leaf layouts of the CMPE 283 assignments; the kernel option cpuid_abi=name
@@ -61,7 +62,8 @@ static inline const char *tally_abi_name(enum tally_abi abi)
 	X(TALLY_ABI_ALL, 0x40000001u, TALLY_Q_TOTAL_EXITS64)                   \
 	X(TALLY_ABI_ALL, 0x40000002u, TALLY_Q_REASON_EXITS64)                  \
 	X(TALLY_ABI_ALL, 0x40000003u, TALLY_Q_REASON_MIN_CYCLES)               \
-	X(TALLY_ABI_ALL, 0x40000004u, TALLY_Q_REASON_MAX_CYCLES)
+	X(TALLY_ABI_ALL, 0x40000004u, TALLY_Q_REASON_MAX_CYCLES)               \
+	X(TALLY_ABI_ALL, 0x40000005u, TALLY_Q_REASON_PERCENTILES)
 
 /* Tally's own leaves (TALLY_ABI_ALL) are numbered from 0x40000001 up without gaps (vmx/cpuid_leaves.c
  * checks), so the highest is the signature leaf plus their count. */

@@ -6,7 +6,9 @@
 #include "vmx/caps.h"
 #include "vmx/cpuid_leaves.h"
 #include "vmx/exit.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx.h"
 
 /* Intel SDM Vol. 2A, CPUID. */
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
@@ -84,7 +86,29 @@ static void split64(uint64_t v, struct cpuid_regs *r)
 	r->ecx = (uint32_t)v;
 }
 
-static void answer_reason(const struct exit_stats *s, enum tally_query q, uint32_t reason, struct cpuid_regs *r)
+/* p50, p90 and p99 of reason's exits: the asking guest's histogram, or every guest's summed
+ * (cpuid_scope=global, as the table over all guests). */
+static void answer_percentiles(const struct exit_stat *e, const struct vcpu *asking, uint32_t reason,
+			       struct cpuid_regs *r)
+{
+	static const unsigned pct[3] = { 50, 90, 99 };
+	uint64_t row[EXIT_HIST_BUCKETS] = { 0 };
+	for (size_t i = 0; i < vmx_vcpu_count(); i++) {
+		const struct vcpu *v = vmx_vcpu(i);
+		if (asking && v != asking)
+			continue;
+		for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
+			row[b] += v->hist.n[reason][b];
+	}
+	uint32_t *out[3] = { &r->eax, &r->ebx, &r->ecx };
+	for (int i = 0; i < 3; i++) {
+		uint64_t p = exit_hist_row_percentile(row, pct[i], e->min == UINT64_MAX ? 0 : e->min, e->max);
+		*out[i] = p > UINT32_MAX ? UINT32_MAX : (uint32_t)p;
+	}
+}
+
+static void answer_reason(const struct exit_stats *s, const struct vcpu *asking, enum tally_query q, uint32_t reason,
+			  struct cpuid_regs *r)
 {
 	enum exit_reason_kind kind = exit_reason_kind(reason);
 	if (kind == REASON_UNDEFINED || kind == REASON_RESERVED) {
@@ -100,11 +124,13 @@ static void answer_reason(const struct exit_stats *s, enum tally_query q, uint32
 	case TALLY_Q_REASON_EXITS64: split64(e->count, r); break;
 	case TALLY_Q_REASON_MIN_CYCLES: split64(e->min == UINT64_MAX ? 0 : e->min, r); break;
 	case TALLY_Q_REASON_MAX_CYCLES: split64(e->max, r); break;
+	case TALLY_Q_REASON_PERCENTILES: answer_percentiles(e, asking, reason, r); break;
 	default: break; /* the totals are answered by answer() */
 	}
 }
 
-static void answer(const struct exit_stats *s, enum tally_query q, uint32_t ecx, struct cpuid_regs *r)
+static void answer(const struct exit_stats *s, const struct vcpu *asking, enum tally_query q, uint32_t ecx,
+		   struct cpuid_regs *r)
 {
 	switch (q) {
 	case TALLY_Q_TOTAL_EXITS: r->eax = (uint32_t)s->count; return;
@@ -115,11 +141,13 @@ static void answer(const struct exit_stats *s, enum tally_query q, uint32_t ecx,
 	case TALLY_Q_REASON_CYCLES:
 	case TALLY_Q_REASON_EXITS64:
 	case TALLY_Q_REASON_MIN_CYCLES:
-	case TALLY_Q_REASON_MAX_CYCLES: answer_reason(s, q, ecx, r); return;
+	case TALLY_Q_REASON_MAX_CYCLES:
+	case TALLY_Q_REASON_PERCENTILES: answer_reason(s, asking, q, ecx, r); return;
 	}
 }
 
-void cpuid_hypervisor_leaf(const struct exit_stats *s, uint32_t leaf, uint32_t ecx, struct cpuid_regs *r)
+void cpuid_hypervisor_leaf(const struct exit_stats *s, const struct vcpu *asking, uint32_t leaf, uint32_t ecx,
+			   struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
 	if (leaf == TALLY_LEAF_SIGNATURE) {
@@ -129,7 +157,7 @@ void cpuid_hypervisor_leaf(const struct exit_stats *s, uint32_t leaf, uint32_t e
 	}
 	for (unsigned i = 0; i < sizeof(stat_leaves) / sizeof(stat_leaves[0]); i++)
 		if (stat_leaves[i].leaf == leaf && (stat_leaves[i].abi == abi || stat_leaves[i].abi == TALLY_ABI_ALL)) {
-			answer(s, stat_leaves[i].query, ecx, r);
+			answer(s, asking, stat_leaves[i].query, ecx, r);
 			return;
 		}
 	/* Any other hypervisor leaf answers all zeros. */
@@ -186,7 +214,7 @@ void handle_cpuid(struct vcpu *v, uint32_t reason)
 	uint32_t leaf = (uint32_t)vcpu_gpr(v, GPR_RAX), sub = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	struct cpuid_regs r;
 	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST)
-		cpuid_hypervisor_leaf(scope_global ? exit_stats_global() : &v->stats, leaf, sub, &r);
+		cpuid_hypervisor_leaf(scope_global ? exit_stats_global() : &v->stats, scope_global ? NULL : v, leaf, sub, &r);
 	else
 		host_leaf(leaf, sub, &r);
 	vcpu_set_gpr(v, GPR_RAX, r.eax);

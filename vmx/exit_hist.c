@@ -22,9 +22,11 @@ uint64_t exit_hist_total(const struct exit_hist *h, unsigned reason)
 	return sum;
 }
 
-uint64_t exit_hist_percentile(const struct exit_hist *h, unsigned reason, unsigned pct, uint64_t min, uint64_t max)
+uint64_t exit_hist_row_percentile(const uint64_t row[EXIT_HIST_BUCKETS], unsigned pct, uint64_t min, uint64_t max)
 {
-	uint64_t total = exit_hist_total(h, reason);
+	uint64_t total = 0;
+	for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
+		total += row[b];
 	if (!total)
 		return 0;
 	uint64_t rank = (total * pct + 99) / 100, seen = 0; /* the smallest value with pct% at or below it */
@@ -32,7 +34,7 @@ uint64_t exit_hist_percentile(const struct exit_hist *h, unsigned reason, unsign
 		rank = 1;
 	unsigned b = 0;
 	for (; b < EXIT_HIST_BUCKETS - 1; b++) {
-		seen += h->n[reason][b];
+		seen += row[b];
 		if (seen >= rank)
 			break;
 	}
@@ -40,6 +42,14 @@ uint64_t exit_hist_percentile(const struct exit_hist *h, unsigned reason, unsign
 	if (v > max)
 		v = max;
 	return v < min ? min : v;
+}
+
+uint64_t exit_hist_percentile(const struct exit_hist *h, unsigned reason, unsigned pct, uint64_t min, uint64_t max)
+{
+	uint64_t row[EXIT_HIST_BUCKETS];
+	for (unsigned b = 0; b < EXIT_HIST_BUCKETS; b++)
+		row[b] = h->n[reason][b];
+	return exit_hist_row_percentile(row, pct, min, max);
 }
 
 void exit_hist_merge(struct exit_hist *to, const struct exit_hist *from)

@@ -43,6 +43,8 @@ uint64_t exit_hist_total(const struct exit_hist *h, unsigned reason);
 /* The pct-th percentile (1..100) of reason's cycles as the upper bound of the bucket that holds
  * it, clipped to [min, max] of the exits seen; 0 when there are none. */
 uint64_t exit_hist_percentile(const struct exit_hist *h, unsigned reason, unsigned pct, uint64_t min, uint64_t max);
+/* The same from one reason's bucket counts (e.g. summed over guests). */
+uint64_t exit_hist_row_percentile(const uint64_t row[EXIT_HIST_BUCKETS], unsigned pct, uint64_t min, uint64_t max);
 /* to += from, bucket by bucket (the table over all guests is the sum of theirs). */
 void exit_hist_merge(struct exit_hist *to, const struct exit_hist *from);
 

@@ -188,6 +188,21 @@ static void task_switch(void)
 	gprintf("FAIL: the task switch returned\n");
 }
 
+/* Tally's percentile leaf agrees with its min and max leaves for the CPUID exits so far. */
+static void percentiles(void)
+{
+	const uint32_t cpuid_reason = 10;
+	for (int i = 0; i < 20; i++)
+		cpuid2(0, 0);
+	struct cpuid_out p = cpuid2(0x40000005u, cpuid_reason), lo = cpuid2(0x40000003u, cpuid_reason),
+			 hi = cpuid2(0x40000004u, cpuid_reason);
+	uint64_t min = ((uint64_t)lo.ebx << 32) | lo.ecx, max = ((uint64_t)hi.ebx << 32) | hi.ecx;
+	check(p.eax && min <= p.eax && p.eax <= p.ebx && p.ebx <= p.ecx && p.ecx <= max,
+	      "CPUID's p50 %u <= p90 %u <= p99 %u lie within its min %u and max %u (leaf 0x40000005)", p.eax, p.ebx,
+	      p.ecx, (uint32_t)min, (uint32_t)max);
+	check(cpuid2(0x40000005u, 200).edx == 0xffffffffu, "the percentile leaf: an undefined reason answers EDX=~0");
+}
+
 int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	char mode[16];
@@ -203,5 +218,6 @@ int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 	single_step();
 	debug_registers();
 	cpuid_hides();
+	percentiles();
 	return check_summary();
 }
