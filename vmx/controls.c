@@ -6,6 +6,9 @@
 #include "vmx/controls.h"
 #include "vmx/vmcs.h"
 
+/* Intel SDM Vol. 2A, CPUID leaf 80000008H: EAX 7:0, the physical-address width. */
+#define CPUID_LEAF_ADDRESS_SIZES 0x80000008u
+
 /* SDM Vol. 3D, A.3-A.5: bits 31:0 of a control MSR are the allowed-0 settings (1 = must be 1),
  * bits 63:32 the allowed-1 settings (0 = must be 0). */
 static void read_ctls(struct vmx_controls *must1, struct vmx_controls *may1)
@@ -59,6 +62,10 @@ const char *vmx_controls_compute(struct vmx_controls *c)
 	c->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
 	c->timer_shift = rdmsr(MSR_IA32_VMX_MISC) & 0x1f; /* SDM Vol. 3D, A.6 bits 4:0 */
 	c->ept_vpid_cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+	struct cpuid_regs r;
+	cpuid(CPUID_LEAF_ADDRESS_SIZES, 0, &r);
+	unsigned width = r.eax & 0xff;
+	c->phys_reserved = width == 0 || width >= 64 ? 0 : ~((1ull << width) - 1);
 	return NULL;
 }
 

@@ -9,6 +9,7 @@ struct vmx_controls {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1; /* SDM Vol. 3D, A.7 / A.8 */
 	unsigned timer_shift;   /* preemption timer ticks every 2^shift TSC cycles (SDM 3C 26.5.1) */
 	uint64_t ept_vpid_cap;
+	uint64_t phys_reserved; /* address bits at and above MAXPHYADDR (CPUID 80000008H EAX 7:0) */
 	uint32_t vmcs_revision;
 };
 

@@ -30,7 +30,6 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 #define PDPTE_PRESENT 0x1ull
 #define PDPTE_RESERVED 0x1e6ull
 #define CR3_PCID_NOFLUSH (1ull << 63)
-#define CPUID_LEAF_ADDRESS_SIZES 0x80000008u
 /* SDM Vol. 3C, 25.4.1, Table 25-2: access-rights bit 13, the L flag (64-bit code segment). */
 #define SEG_ACCESS_L (1ull << 13)
 /* SDM Vol. 3C, 25.4.2: the PDPTE fields (64-bit, consecutive encodings two apart). */
@@ -39,15 +38,6 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 static void raise_gp(void)
 {
 	vmcs_inject_exception(VECTOR_GP, true, 0);
-}
-
-/* Bits above the physical-address width (SDM Vol. 2A, CPUID leaf 80000008H, EAX 7:0). */
-static uint64_t above_maxphyaddr(void)
-{
-	struct cpuid_regs r;
-	cpuid(CPUID_LEAF_ADDRESS_SIZES, 0, &r);
-	unsigned width = r.eax & 0xff;
-	return width >= 64 || width == 0 ? 0 : ~((1ull << width) - 1);
 }
 
 static bool pae_paging(uint64_t cr0, uint64_t cr4)
@@ -60,7 +50,7 @@ static bool pae_paging(uint64_t cr0, uint64_t cr4)
 static bool load_pdptes(struct vcpu *v, uint64_t cr3)
 {
 	const uint64_t *p = guest_ptr(&v->mem, cr3 & 0xffffffe0u, 32);
-	uint64_t reserved = PDPTE_RESERVED | above_maxphyaddr();
+	uint64_t reserved = PDPTE_RESERVED | v->ctl->phys_reserved;
 	if (!p)
 		return false;
 	for (int i = 0; i < 4; i++)
@@ -104,7 +94,7 @@ static void guest_write_cr3(struct vcpu *v, uint64_t val)
 	if (vcpu_long_mode()) {
 		if (cr4 & CR4_PCIDE)
 			val &= ~CR3_PCID_NOFLUSH; /* "do not flush": there is nothing of the guest's to keep */
-		if (val & above_maxphyaddr()) {
+		if (val & v->ctl->phys_reserved) {
 			raise_gp();
 			return;
 		}

@@ -243,39 +243,45 @@ static bool net_deliver(const uint8_t *frame, uint32_t len, void *ctx)
 	return true;
 }
 
+/* One hosts= entry "name:a.b.c.d" into lwIP's local host list; NULL, or why it is left out. */
+static const char *add_host(char *entry)
+{
+	char *colon = strchr(entry, ':');
+	struct net_target t;
+	uint32_t ip;
+	uint16_t port;
+	const char *why = NULL;
+	if (!colon)
+		return "not name:a.b.c.d";
+	*colon = 0;
+	if (net_parse_target(entry, 1, &t, &why) < 0)
+		return why;
+	if (!t.name[0])
+		return "the name is an address";
+	if (net_parse_host(colon + 1, 0, &ip, &port, &why) < 0)
+		return why;
+	if (port)
+		return "a host's address takes no port";
+	ip_addr_t a;
+	ip_addr_set_ip4_u32(&a, lwip_htonl(ip));
+	return dns_local_addhost(entry, &a) == ERR_OK ? NULL : "out of memory";
+}
+
 /* hosts=name:a.b.c.d,...: names known without DNS (lwIP's local host list, looked up first). */
 static void add_hosts(void)
 {
-	const char *h = option_get("hosts");
-	while (h && *h) {
-		struct net_target t;
-		const char *why = "", *end = strchr(h, ','), *colon;
-		char entry[NET_HOST_NAME_MAX + 24];
+	for (const char *h = option_get("hosts"), *end; h && *h; h = end ? end + 1 : NULL) {
+		end = strchr(h, ',');
 		size_t len = end ? (size_t)(end - h) : strlen(h);
-		ip_addr_t a;
-		if (len >= sizeof(entry)) {
-			why = "entry too long";
-		} else {
+		char entry[NET_HOST_NAME_MAX + 24];
+		const char *why = "entry too long";
+		if (len < sizeof(entry)) {
 			memcpy(entry, h, len);
 			entry[len] = 0;
-			colon = strchr(entry, ':');
-			if (!colon) {
-				why = "not name:a.b.c.d";
-			} else {
-				entry[colon - entry] = 0;
-				const char *ipstr = colon + 1, *name = entry;
-				if (net_parse_target(name, 1, &t, &why) == 0 && !t.name[0])
-					why = "the name is an address";
-				else if (!why[0] && net_parse_host(ipstr, 1, &t.ip, &t.port, &why) == 0) {
-					ip_addr_set_ip4_u32(&a, lwip_htonl(t.ip));
-					if (dns_local_addhost(name, &a) != ERR_OK)
-						why = "out of memory";
-				}
-			}
+			why = add_host(entry);
 		}
-		if (why[0])
+		if (why)
 			log_warn("command line: hosts=: '%.*s': %s; left out\n", (int)len, h, why);
-		h = end ? end + 1 : NULL;
 	}
 }
 

@@ -15,9 +15,15 @@ expect "DHCP lease from slirp" '^net: virtio-net MAC 52:54:00:12:34:56 address 1
 expect "ping the gateway" '^selftest: ping 10\.0\.2\.2: 3 of 3 replies$'
 
 # Tally reaches its own address (loopback: a VM may migrate to the Tally it is on).
-make_iso self "selftest=ping ip=10.0.4.1/24 peer=10.0.4.1"
+# Bad hosts= entries are each named and left out; the good ones and the rest of the boot stand.
+make_iso self "selftest=ping ip=10.0.4.1/24 peer=10.0.4.1 hosts=a:10.0.4.1,1.2.3.4:5.6.7.8,b,c:1.2.3.4:80,d:x.y"
 boot_qemu self 60 -netdev user,id=n0 "${NIC[@]}"
 expect "ping our own address" '^selftest: ping 10\.0\.4\.1: 3 of 3 replies$'
+expect "hosts=: a name that is an address" "^warning: command line: hosts=: '1\.2\.3\.4:5\.6\.7\.8': the name is an address; left out$"
+expect "hosts=: an entry without an address" "^warning: command line: hosts=: 'b': not name:a\.b\.c\.d; left out$"
+expect "hosts=: an address with a port" "^warning: command line: hosts=: 'c:1\.2\.3\.4:80': a host's address takes no port; left out$"
+expect "hosts=: not an address" "^warning: command line: hosts=: 'd:x\.y': not an IPv4 address a\.b\.c\.d; left out$"
+expect_count "hosts=: the good entry is taken silently" 4 '^warning: command line: hosts=: '
 
 # 2. No NIC: one line, nothing else breaks.
 make_iso nonic "selftest=ping"
