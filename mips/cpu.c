@@ -29,7 +29,7 @@ void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
 
 static uint32_t bits(unsigned n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1; }
 
-uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
+uint64_t mips_interp_run(struct mips_vm *vm, uint64_t budget)
 {
 	static const void *const dispatch[MIPS_OP_REDECODE + 1] = {
 #define MIPS_X_LABEL(id, name, ops, match, mask, imm) [MIPS_I_##id] = &&op_##id,

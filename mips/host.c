@@ -136,7 +136,7 @@ struct mips_host *mips_host_new(const struct mips_port *base, const struct mips_
 		h->have_net = net->connect || net->accept;
 	}
 	h->port = (struct mips_port){ h, port_alloc, port_write, port_input, port_clock, port_storage_write,
-				      port_storage_read, port_migrate };
+				      port_storage_read, port_migrate, base->exec };
 	return h;
 }
 

@@ -77,6 +77,11 @@ struct mips_vm {
 	struct mips_l2 *l1[1u << MIPS_L1_BITS];
 	size_t npages;
 	uint32_t mem_limit;
+	/* The translator's (jit.c): its state, and what generated code reads at fixed offsets. */
+	uint8_t engine;		/* enum mips_engine */
+	struct mips_jit *jit;	/* NULL until the first translated slice */
+	void **jit_entry;	/* per text word: the code of the block starting there, or NULL */
+	uint32_t jit_nbytes;	/* text bytes jit_entry covers */
 	char name[MIPS_NAME_MAX];
 	char fault[MIPS_MSG_MAX];
 	uint8_t exc_mode;	/* enum mips_exceptions */
@@ -93,6 +98,23 @@ struct mips_vm {
 	uint32_t ntext_line;
 	char file[MIPS_FILE_MAX];
 };
+
+/* cpu.c: the interpreter, the reference engine (mips_vm_run picks the engine). */
+uint64_t mips_interp_run(struct mips_vm *vm, uint64_t budget);
+
+/* jit.c: the translator behind the interpreter. */
+uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget);
+/* A store reached the text segment: every translation of it is dropped before code runs again. */
+void mips_jit_text_written(struct mips_vm *vm);
+void mips_jit_free(struct mips_vm *vm);
+
+/* True when addr's page holds text: stores to it never enter the write TLB, so they always reach
+ * mips_mem_slow, which notes them for the interpreter (REDECODE) and the translator. */
+static inline bool mips_text_page(const struct mips_vm *vm, uint32_t addr)
+{
+	return addr >= MIPS_TEXT_BASE && (addr - MIPS_TEXT_BASE) >> MIPS_PAGE_SHIFT <
+		((uint64_t)vm->nops * 4 + MIPS_PAGE_SIZE - 1) >> MIPS_PAGE_SHIFT;
+}
 
 /* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */
 uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user);

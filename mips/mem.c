@@ -68,13 +68,15 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 	bool in_text = addr >= MIPS_TEXT_BASE && addr - MIPS_TEXT_BASE < vm->nops * 4u;
 	if (write) {
 		l2->dirty[idx / 32] |= 1u << (idx % 32);
-		if (in_text)	/* a store into code: its op is decoded again when reached */
+		if (in_text) {	/* a store into code: its op is decoded again when reached */
 			vm->ops[(addr - MIPS_TEXT_BASE) >> 2].id = MIPS_OP_REDECODE;
+			mips_jit_text_written(vm);
+		}
 	}
 	if (user) {
 		struct mips_tlb *e = write ? vm->wtlb : vm->rtlb;
 		e += vpn & (MIPS_TLB_SIZE - 1);
-		if (!(write && in_text)) {	/* stores into text always take this slow path */
+		if (!(write && mips_text_page(vm, addr))) {	/* stores into text always take this slow path */
 			e->vpn = vpn;
 			e->data = page;
 		}

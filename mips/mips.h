@@ -74,6 +74,20 @@ struct mips_vm;
 enum mips_exceptions { MIPS_EXCEPTIONS_SPIM, MIPS_EXCEPTIONS_STOP };
 void mips_vm_set_exceptions(struct mips_vm *vm, enum mips_exceptions mode);
 
+/* Which engine runs the VM: the translator to x86-64 (where the host gives executable memory,
+ * MIPS_PORT_JIT and mips_port.exec), or the interpreter, the reference. Both give the same results
+ * to the instruction. A new VM takes the translator when its port offers it. */
+enum mips_engine { MIPS_ENGINE_INTERP, MIPS_ENGINE_JIT };
+/* False (the engine unchanged) when the translator is asked for and the port cannot have it. */
+bool mips_vm_set_engine(struct mips_vm *vm, enum mips_engine engine);
+enum mips_engine mips_vm_engine(const struct mips_vm *vm);
+/* The translator's figures: blocks translated, cache flushes (a store into text, a full cache),
+ * exits to the interpreter for one instruction (zeros under the interpreter). */
+struct mips_jit_stats {
+	uint64_t blocks, flushes, interp_steps, chains;
+};
+void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st);
+
 /*
  * The one rule for VM names that come from outside (snapshots, migration streams): 1 to
  * MIPS_NAME_MAX - 1 bytes of [A-Za-z0-9._-], so a name can be printed and used as a key as it is.

@@ -1,0 +1,851 @@
+/* jit_x86.c: the translator's back end: one MIPS basic block to x86-64 machine code. */
+#include "jit.h"
+
+#if MIPS_PORT_JIT
+
+/*
+ * Register use in generated code (System V AMD64 ABI for the stub's own entry):
+ *   rbp: the struct mips_vm     r14: instructions left in the slice (64-bit)
+ *   rax rcx rdx rsi rdi: scratch
+ *   rbx r8-r13 r15: up to eight guest registers of the block, loaded at its entry and stored back
+ *   at each of its exits (the guest's other registers stay in struct mips_vm).
+ * Encodings: Intel SDM Vol. 2, chapter 2 (REX, ModR/M, SIB) and the instruction pages.
+ */
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define REG_VM		RBP
+#define REG_LEFT	R14
+#define NALLOC		8
+static const uint8_t alloc_regs[NALLOC] = { RBX, R8, R9, R10, R11, R12, R13, R15 };
+
+/* Condition codes (SDM Vol. 1, B.1): jcc is 0x0f 0x80+cc, setcc 0x0f 0x90+cc, cmovcc 0x0f 0x40+cc. */
+enum { CC_O = 0, CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_S = 8, CC_NS = 9,
+       CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf };
+/* Group-1 ALU (/digit of 0x81, and opcode 8*digit+3 for reg, r/m) and shift (/digit of 0xc1, 0xd3). */
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+
+#define OFF_R(r)	((int32_t)(offsetof(struct mips_vm, r) + 4 * (r)))
+#define OFF(field)	((int32_t)offsetof(struct mips_vm, field))
+_Static_assert(sizeof(struct mips_tlb) == 16 && MIPS_TLB_SIZE == 64,
+	       "the inlined TLB probe indexes 64 entries of 16 bytes: (addr >> 8) & 0x3f0");
+_Static_assert(offsetof(struct mips_tlb, data) == 8, "the TLB probe reads data at +8");
+
+/* An operand: a register, or memory at base + index * scale + disp. */
+struct rm {
+	int8_t reg, base, index;
+	uint8_t scale;
+	int32_t disp;
+};
+static struct rm R(int reg) { return (struct rm){ reg, -1, -1, 1, 0 }; }
+static struct rm M(int base, int32_t disp) { return (struct rm){ -1, (int8_t)base, -1, 1, disp }; }
+static struct rm MX(int base, int index, uint8_t scale, int32_t disp)
+{
+	return (struct rm){ -1, (int8_t)base, (int8_t)index, scale, disp };
+}
+
+struct side {
+	uint32_t at;		/* the rel32 of a jcc to this instruction's exit */
+	uint8_t k;		/* the instruction's index in the block */
+};
+
+struct emit {
+	uint8_t *buf;
+	size_t cap, len;
+	bool overflow;
+	const struct mips_vm *vm;
+	const uint8_t *exit;	/* the stub's exit path */
+	uint32_t pc0, n;	/* the block: first pc, instructions */
+	int8_t host[32];	/* guest register -> host register, or -1 */
+	uint32_t written;	/* guest registers held in host registers that the block writes */
+	uint32_t body;		/* offset of the first instruction, after the loads */
+	struct side side[3 * MIPS_JIT_BLOCK_MAX];
+	unsigned nside;
+	uint32_t budget_fail;	/* the rel32 of the entry's jump when the budget is short */
+};
+
+/* ---- bytes and encodings ---- */
+
+static void b1(struct emit *e, uint8_t v)
+{
+	if (e->len < e->cap)
+		e->buf[e->len++] = v;
+	else
+		e->overflow = true;
+}
+
+static void b4(struct emit *e, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b1(e, (uint8_t)(v >> 8 * i));
+}
+
+static void put_rel32(struct emit *e, uint32_t at, size_t to)
+{
+	if (at + 4 <= e->len)
+		mips_put32(e->buf + at, (uint32_t)((int64_t)to - (int64_t)(at + 4)));
+}
+
+/*
+ * One instruction: [66] [REX] opcode bytes, ModR/M (reg field reg: a register or an opcode
+ * extension), SIB and displacement for m. w: 64-bit operand size. Byte operands are only ever
+ * al, cl and dl, which need no REX.
+ */
+static void insn(struct emit *e, bool p66, bool w, const uint8_t *op, int nop, int reg, struct rm m)
+{
+	int rmreg = m.reg >= 0 ? m.reg : m.base;
+	uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (m.index >= 0 && (m.index & 8) ? 2 : 0) |
+				(rmreg & 8 ? 1 : 0));
+
+	if (p66)
+		b1(e, 0x66);
+	if (rex != 0x40)
+		b1(e, rex);
+	for (int i = 0; i < nop; i++)
+		b1(e, op[i]);
+	if (m.reg >= 0) {
+		b1(e, (uint8_t)(0xc0 | (reg & 7) << 3 | (m.reg & 7)));
+		return;
+	}
+	int mod = m.disp == 0 && (m.base & 7) != RBP ? 0 : m.disp >= -128 && m.disp <= 127 ? 1 : 2;
+	if (m.index >= 0 || (m.base & 7) == RSP) {
+		static const uint8_t ss[9] = { 0, 0, 1, 0, 2, 0, 0, 0, 3 };
+		b1(e, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
+		b1(e, (uint8_t)(ss[m.scale] << 6 | (m.index >= 0 ? m.index & 7 : 4) << 3 | (m.base & 7)));
+	} else {
+		b1(e, (uint8_t)(mod << 6 | (reg & 7) << 3 | (m.base & 7)));
+	}
+	if (mod == 1)
+		b1(e, (uint8_t)m.disp);
+	else if (mod == 2)
+		b4(e, (uint32_t)m.disp);
+}
+
+static void op1(struct emit *e, uint8_t op, int reg, struct rm m) { insn(e, false, false, &op, 1, reg, m); }
+static void op1w(struct emit *e, uint8_t op, int reg, struct rm m) { insn(e, false, true, &op, 1, reg, m); }
+static void op2(struct emit *e, uint8_t op, int reg, struct rm m)
+{
+	uint8_t o[2] = { 0x0f, op };
+	insn(e, false, false, o, 2, reg, m);
+}
+
+static void mov_r_rm(struct emit *e, int dst, struct rm m) { op1(e, 0x8b, dst, m); }
+static void mov_rm_r(struct emit *e, struct rm m, int src)
+{
+	if (m.reg != src)
+		op1(e, 0x89, src, m);
+}
+static void mov_r_imm(struct emit *e, int dst, uint32_t imm)
+{
+	if (dst & 8)
+		b1(e, 0x41);
+	b1(e, (uint8_t)(0xb8 + (dst & 7)));
+	b4(e, imm);
+}
+static void mov_rm_imm(struct emit *e, struct rm m, uint32_t imm)
+{
+	if (m.reg >= 0) {
+		mov_r_imm(e, m.reg, imm);
+		return;
+	}
+	op1(e, 0xc7, 0, m);
+	b4(e, imm);
+}
+/* alu dst, m (32-bit): add, or, and, sub, xor, cmp. */
+static void alu_r_rm(struct emit *e, int alu, int dst, struct rm m) { op1(e, (uint8_t)(8 * alu + 3), dst, m); }
+static void alu_imm_w(struct emit *e, int alu, struct rm m, uint32_t imm, bool w)
+{
+	bool small = (int32_t)imm >= -128 && (int32_t)imm <= 127;
+	uint8_t op = small ? 0x83 : 0x81;
+	insn(e, false, w, &op, 1, alu, m);
+	if (small)
+		b1(e, (uint8_t)imm);
+	else
+		b4(e, imm);
+}
+static void alu_rm_imm(struct emit *e, int alu, struct rm m, uint32_t imm) { alu_imm_w(e, alu, m, imm, false); }
+static void shift_imm(struct emit *e, int sh, int reg, unsigned n)
+{
+	op1(e, 0xc1, sh, R(reg));
+	b1(e, (uint8_t)n);
+}
+static void test_r_r(struct emit *e, int a, int b) { op1(e, 0x85, b, R(a)); }
+static void jmp_to(struct emit *e, const void *to)
+{
+	b1(e, 0xe9);
+	b4(e, (uint32_t)((const uint8_t *)to - (e->buf + e->len + 4)));
+}
+/* jcc rel32 to be filled: returns the rel32's offset. */
+static uint32_t jcc_fwd(struct emit *e, int cc)
+{
+	b1(e, 0x0f);
+	b1(e, (uint8_t)(0x80 + cc));
+	b4(e, 0);
+	return (uint32_t)e->len - 4;
+}
+static void jcc_back(struct emit *e, int cc, size_t to)
+{
+	b1(e, 0x0f);
+	b1(e, (uint8_t)(0x80 + cc));
+	b4(e, (uint32_t)((int64_t)to - (int64_t)(e->len + 4)));
+}
+
+/* ---- guest registers ---- */
+
+static struct rm G(const struct emit *e, unsigned r) { return e->host[r] >= 0 ? R(e->host[r]) : M(REG_VM, OFF_R(r)); }
+
+/* host register dst = guest register r ($zero reads 0). */
+static void ld(struct emit *e, int dst, unsigned r)
+{
+	if (!r)
+		op1(e, 0x31, dst, R(dst));	/* xor dst, dst */
+	else if (e->host[r] != dst)
+		mov_r_rm(e, dst, G(e, r));
+}
+/* The same without touching the flags. */
+static void ld_keep(struct emit *e, int dst, unsigned r)
+{
+	if (!r)
+		mov_r_imm(e, dst, 0);
+	else
+		ld(e, dst, r);
+}
+/* guest register r = host register src (writes to $zero vanish). */
+static void st(struct emit *e, unsigned r, int src)
+{
+	if (r)
+		mov_rm_r(e, G(e, r), src);
+}
+static void st_imm(struct emit *e, unsigned r, uint32_t v)
+{
+	if (r)
+		mov_rm_imm(e, G(e, r), v);
+}
+
+static void writeback(struct emit *e)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (e->written >> r & 1)
+			mov_rm_r(e, M(REG_VM, OFF_R(r)), e->host[r]);
+}
+
+/* ---- exits ---- */
+
+/* A jcc (condition cc) to the interpreter for instruction k. */
+static void side_exit(struct emit *e, int cc, unsigned k)
+{
+	if (e->nside < sizeof e->side / sizeof e->side[0])
+		e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k };
+	else
+		e->overflow = true;
+}
+
+static void exit_with(struct emit *e, uint32_t pc, uint32_t info)
+{
+	mov_rm_imm(e, M(REG_VM, OFF(pc)), pc);
+	mov_r_imm(e, RAX, info);
+	jmp_to(e, e->exit);
+}
+
+/*
+ * Leaves the block for pc: a direct jump, first to the lines after it, which hand the dispatcher
+ * its own address to patch once the block at pc exists. A jump back to this block's start stays
+ * inside while the budget lasts, its guest registers in host registers.
+ */
+static void exit_to(struct emit *e, uint32_t pc)
+{
+	if (pc == e->pc0) {
+		alu_imm_w(e, ALU_SUB, R(REG_LEFT), e->n, true);
+		jcc_back(e, CC_AE, e->body);
+		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n, true);
+		writeback(e);
+		exit_with(e, pc, MIPS_JIT_EXIT_BUDGET);
+		return;
+	}
+	writeback(e);
+	size_t site = e->len;
+	b1(e, 0xe9);
+	b4(e, 0);
+	mov_rm_imm(e, M(REG_VM, OFF(pc)), pc);
+	b1(e, 0x48), b1(e, 0x8d), b1(e, 0x05);	/* lea rax, [rip + site - next] */
+	b4(e, (uint32_t)((int64_t)site - (int64_t)(e->len + 4)));
+	jmp_to(e, e->exit);
+}
+
+/* The cold lines after the block: one exit per instruction some check sends to the interpreter. */
+static void emit_side_exits(struct emit *e)
+{
+	for (unsigned i = 0; i < e->nside;) {
+		unsigned k = e->side[i].k;
+		for (; i < e->nside && e->side[i].k == k; i++)
+			put_rel32(e, e->side[i].at, e->len);
+		writeback(e);
+		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n - k, true);
+		exit_with(e, e->pc0 + 4 * k, MIPS_JIT_EXIT_INTERP);
+	}
+}
+
+/* ---- instructions ---- */
+
+static bool is_branch(unsigned id)
+{
+	switch (id) {
+	case MIPS_I_JR: case MIPS_I_JALR: case MIPS_I_J: case MIPS_I_JAL: case MIPS_I_BEQ: case MIPS_I_BNE:
+	case MIPS_I_BLEZ: case MIPS_I_BGTZ: case MIPS_I_BLTZ: case MIPS_I_BGEZ: case MIPS_I_BLTZAL:
+	case MIPS_I_BGEZAL: case MIPS_I_BC1F: case MIPS_I_BC1T:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The instructions translated (jit.h); every other one (syscalls, para-instructions, the FPU's arithmetic,
+ * multiply-add, divides, unaligned word halves, reserved words) runs in the interpreter. */
+bool mips_jitx_translatable(const struct mips_op *op)
+{
+	switch (op->id) {
+	case MIPS_I_SLL: case MIPS_I_SRL: case MIPS_I_ROTR: case MIPS_I_SRA: case MIPS_I_SLLV: case MIPS_I_SRLV:
+	case MIPS_I_ROTRV: case MIPS_I_SRAV: case MIPS_I_MOVZ: case MIPS_I_MOVN: case MIPS_I_SYNC:
+	case MIPS_I_MFHI: case MIPS_I_MTHI: case MIPS_I_MFLO: case MIPS_I_MTLO: case MIPS_I_MULT:
+	case MIPS_I_MULTU: case MIPS_I_ADD: case MIPS_I_ADDU: case MIPS_I_SUB: case MIPS_I_SUBU: case MIPS_I_AND:
+	case MIPS_I_OR: case MIPS_I_XOR: case MIPS_I_NOR: case MIPS_I_SLT: case MIPS_I_SLTU: case MIPS_I_TGE:
+	case MIPS_I_TGEU: case MIPS_I_TLT: case MIPS_I_TLTU: case MIPS_I_TEQ: case MIPS_I_TNE: case MIPS_I_TGEI:
+	case MIPS_I_TGEIU: case MIPS_I_TLTI: case MIPS_I_TLTIU: case MIPS_I_TEQI: case MIPS_I_TNEI:
+	case MIPS_I_ADDI: case MIPS_I_ADDIU: case MIPS_I_SLTI: case MIPS_I_SLTIU: case MIPS_I_ANDI: case MIPS_I_ORI:
+	case MIPS_I_XORI: case MIPS_I_LUI: case MIPS_I_MUL: case MIPS_I_CLZ: case MIPS_I_CLO: case MIPS_I_EXT:
+	case MIPS_I_WSBH: case MIPS_I_SEB: case MIPS_I_SEH: case MIPS_I_LB: case MIPS_I_LH: case MIPS_I_LW:
+	case MIPS_I_LL: case MIPS_I_LBU: case MIPS_I_LHU: case MIPS_I_SB: case MIPS_I_SH: case MIPS_I_SW:
+	case MIPS_I_SC: case MIPS_I_MFC1: case MIPS_I_MTC1: case MIPS_I_MOVF: case MIPS_I_MOVT: case MIPS_I_LWC1:
+	case MIPS_I_SWC1:
+		return true;
+	case MIPS_I_INS:	/* pos > size - 1 is reserved: the interpreter reports it */
+		return op->rd >= op->imm;
+	default:
+		return is_branch(op->id);
+	}
+}
+
+/* The guest registers op reads and writes, as masks. */
+static void regs_of(const struct mips_op *op, uint32_t *rd, uint32_t *wr)
+{
+	const char *ops = mips_insn_table[op->id].ops;
+	uint32_t r = 0, w = 0;
+
+	for (const char *p = ops; *p; p++) {
+		switch (*p) {
+		case 'd': w |= 1u << op->rd; break;
+		case 's': case 'm': r |= 1u << op->rs; break;
+		case 't': r |= 1u << op->rt; break;
+		case 'U': w |= 1u << op->rd; break;
+		default: break;
+		}
+	}
+	switch (op->id) {	/* destinations the operand letters call sources */
+	case MIPS_I_ADDI: case MIPS_I_ADDIU: case MIPS_I_SLTI: case MIPS_I_SLTIU: case MIPS_I_ANDI: case MIPS_I_ORI:
+	case MIPS_I_XORI: case MIPS_I_LUI: case MIPS_I_LB: case MIPS_I_LH: case MIPS_I_LW: case MIPS_I_LL:
+	case MIPS_I_LBU: case MIPS_I_LHU: case MIPS_I_EXT: case MIPS_I_MFC1:
+		w |= 1u << op->rt, r &= ~(op->rs == op->rt ? 0 : 1u << op->rt);
+		break;
+	case MIPS_I_INS: case MIPS_I_SC:
+		w |= 1u << op->rt;
+		break;
+	case MIPS_I_MOVZ: case MIPS_I_MOVN: case MIPS_I_MOVF: case MIPS_I_MOVT:
+		r |= 1u << op->rd;
+		break;
+	case MIPS_I_JAL: case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:
+		w |= 1u << 31;
+		break;
+	default:
+		break;
+	}
+	*rd = r, *wr = w;
+}
+
+/* eax = rs + imm, the address of a load or store. */
+static void address(struct emit *e, const struct mips_op *op)
+{
+	if (!op->rs) {
+		mov_r_imm(e, RAX, op->imm);
+	} else if (e->host[op->rs] >= 0 && op->imm) {
+		op1(e, 0x8d, RAX, M(e->host[op->rs], (int32_t)op->imm));	/* lea eax, [reg + imm] */
+	} else {
+		ld(e, RAX, op->rs);
+		if (op->imm)
+			alu_rm_imm(e, ALU_ADD, R(RAX), op->imm);
+	}
+}
+
+/*
+ * The memory fast path: eax = the guest address (aligned to align, else the interpreter reports
+ * it); on a hit in mem.c's TLB (tlb: rtlb or wtlb) rdx + rax is the host byte. A miss, a page
+ * mem.c keeps out of the TLB (text for stores, a clean page, one outside memory) goes to the
+ * interpreter, which takes mem.c's slow path.
+ */
+static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb)
+{
+	if (align > 1) {
+		b1(e, 0xa8), b1(e, (uint8_t)(align - 1));	/* test al, align - 1 */
+		side_exit(e, CC_NE, k);
+	}
+	mov_r_rm(e, RCX, R(RAX));
+	shift_imm(e, SH_SHR, RCX, 8);
+	alu_rm_imm(e, ALU_AND, R(RCX), 0x3f0);
+	mov_r_rm(e, RDX, R(RAX));
+	shift_imm(e, SH_SHR, RDX, MIPS_PAGE_SHIFT);
+	op1(e, 0x3b, RDX, MX(REG_VM, RCX, 1, tlb));	/* cmp edx, [rbp + rcx + tlb].vpn */
+	side_exit(e, CC_NE, k);
+	op1w(e, 0x8b, RDX, MX(REG_VM, RCX, 1, tlb + 8));	/* mov rdx, [...].data */
+	alu_rm_imm(e, ALU_AND, R(RAX), MIPS_PAGE_SIZE - 1);
+}
+
+static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
+{
+	static const uint8_t movx[][2] = { { 0x0f, 0xbe }, { 0x0f, 0xb6 }, { 0x0f, 0xbf }, { 0x0f, 0xb7 } };
+	struct rm host = MX(RDX, RAX, 1, 0);
+	unsigned align = op->id == MIPS_I_LB || op->id == MIPS_I_LBU ? 1 : op->id == MIPS_I_LH || op->id == MIPS_I_LHU ? 2 : 4;
+
+	address(e, op);
+	tlb_probe(e, k, align, OFF(rtlb));
+	switch (op->id) {
+	case MIPS_I_LB: insn(e, false, false, movx[0], 2, RAX, host); break;
+	case MIPS_I_LBU: insn(e, false, false, movx[1], 2, RAX, host); break;
+	case MIPS_I_LH: insn(e, false, false, movx[2], 2, RAX, host); break;
+	case MIPS_I_LHU: insn(e, false, false, movx[3], 2, RAX, host); break;
+	default: mov_r_rm(e, RAX, host); break;
+	}
+	if (op->id == MIPS_I_LWC1)
+		mov_rm_r(e, M(REG_VM, OFF(fpr) + 4 * op->rt), RAX);
+	else
+		st(e, op->rt, RAX);
+}
+
+static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
+{
+	struct rm host = MX(RDX, RAX, 1, 0);
+	unsigned align = op->id == MIPS_I_SB ? 1 : op->id == MIPS_I_SH ? 2 : 4;
+
+	address(e, op);
+	tlb_probe(e, k, align, OFF(wtlb));
+	if (op->id == MIPS_I_SWC1)
+		mov_r_rm(e, RCX, M(REG_VM, OFF(fpr) + 4 * op->rt));
+	else
+		ld(e, RCX, op->rt);
+	if (op->id == MIPS_I_SB) {
+		uint8_t o = 0x88;
+		insn(e, false, false, &o, 1, RCX, host);	/* mov [rdx + rax], cl */
+	} else if (op->id == MIPS_I_SH) {
+		uint8_t o = 0x89;
+		insn(e, true, false, &o, 1, RCX, host);	/* mov [rdx + rax], cx */
+	} else {
+		mov_rm_r(e, host, RCX);
+	}
+	if (op->id == MIPS_I_SC)
+		st_imm(e, op->rt, 1);	/* one CPU: the link never breaks */
+}
+
+/* eax = rs OP rt (or imm) for the three-operand ALU forms; overflow checks go to the interpreter. */
+static void emit_alu(struct emit *e, const struct mips_op *op, unsigned k, int alu, bool imm, bool trap_ov)
+{
+	unsigned dst = imm ? op->rt : op->rd;
+
+	if (!dst && !trap_ov)
+		return;
+	if (!trap_ov && e->host[dst] >= 0 && dst == op->rs && dst && (imm || op->rt != dst)) {
+		if (imm)	/* the register in place: add reg, imm */
+			alu_rm_imm(e, alu, R(e->host[dst]), op->imm);
+		else if (op->rt)
+			alu_r_rm(e, alu, e->host[dst], G(e, op->rt));
+		else if (alu == ALU_AND)
+			op1(e, 0x31, e->host[dst], R(e->host[dst]));
+		return;
+	}
+	ld(e, RAX, op->rs);
+	if (imm)
+		alu_rm_imm(e, alu, R(RAX), op->imm);
+	else if (op->rt)
+		alu_r_rm(e, alu, RAX, G(e, op->rt));
+	else
+		alu_rm_imm(e, alu, R(RAX), 0);
+	if (trap_ov)
+		side_exit(e, CC_O, k);
+	st(e, dst, RAX);
+}
+
+/* rd = rs < rt (or rt = rs < imm), signed (CC_L) or unsigned (CC_B). */
+static void emit_slt(struct emit *e, unsigned dst, unsigned rs, const struct rm *rt, uint32_t imm, int cc)
+{
+	if (!dst)
+		return;
+	ld(e, RCX, rs);
+	op1(e, 0x31, RAX, R(RAX));
+	if (rt)
+		alu_r_rm(e, ALU_CMP, RCX, *rt);
+	else
+		alu_rm_imm(e, ALU_CMP, R(RCX), imm);
+	op2(e, (uint8_t)(0x90 + cc), 0, R(RAX));
+	st(e, dst, RAX);
+}
+
+static void emit_shift(struct emit *e, const struct mips_op *op, int sh, bool by_reg)
+{
+	if (!op->rd)
+		return;
+	if (by_reg)
+		ld(e, RCX, op->rs);
+	ld(e, RAX, op->rt);
+	if (by_reg)
+		op1(e, 0xd3, sh, R(RAX));
+	else if (op->imm)
+		shift_imm(e, sh, RAX, op->imm);
+	st(e, op->rd, RAX);
+}
+
+/* Flags for a two-register (or one-register-and-immediate) comparison: cmp eax, rt/imm. */
+static void compare(struct emit *e, unsigned rs, unsigned rt, const uint32_t *imm)
+{
+	ld(e, RAX, rs);
+	if (imm)
+		alu_rm_imm(e, ALU_CMP, R(RAX), *imm);
+	else if (rt)
+		alu_r_rm(e, ALU_CMP, RAX, G(e, rt));
+	else
+		test_r_r(e, RAX, RAX);
+}
+
+/* Ends the block with a conditional branch: flags are set, cc says taken. */
+static void branch_end(struct emit *e, int cc, uint32_t pc, uint32_t target)
+{
+	uint32_t taken = jcc_fwd(e, cc);
+	exit_to(e, pc + 4);
+	put_rel32(e, taken, e->len);
+	exit_to(e, target);
+}
+
+/* The FPU condition flag bit an op tests (bits 20..18, kept in rt >> 2). */
+static void test_fcc(struct emit *e, const struct mips_op *op)
+{
+	op1(e, 0xf6, 0, M(REG_VM, OFF(fcc)));	/* test byte [fcc], 1 << cc */
+	b1(e, (uint8_t)(1u << (op->rt >> 2)));
+}
+
+/* rd = cond ? rs : rd, with the flags already set (cc: move when). */
+static void emit_cmov(struct emit *e, const struct mips_op *op, int cc)
+{
+	ld_keep(e, RAX, op->rd);
+	ld_keep(e, RCX, op->rs);
+	op2(e, (uint8_t)(0x40 + cc), RAX, R(RCX));
+	st(e, op->rd, RAX);
+}
+
+static void emit_trap(struct emit *e, const struct mips_op *op, unsigned k, int cc, bool imm)
+{
+	compare(e, op->rs, op->rt, imm ? &op->imm : NULL);	/* test eax, eax: the flags of cmp eax, 0 */
+	side_exit(e, cc, k);
+}
+
+static void emit_clz(struct emit *e, const struct mips_op *op, bool ones)
+{
+	ld(e, RCX, op->rs);
+	if (ones)
+		op1(e, 0xf7, 2, R(RCX));	/* not ecx */
+	mov_r_imm(e, RAX, 32);
+	test_r_r(e, RCX, RCX);
+	b1(e, 0x74), b1(e, 10);	/* jz over the next 10 bytes: a zero has 32 */
+	op2(e, 0xbd, RCX, R(RCX));	/* bsr ecx, ecx (3 bytes) */
+	mov_r_imm(e, RAX, 31);		/* 5 */
+	op1(e, 0x2b, RAX, R(RCX));	/* sub eax, ecx (2) */
+	st(e, op->rd, RAX);
+}
+
+static void emit_mult(struct emit *e, const struct mips_op *op, bool sign)
+{
+	ld(e, RAX, op->rs);
+	ld(e, RCX, op->rt);
+	if (sign) {
+		op1w(e, 0x63, RAX, R(RAX));	/* movsxd rax, eax */
+		op1w(e, 0x63, RCX, R(RCX));
+	}
+	uint8_t o[2] = { 0x0f, 0xaf };
+	insn(e, false, true, o, 2, RAX, R(RCX));	/* imul rax, rcx */
+	mov_rm_r(e, M(REG_VM, OFF(lo)), RAX);
+	op1w(e, 0xc1, SH_SHR, R(RAX));
+	b1(e, 32);
+	mov_rm_r(e, M(REG_VM, OFF(hi)), RAX);
+}
+
+/* The rest of the non-branch instructions. */
+static void emit_misc(struct emit *e, const struct mips_op *op)
+{
+	uint32_t mask;
+
+	switch (op->id) {
+	case MIPS_I_MFHI: case MIPS_I_MFLO:
+		if (op->rd) {
+			mov_r_rm(e, RAX, M(REG_VM, op->id == MIPS_I_MFHI ? OFF(hi) : OFF(lo)));
+			st(e, op->rd, RAX);
+		}
+		break;
+	case MIPS_I_MTHI: case MIPS_I_MTLO:
+		ld(e, RAX, op->rs);
+		mov_rm_r(e, M(REG_VM, op->id == MIPS_I_MTHI ? OFF(hi) : OFF(lo)), RAX);
+		break;
+	case MIPS_I_MUL:
+		ld(e, RAX, op->rs);
+		if (op->rt)
+			op2(e, 0xaf, RAX, G(e, op->rt));	/* imul eax, rt */
+		else
+			op1(e, 0x31, RAX, R(RAX));
+		st(e, op->rd, RAX);
+		break;
+	case MIPS_I_LUI:
+		st_imm(e, op->rt, op->imm);
+		break;
+	case MIPS_I_NOR:
+		ld(e, RAX, op->rs);
+		if (op->rt)
+			alu_r_rm(e, ALU_OR, RAX, G(e, op->rt));
+		op1(e, 0xf7, 2, R(RAX));	/* not eax */
+		st(e, op->rd, RAX);
+		break;
+	case MIPS_I_SEB: case MIPS_I_SEH:
+		ld(e, RAX, op->rt);
+		op2(e, op->id == MIPS_I_SEB ? 0xbe : 0xbf, RAX, R(RAX));	/* movsx eax, al/ax */
+		st(e, op->rd, RAX);
+		break;
+	case MIPS_I_WSBH:
+		ld(e, RAX, op->rt);
+		b1(e, 0x0f), b1(e, 0xc8);	/* bswap eax */
+		shift_imm(e, SH_ROR, RAX, 16);
+		st(e, op->rd, RAX);
+		break;
+	case MIPS_I_EXT:
+		mask = op->rd + 1u >= 32 ? 0xffffffffu : (1u << (op->rd + 1u)) - 1;
+		ld(e, RAX, op->rs);
+		if (op->imm)
+			shift_imm(e, SH_SHR, RAX, op->imm);
+		if (mask != 0xffffffffu)
+			alu_rm_imm(e, ALU_AND, R(RAX), mask);
+		st(e, op->rt, RAX);
+		break;
+	case MIPS_I_INS: {
+		unsigned size = op->rd - op->imm + 1u;
+		mask = (size >= 32 ? 0xffffffffu : (1u << size) - 1) << op->imm;
+		ld(e, RAX, op->rt);
+		alu_rm_imm(e, ALU_AND, R(RAX), ~mask);
+		ld(e, RCX, op->rs);
+		if (op->imm)
+			shift_imm(e, SH_SHL, RCX, op->imm);
+		alu_rm_imm(e, ALU_AND, R(RCX), mask);
+		alu_r_rm(e, ALU_OR, RAX, R(RCX));
+		st(e, op->rt, RAX);
+		break;
+	}
+	case MIPS_I_MFC1:
+		mov_r_rm(e, RAX, M(REG_VM, OFF(fpr) + 4 * op->rd));
+		st(e, op->rt, RAX);
+		break;
+	case MIPS_I_MTC1:
+		ld(e, RAX, op->rt);
+		mov_rm_r(e, M(REG_VM, OFF(fpr) + 4 * op->rd), RAX);
+		break;
+	default:	/* SYNC */
+		break;
+	}
+}
+
+static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k)
+{
+	static const uint32_t zero = 0;
+
+	switch (op->id) {
+	case MIPS_I_J: exit_to(e, op->imm); return;
+	case MIPS_I_JAL: st_imm(e, 31, pc + 4); exit_to(e, op->imm); return;
+	case MIPS_I_BEQ: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_E, pc, op->imm); return;
+	case MIPS_I_BNE: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_NE, pc, op->imm); return;
+	case MIPS_I_BLEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_LE, pc, op->imm); return;
+	case MIPS_I_BGTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_G, pc, op->imm); return;
+	case MIPS_I_BLTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_L, pc, op->imm); return;
+	case MIPS_I_BGEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_GE, pc, op->imm); return;
+	case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:	/* links even when not taken; rs is read first */
+		ld(e, RAX, op->rs);
+		st_imm(e, 31, pc + 4);	/* a mov: the flags come after */
+		test_r_r(e, RAX, RAX);
+		branch_end(e, op->id == MIPS_I_BLTZAL ? CC_S : CC_NS, pc, op->imm);
+		return;
+	case MIPS_I_BC1F: test_fcc(e, op); branch_end(e, CC_E, pc, op->imm); return;
+	case MIPS_I_BC1T: test_fcc(e, op); branch_end(e, CC_NE, pc, op->imm); return;
+	default: break;
+	}
+	/* JR, JALR: a target not word aligned is the interpreter's to report. */
+	ld(e, RAX, op->rs);
+	b1(e, 0xa8), b1(e, 3);	/* test al, 3 */
+	side_exit(e, CC_NE, k);
+	if (op->id == MIPS_I_JALR)
+		st_imm(e, op->rd, pc + 4);
+	writeback(e);
+	mov_rm_r(e, M(REG_VM, OFF(pc)), RAX);
+	alu_rm_imm(e, ALU_SUB, R(RAX), MIPS_TEXT_BASE);
+	alu_r_rm(e, ALU_CMP, RAX, M(REG_VM, OFF(jit_nbytes)));
+	uint32_t miss1 = jcc_fwd(e, CC_AE);
+	op1w(e, 0x8b, RDX, M(REG_VM, OFF(jit_entry)));	/* mov rdx, [vm.jit_entry] */
+	op1w(e, 0x8b, RDX, MX(RDX, RAX, 2, 0));	/* mov rdx, [rdx + rax * 2]: 8 bytes a word */
+	op1w(e, 0x85, RDX, R(RDX));
+	uint32_t miss2 = jcc_fwd(e, CC_E);
+	b1(e, 0xff), b1(e, 0xe2);	/* jmp rdx */
+	put_rel32(e, miss1, e->len);
+	put_rel32(e, miss2, e->len);
+	mov_r_imm(e, RAX, MIPS_JIT_EXIT_LOOKUP);
+	jmp_to(e, e->exit);
+}
+
+static void emit_one(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k)
+{
+	switch (op->id) {
+	case MIPS_I_SLL: emit_shift(e, op, SH_SHL, false); break;
+	case MIPS_I_SRL: emit_shift(e, op, SH_SHR, false); break;
+	case MIPS_I_SRA: emit_shift(e, op, SH_SAR, false); break;
+	case MIPS_I_ROTR: emit_shift(e, op, SH_ROR, false); break;
+	case MIPS_I_SLLV: emit_shift(e, op, SH_SHL, true); break;
+	case MIPS_I_SRLV: emit_shift(e, op, SH_SHR, true); break;
+	case MIPS_I_SRAV: emit_shift(e, op, SH_SAR, true); break;
+	case MIPS_I_ROTRV: emit_shift(e, op, SH_ROR, true); break;
+	case MIPS_I_ADD: emit_alu(e, op, k, ALU_ADD, false, true); break;
+	case MIPS_I_SUB: emit_alu(e, op, k, ALU_SUB, false, true); break;
+	case MIPS_I_ADDI: emit_alu(e, op, k, ALU_ADD, true, true); break;
+	case MIPS_I_ADDU: emit_alu(e, op, k, ALU_ADD, false, false); break;
+	case MIPS_I_SUBU: emit_alu(e, op, k, ALU_SUB, false, false); break;
+	case MIPS_I_AND: emit_alu(e, op, k, ALU_AND, false, false); break;
+	case MIPS_I_OR: emit_alu(e, op, k, ALU_OR, false, false); break;
+	case MIPS_I_XOR: emit_alu(e, op, k, ALU_XOR, false, false); break;
+	case MIPS_I_ADDIU: emit_alu(e, op, k, ALU_ADD, true, false); break;
+	case MIPS_I_ANDI: emit_alu(e, op, k, ALU_AND, true, false); break;
+	case MIPS_I_ORI: emit_alu(e, op, k, ALU_OR, true, false); break;
+	case MIPS_I_XORI: emit_alu(e, op, k, ALU_XOR, true, false); break;
+	case MIPS_I_SLT: { struct rm t = G(e, op->rt); emit_slt(e, op->rd, op->rs, op->rt ? &t : NULL, 0, CC_L); break; }
+	case MIPS_I_SLTU: { struct rm t = G(e, op->rt); emit_slt(e, op->rd, op->rs, op->rt ? &t : NULL, 0, CC_B); break; }
+	case MIPS_I_SLTI: emit_slt(e, op->rt, op->rs, NULL, op->imm, CC_L); break;
+	case MIPS_I_SLTIU: emit_slt(e, op->rt, op->rs, NULL, op->imm, CC_B); break;
+	case MIPS_I_MOVZ: case MIPS_I_MOVN:
+		if (op->rd) {
+			ld(e, RDX, op->rt);
+			test_r_r(e, RDX, RDX);
+			emit_cmov(e, op, op->id == MIPS_I_MOVZ ? CC_E : CC_NE);
+		}
+		break;
+	case MIPS_I_MOVF: case MIPS_I_MOVT:
+		if (op->rd) {
+			test_fcc(e, op);
+			emit_cmov(e, op, op->id == MIPS_I_MOVF ? CC_E : CC_NE);
+		}
+		break;
+	case MIPS_I_MULT: emit_mult(e, op, true); break;
+	case MIPS_I_MULTU: emit_mult(e, op, false); break;
+	case MIPS_I_CLZ: case MIPS_I_CLO: if (op->rd) emit_clz(e, op, op->id == MIPS_I_CLO); break;
+	case MIPS_I_TGE: emit_trap(e, op, k, CC_GE, false); break;
+	case MIPS_I_TGEU: emit_trap(e, op, k, CC_AE, false); break;
+	case MIPS_I_TLT: emit_trap(e, op, k, CC_L, false); break;
+	case MIPS_I_TLTU: emit_trap(e, op, k, CC_B, false); break;
+	case MIPS_I_TEQ: emit_trap(e, op, k, CC_E, false); break;
+	case MIPS_I_TNE: emit_trap(e, op, k, CC_NE, false); break;
+	case MIPS_I_TGEI: emit_trap(e, op, k, CC_GE, true); break;
+	case MIPS_I_TGEIU: emit_trap(e, op, k, CC_AE, true); break;
+	case MIPS_I_TLTI: emit_trap(e, op, k, CC_L, true); break;
+	case MIPS_I_TLTIU: emit_trap(e, op, k, CC_B, true); break;
+	case MIPS_I_TEQI: emit_trap(e, op, k, CC_E, true); break;
+	case MIPS_I_TNEI: emit_trap(e, op, k, CC_NE, true); break;
+	case MIPS_I_LB: case MIPS_I_LBU: case MIPS_I_LH: case MIPS_I_LHU: case MIPS_I_LW: case MIPS_I_LL:
+	case MIPS_I_LWC1:
+		emit_load(e, op, k);
+		break;
+	case MIPS_I_SB: case MIPS_I_SH: case MIPS_I_SW: case MIPS_I_SC: case MIPS_I_SWC1:
+		emit_store(e, op, k);
+		break;
+	default:
+		if (is_branch(op->id))
+			emit_branch(e, op, pc, k);
+		else
+			emit_misc(e, op);
+		break;
+	}
+}
+
+/* Gives the (at most NALLOC) guest registers the block uses most a host register each. */
+static void allocate(struct emit *e, const struct mips_op *ops)
+{
+	unsigned uses[32] = { 0 };
+	uint32_t written = 0;
+
+	for (unsigned k = 0; k < e->n; k++) {
+		uint32_t r, w;
+		regs_of(&ops[k], &r, &w);
+		for (unsigned g = 1; g < 32; g++)
+			uses[g] += (r >> g & 1) + (w >> g & 1);
+		written |= w;
+	}
+	memset(e->host, -1, sizeof e->host);
+	for (unsigned i = 0; i < NALLOC; i++) {
+		unsigned best = 0;
+		for (unsigned g = 1; g < 32; g++)
+			if (e->host[g] < 0 && uses[g] > uses[best])
+				best = g;
+		if (!best)
+			break;
+		e->host[best] = (int8_t)alloc_regs[i];
+		if (written >> best & 1)
+			e->written |= 1u << best;
+	}
+}
+
+size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit)
+{
+	struct emit e = { .buf = buf, .cap = cap, .vm = vm, .exit = exit, .pc0 = pc };
+	uint32_t first = (pc - MIPS_TEXT_BASE) / 4;
+	const struct mips_op *ops = &vm->ops[first];
+
+	while (e.n < MIPS_JIT_BLOCK_MAX && first + e.n < vm->nops && mips_jitx_translatable(&ops[e.n]))
+		if (is_branch(ops[e.n++].id))
+			break;
+	if (!e.n)
+		return 0;
+	allocate(&e, ops);
+	alu_imm_w(&e, ALU_SUB, R(REG_LEFT), e.n, true);	/* sub r14, n; jb short */
+	e.budget_fail = jcc_fwd(&e, CC_B);
+	for (unsigned r = 1; r < 32; r++)
+		if (e.host[r] >= 0)
+			mov_r_rm(&e, e.host[r], M(REG_VM, OFF_R(r)));
+	e.body = (uint32_t)e.len;
+	for (unsigned k = 0; k < e.n; k++)
+		emit_one(&e, &ops[k], pc + 4 * k, k);
+	if (!is_branch(ops[e.n - 1].id))
+		exit_to(&e, pc + 4 * e.n);
+	emit_side_exits(&e);
+	put_rel32(&e, e.budget_fail, e.len);
+	alu_imm_w(&e, ALU_ADD, R(REG_LEFT), e.n, true);
+	exit_with(&e, pc, MIPS_JIT_EXIT_BUDGET);
+	return e.overflow ? 0 : e.len;
+}
+
+size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit)
+{
+	static const uint8_t enter[] = {
+		0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57,	/* push rbp rbx r12-r15 */
+		0x48, 0x89, 0xfd,	/* mov rbp, rdi: the VM */
+		0x49, 0x89, 0xd6,	/* mov r14, rdx: the budget */
+		0xff, 0xe6,		/* jmp rsi: the block */
+	};
+	static const uint8_t leave[] = {
+		0x4c, 0x89, 0xf2,	/* mov rdx, r14: what is left, beside rax's info */
+		0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d,	/* pop r15-r12 rbx rbp */
+		0xc3,
+	};
+	memcpy(buf, enter, sizeof enter);
+	memcpy(buf + sizeof enter, leave, sizeof leave);
+	*exit = buf + sizeof enter;
+	return sizeof enter + sizeof leave;
+}
+
+void mips_jitx_patch(uint8_t *site, const void *code)
+{
+	mips_put32(site + 1, (uint32_t)((const uint8_t *)code - (site + 5)));
+}
+
+#endif
