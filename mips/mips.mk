@@ -27,7 +27,7 @@ $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%
 		$(MIPSVM_PORT_HOST_OBJS) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lm
 
-$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy \
+$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy $(MIPS_C_TESTS) \
 	$(BUILD)/host/test_mips_migrate
 
 # libFuzzer targets (clang), built from the same sources with ASan/UBSan; run by test_libfuzzer.sh.

@@ -182,7 +182,7 @@ static struct plat *plat_new(enum mips_host_lines lines)
 {
 	struct plat *p = calloc(1, sizeof *p);
 	struct mips_host_config cfg = { .lines = lines, .slice = 1000, .report_ends = true, .resume_slice = true };
-	p->base = (struct mips_port){ p, p_alloc, p_write, p_input, p_clock, p_swrite, p_sread, NULL };
+	p->base = (struct mips_port){ p, p_alloc, p_write, p_input, p_clock, p_swrite, p_sread, NULL, NULL };
 	p->h = mips_host_new(&p->base, &net, &cfg);
 	mips_host_set_listening(p->h, true);
 	return p;
