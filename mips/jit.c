@@ -31,6 +31,9 @@ uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
 
 #if MIPS_PORT_JIT
 
+#define JIT_PENDING_MAX	1024	/* direct exits waiting for their target's block */
+#define JIT_AHEAD_MAX	32	/* blocks translated at once: one and those its exits reach */
+
 struct mips_jit {
 	const struct mips_exec_mem *mem;
 	uint8_t *code;		/* the cache: the stub, then blocks */
@@ -42,6 +45,10 @@ struct mips_jit {
 	uint32_t nentry;
 	uint64_t epoch;		/* flushes so far: an exit's jump to patch is from this epoch */
 	struct mips_jit_stats st;
+	/* Direct exits not yet pointing at their block (site: offset in code); each batch of new
+	 * blocks links what it can, so the cache is made writable once per batch, not per jump. */
+	struct mips_jit_link pending[JIT_PENDING_MAX];
+	unsigned npending;
 };
 
 static bool jit_protect(struct mips_jit *j, bool exec)
@@ -62,6 +69,7 @@ static void jit_flush(struct mips_vm *vm, struct mips_jit *j)
 	j->used = j->stub_size;
 	j->stale = false;
 	j->epoch++;
+	j->npending = 0;
 	if (vm->jit_entry)
 		memset(vm->jit_entry, 0, j->nentry * sizeof *vm->jit_entry);
 }
@@ -107,29 +115,73 @@ static bool jit_sync(struct mips_vm *vm, struct mips_jit *j)
 	return true;
 }
 
-/* The code of the block at pc, translated now if need be; NULL if the interpreter must run it. */
+/* The block at byte offset off of the text, translated into the cache (which has room); NULL if
+ * the interpreter must run it. Its direct exits join the pending links and ahead[]. */
+static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off, uint32_t *ahead, unsigned *nahead)
+{
+	struct mips_jit_link links[MIPS_JIT_LINKS_MAX];
+	unsigned nlinks = 0;
+
+	if (!mips_jitx_translatable(&vm->ops[off / 4]) || !jit_protect(j, false))
+		return NULL;
+	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->code + j->used, j->size - j->used, j->exit, links,
+				   &nlinks);
+	if (!n)
+		return NULL;
+	void *code = vm->jit_entry[off / 4] = j->code + j->used;
+	for (unsigned i = 0; i < nlinks; i++) {
+		if (j->npending < JIT_PENDING_MAX)
+			j->pending[j->npending++] = (struct mips_jit_link){ (uint32_t)j->used + links[i].site, links[i].pc };
+		if (*nahead < JIT_AHEAD_MAX)
+			ahead[(*nahead)++] = links[i].pc;
+	}
+	j->used += (n + 15) & ~(size_t)15;
+	j->st.blocks++;
+	return code;
+}
+
+/* Points every pending exit whose block now exists at it. */
+static void jit_link(struct mips_vm *vm, struct mips_jit *j)
+{
+	for (unsigned i = 0; i < j->npending;) {
+		uint32_t off = j->pending[i].pc - MIPS_TEXT_BASE;
+		void *to = off < vm->jit_nbytes ? vm->jit_entry[off / 4] : NULL;
+		if (!to) {
+			i++;
+			continue;
+		}
+		mips_jitx_patch(j->code + j->pending[i].site, to);
+		j->st.chains++;
+		j->pending[i] = j->pending[--j->npending];
+	}
+}
+
+/*
+ * The code of the block at pc, translated now if need be (with the blocks its exits reach, while
+ * the cache has room for them, all linked); NULL if the interpreter must run it.
+ */
 static void *jit_code_at(struct mips_vm *vm, struct mips_jit *j, uint32_t pc)
 {
-	uint32_t off = pc - MIPS_TEXT_BASE;
+	uint32_t off = pc - MIPS_TEXT_BASE, ahead[JIT_AHEAD_MAX];
+	unsigned nahead = 0;
 
 	if (off >= vm->jit_nbytes || (off & 3))
 		return NULL;
-	void **slot = &vm->jit_entry[off / 4];
-	if (*slot)
-		return *slot;
+	if (vm->jit_entry[off / 4])
+		return vm->jit_entry[off / 4];
 	if (!mips_jitx_translatable(&vm->ops[off / 4]))
 		return NULL;
 	if (j->size - j->used < MIPS_JIT_BLOCK_BYTES)
 		jit_flush(vm, j);	/* the bound: eviction takes the whole cache */
-	if (!jit_protect(j, false))
-		return NULL;
-	size_t n = mips_jitx_block(vm, pc, j->code + j->used, j->size - j->used, j->exit);
-	if (!n)
-		return NULL;
-	*slot = j->code + j->used;
-	j->used += (n + 15) & ~(size_t)15;
-	j->st.blocks++;
-	return *slot;
+	void *code = jit_translate(vm, j, off, ahead, &nahead);
+	for (unsigned i = 0; code && i < nahead && j->size - j->used >= MIPS_JIT_BLOCK_BYTES; i++) {
+		uint32_t o = ahead[i] - MIPS_TEXT_BASE;
+		if (o < vm->jit_nbytes && !(o & 3) && !vm->jit_entry[o / 4])
+			jit_translate(vm, j, o, ahead, &nahead);
+	}
+	if (code)
+		jit_link(vm, j);
+	return code;
 }
 
 /* One instruction in the interpreter; how many counted (0 when it stopped the VM). */
@@ -148,6 +200,7 @@ static void jit_chain(struct mips_vm *vm, struct mips_jit *j, uint8_t *site)
 	if (code && epoch == j->epoch && jit_protect(j, false)) {
 		mips_jitx_patch(site, code);
 		j->st.chains++;
+		j->st.chain_exits++;
 	}
 }
 

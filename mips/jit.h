@@ -24,6 +24,13 @@ struct mips_jit_ret {
 	uint64_t left;		/* the budget not spent */
 };
 
+/* A block's direct exit to a guest pc: the jump at site (an offset in the block) goes to the block at
+ * pc once that exists. */
+struct mips_jit_link {
+	uint32_t site, pc;
+};
+#define MIPS_JIT_LINKS_MAX	2	/* per block: a branch's two ways */
+
 /* Runs code (a block's entry) with left instructions of budget; the stub made by mips_jitx_stub. */
 typedef struct mips_jit_ret mips_jit_enter_fn(struct mips_vm *vm, void *code, uint64_t left);
 
@@ -33,9 +40,10 @@ size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit);
 /*
  * Translates the block at pc into buf (cap bytes, at least MIPS_JIT_BLOCK_BYTES); exit is the
  * stub's exit path. Returns the bytes written, or 0 when the instruction at pc is one the
- * translator leaves to the interpreter.
+ * translator leaves to the interpreter. links (MIPS_JIT_LINKS_MAX) receives its direct exits.
  */
-size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit);
+size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
+		       struct mips_jit_link *links, unsigned *nlinks);
 /* Whether op is one the back end translates (a block starts only at one). */
 bool mips_jitx_translatable(const struct mips_op *op);
 /* Points the direct jump at site (an unchained exit) to code. */

@@ -61,6 +61,8 @@ struct emit {
 	struct side side[3 * MIPS_JIT_BLOCK_MAX];
 	unsigned nside;
 	uint32_t budget_fail;	/* the rel32 of the entry's jump when the budget is short */
+	struct mips_jit_link *links;
+	unsigned nlinks;
 };
 
 /* ---- bytes and encodings ---- */
@@ -174,6 +176,12 @@ static void jmp_to(struct emit *e, const void *to)
 	b1(e, 0xe9);
 	b4(e, (uint32_t)((const uint8_t *)to - (e->buf + e->len + 4)));
 }
+static uint32_t jmp_fwd(struct emit *e)
+{
+	b1(e, 0xe9);
+	b4(e, 0);
+	return (uint32_t)e->len - 4;
+}
 /* jcc rel32 to be filled: returns the rel32's offset. */
 static uint32_t jcc_fwd(struct emit *e, int cc)
 {
@@ -263,6 +271,8 @@ static void exit_to(struct emit *e, uint32_t pc)
 	}
 	writeback(e);
 	size_t site = e->len;
+	if (e->nlinks < MIPS_JIT_LINKS_MAX)
+		e->links[e->nlinks++] = (struct mips_jit_link){ (uint32_t)site, pc };
 	b1(e, 0xe9);
 	b4(e, 0);
 	mov_rm_imm(e, M(REG_VM, OFF(pc)), pc);
@@ -299,14 +309,15 @@ static bool is_branch(unsigned id)
 }
 
 /* The instructions translated (jit.h); every other one (syscalls, para-instructions, the FPU's arithmetic,
- * multiply-add, divides, unaligned word halves, reserved words) runs in the interpreter. */
+ * unaligned word halves, doubleword FPU loads and stores, reserved words) runs in the interpreter. */
 bool mips_jitx_translatable(const struct mips_op *op)
 {
 	switch (op->id) {
 	case MIPS_I_SLL: case MIPS_I_SRL: case MIPS_I_ROTR: case MIPS_I_SRA: case MIPS_I_SLLV: case MIPS_I_SRLV:
 	case MIPS_I_ROTRV: case MIPS_I_SRAV: case MIPS_I_MOVZ: case MIPS_I_MOVN: case MIPS_I_SYNC:
 	case MIPS_I_MFHI: case MIPS_I_MTHI: case MIPS_I_MFLO: case MIPS_I_MTLO: case MIPS_I_MULT:
-	case MIPS_I_MULTU: case MIPS_I_ADD: case MIPS_I_ADDU: case MIPS_I_SUB: case MIPS_I_SUBU: case MIPS_I_AND:
+	case MIPS_I_MULTU: case MIPS_I_DIV: case MIPS_I_DIVU: case MIPS_I_MADD: case MIPS_I_MADDU: case MIPS_I_MSUB:
+	case MIPS_I_MSUBU: case MIPS_I_ADD: case MIPS_I_ADDU: case MIPS_I_SUB: case MIPS_I_SUBU: case MIPS_I_AND:
 	case MIPS_I_OR: case MIPS_I_XOR: case MIPS_I_NOR: case MIPS_I_SLT: case MIPS_I_SLTU: case MIPS_I_TGE:
 	case MIPS_I_TGEU: case MIPS_I_TLT: case MIPS_I_TLTU: case MIPS_I_TEQ: case MIPS_I_TNE: case MIPS_I_TGEI:
 	case MIPS_I_TGEIU: case MIPS_I_TLTI: case MIPS_I_TLTIU: case MIPS_I_TEQI: case MIPS_I_TNEI:
@@ -572,6 +583,63 @@ static void emit_mult(struct emit *e, const struct mips_op *op, bool sign)
 	mov_rm_r(e, M(REG_VM, OFF(hi)), RAX);
 }
 
+/*
+ * DIV, DIVU: LO = quotient, HI = remainder. A zero divisor leaves them as they are (the
+ * interpreter's choice for what Vol. II calls unpredictable); x86's idiv would trap on a zero
+ * divisor and on 0x80000000 / -1, which MIPS wraps (LO 0x80000000, HI 0): a divisor of -1 is a
+ * negation.
+ */
+static void emit_div(struct emit *e, const struct mips_op *op, bool sign)
+{
+	uint32_t zero, minus1 = 0, done = 0;
+
+	ld(e, RCX, op->rt);
+	test_r_r(e, RCX, RCX);
+	zero = jcc_fwd(e, CC_E);
+	ld(e, RAX, op->rs);
+	if (sign) {
+		alu_rm_imm(e, ALU_CMP, R(RCX), 0xffffffffu);
+		minus1 = jcc_fwd(e, CC_E);
+		b1(e, 0x99);			/* cdq */
+		op1(e, 0xf7, 7, R(RCX));	/* idiv ecx */
+		done = jmp_fwd(e);
+		put_rel32(e, minus1, e->len);
+		op1(e, 0xf7, 3, R(RAX));	/* neg eax */
+		op1(e, 0x31, RDX, R(RDX));
+		put_rel32(e, done, e->len);
+	} else {
+		op1(e, 0x31, RDX, R(RDX));
+		op1(e, 0xf7, 6, R(RCX));	/* div ecx */
+	}
+	mov_rm_r(e, M(REG_VM, OFF(lo)), RAX);
+	mov_rm_r(e, M(REG_VM, OFF(hi)), RDX);
+	put_rel32(e, zero, e->len);
+}
+
+/* MADD, MADDU, MSUB, MSUBU: HI:LO plus or minus the 64-bit product of rs and rt. */
+static void emit_madd(struct emit *e, const struct mips_op *op, bool sign, bool sub)
+{
+	uint8_t imul[2] = { 0x0f, 0xaf };
+
+	ld(e, RAX, op->rs);
+	ld(e, RCX, op->rt);
+	if (sign) {
+		op1w(e, 0x63, RAX, R(RAX));	/* movsxd */
+		op1w(e, 0x63, RCX, R(RCX));
+	}
+	insn(e, false, true, imul, 2, RAX, R(RCX));	/* imul rax, rcx: the product, exact mod 2^64 */
+	mov_r_rm(e, RDX, M(REG_VM, OFF(hi)));
+	op1w(e, 0xc1, SH_SHL, R(RDX));
+	b1(e, 32);
+	mov_r_rm(e, RCX, M(REG_VM, OFF(lo)));		/* zero-extended */
+	op1w(e, 0x09, RCX, R(RDX));			/* or rdx, rcx: HI:LO */
+	op1w(e, sub ? 0x29 : 0x01, RAX, R(RDX));	/* sub/add rdx, rax */
+	mov_rm_r(e, M(REG_VM, OFF(lo)), RDX);
+	op1w(e, 0xc1, SH_SHR, R(RDX));
+	b1(e, 32);
+	mov_rm_r(e, M(REG_VM, OFF(hi)), RDX);
+}
+
 /* The rest of the non-branch instructions. */
 static void emit_misc(struct emit *e, const struct mips_op *op)
 {
@@ -737,6 +805,12 @@ static void emit_one(struct emit *e, const struct mips_op *op, uint32_t pc, unsi
 			emit_cmov(e, op, op->id == MIPS_I_MOVF ? CC_E : CC_NE);
 		}
 		break;
+	case MIPS_I_DIV: emit_div(e, op, true); break;
+	case MIPS_I_DIVU: emit_div(e, op, false); break;
+	case MIPS_I_MADD: emit_madd(e, op, true, false); break;
+	case MIPS_I_MADDU: emit_madd(e, op, false, false); break;
+	case MIPS_I_MSUB: emit_madd(e, op, true, true); break;
+	case MIPS_I_MSUBU: emit_madd(e, op, false, true); break;
 	case MIPS_I_MULT: emit_mult(e, op, true); break;
 	case MIPS_I_MULTU: emit_mult(e, op, false); break;
 	case MIPS_I_CLZ: case MIPS_I_CLO: if (op->rd) emit_clz(e, op, op->id == MIPS_I_CLO); break;
@@ -795,9 +869,10 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 	}
 }
 
-size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit)
+size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
+		       struct mips_jit_link *links, unsigned *nlinks)
 {
-	struct emit e = { .buf = buf, .cap = cap, .vm = vm, .exit = exit, .pc0 = pc };
+	struct emit e = { .buf = buf, .cap = cap, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
 	uint32_t first = (pc - MIPS_TEXT_BASE) / 4;
 	const struct mips_op *ops = &vm->ops[first];
 
@@ -821,6 +896,7 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	put_rel32(&e, e.budget_fail, e.len);
 	alu_imm_w(&e, ALU_ADD, R(REG_LEFT), e.n, true);
 	exit_with(&e, pc, MIPS_JIT_EXIT_BUDGET);
+	*nlinks = e.nlinks;
 	return e.overflow ? 0 : e.len;
 }
 

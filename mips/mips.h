@@ -82,9 +82,10 @@ enum mips_engine { MIPS_ENGINE_INTERP, MIPS_ENGINE_JIT };
 bool mips_vm_set_engine(struct mips_vm *vm, enum mips_engine engine);
 enum mips_engine mips_vm_engine(const struct mips_vm *vm);
 /* The translator's figures: blocks translated, cache flushes (a store into text, a full cache),
- * exits to the interpreter for one instruction (zeros under the interpreter). */
+ * exits to the interpreter for one instruction, direct jumps linked (chains; chain_exits of them
+ * found unlinked while running) (zeros under the interpreter). */
 struct mips_jit_stats {
-	uint64_t blocks, flushes, interp_steps, chains;
+	uint64_t blocks, flushes, interp_steps, chains, chain_exits;
 };
 void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st);
 
