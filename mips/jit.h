@@ -29,7 +29,7 @@ struct mips_jit_ret {
 struct mips_jit_link {
 	uint32_t site, pc;
 };
-#define MIPS_JIT_LINKS_MAX	2	/* per block: a branch's two ways */
+#define MIPS_JIT_LINKS_MAX	(MIPS_JIT_BLOCK_MAX + 2)	/* per block: branches midway, two at the end */
 
 /* Runs code (a block's entry) with left instructions of budget; the stub made by mips_jitx_stub. */
 typedef struct mips_jit_ret mips_jit_enter_fn(struct mips_vm *vm, void *code, uint64_t left);

@@ -26,8 +26,8 @@ enum { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 #define OFF_R(r)	((int32_t)(offsetof(struct mips_vm, r) + 4 * (r)))
 #define OFF(field)	((int32_t)offsetof(struct mips_vm, field))
-_Static_assert(sizeof(struct mips_tlb) == 16 && MIPS_TLB_SIZE == 64,
-	       "the inlined TLB probe indexes 64 entries of 16 bytes: (addr >> 8) & 0x3f0");
+_Static_assert(sizeof(struct mips_tlb) == 16 && MIPS_TLB_SIZE <= 64,
+	       "the inlined TLB probe indexes entries of 16 bytes as 2 * (page & (MIPS_TLB_SIZE - 1)) * 8");
 _Static_assert(offsetof(struct mips_tlb, data) == 8, "the TLB probe reads data at +8");
 
 /* An operand: a register, or memory at base + index * scale + disp. */
@@ -43,9 +43,13 @@ static struct rm MX(int base, int index, uint8_t scale, int32_t disp)
 	return (struct rm){ -1, (int8_t)base, (int8_t)index, scale, disp };
 }
 
+/* A jcc to the cold lines after the block: instruction k goes to the interpreter, or (a branch
+ * taken in the middle of the block) the block is left for target once k has run. */
 struct side {
-	uint32_t at;		/* the rel32 of a jcc to this instruction's exit */
-	uint8_t k;		/* the instruction's index in the block */
+	uint32_t at;		/* the jcc's rel32 */
+	uint8_t k;
+	bool branch;
+	uint32_t target;
 };
 
 struct emit {
@@ -176,12 +180,6 @@ static void jmp_to(struct emit *e, const void *to)
 	b1(e, 0xe9);
 	b4(e, (uint32_t)((const uint8_t *)to - (e->buf + e->len + 4)));
 }
-static uint32_t jmp_fwd(struct emit *e)
-{
-	b1(e, 0xe9);
-	b4(e, 0);
-	return (uint32_t)e->len - 4;
-}
 /* jcc rel32 to be filled: returns the rel32's offset. */
 static uint32_t jcc_fwd(struct emit *e, int cc)
 {
@@ -242,7 +240,7 @@ static void writeback(struct emit *e)
 static void side_exit(struct emit *e, int cc, unsigned k)
 {
 	if (e->nside < sizeof e->side / sizeof e->side[0])
-		e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k };
+		e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k, false, 0 };
 	else
 		e->overflow = true;
 }
@@ -255,20 +253,23 @@ static void exit_with(struct emit *e, uint32_t pc, uint32_t info)
 }
 
 /*
- * Leaves the block for pc: a direct jump, first to the lines after it, which hand the dispatcher
- * its own address to patch once the block at pc exists. A jump back to this block's start stays
- * inside while the budget lasts, its guest registers in host registers.
+ * Leaves the block for pc once executed of its instructions ran: a direct jump, first to the lines
+ * after it, which hand the dispatcher its own address to patch once the block at pc exists. A jump
+ * back to this block's start stays inside while the budget lasts, the guest registers in host
+ * registers (r14 is what is left minus the whole block: executed more come off for the next turn).
  */
-static void exit_to(struct emit *e, uint32_t pc)
+static void exit_to(struct emit *e, uint32_t pc, unsigned executed)
 {
 	if (pc == e->pc0) {
-		alu_imm_w(e, ALU_SUB, R(REG_LEFT), e->n, true);
+		alu_imm_w(e, ALU_SUB, R(REG_LEFT), executed, true);
 		jcc_back(e, CC_AE, e->body);
 		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n, true);
 		writeback(e);
 		exit_with(e, pc, MIPS_JIT_EXIT_BUDGET);
 		return;
 	}
+	if (executed < e->n)
+		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n - executed, true);
 	writeback(e);
 	size_t site = e->len;
 	if (e->nlinks < MIPS_JIT_LINKS_MAX)
@@ -281,12 +282,19 @@ static void exit_to(struct emit *e, uint32_t pc)
 	jmp_to(e, e->exit);
 }
 
-/* The cold lines after the block: one exit per instruction some check sends to the interpreter. */
+/* The cold lines after the block: branches taken midway, and one exit per instruction some check
+ * sends to the interpreter. */
 static void emit_side_exits(struct emit *e)
 {
 	for (unsigned i = 0; i < e->nside;) {
 		unsigned k = e->side[i].k;
-		for (; i < e->nside && e->side[i].k == k; i++)
+		if (e->side[i].branch) {
+			put_rel32(e, e->side[i].at, e->len);
+			exit_to(e, e->side[i].target, k + 1);
+			i++;
+			continue;
+		}
+		for (; i < e->nside && e->side[i].k == k && !e->side[i].branch; i++)
 			put_rel32(e, e->side[i].at, e->len);
 		writeback(e);
 		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n - k, true);
@@ -306,6 +314,12 @@ static bool is_branch(unsigned id)
 	default:
 		return false;
 	}
+}
+
+/* The unconditional jumps: a block ends with one. */
+static bool is_jump(unsigned id)
+{
+	return id == MIPS_I_J || id == MIPS_I_JAL || id == MIPS_I_JR || id == MIPS_I_JALR;
 }
 
 /* The instructions translated (jit.h); every other one (syscalls, para-instructions, the FPU's arithmetic,
@@ -393,18 +407,18 @@ static void address(struct emit *e, const struct mips_op *op)
  */
 static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb)
 {
-	if (align > 1) {
-		b1(e, 0xa8), b1(e, (uint8_t)(align - 1));	/* test al, align - 1 */
-		side_exit(e, CC_NE, k);
-	}
-	mov_r_rm(e, RCX, R(RAX));
-	shift_imm(e, SH_SHR, RCX, 8);
-	alu_rm_imm(e, ALU_AND, R(RCX), 0x3f0);
 	mov_r_rm(e, RDX, R(RAX));
-	shift_imm(e, SH_SHR, RDX, MIPS_PAGE_SHIFT);
-	op1(e, 0x3b, RDX, MX(REG_VM, RCX, 1, tlb));	/* cmp edx, [rbp + rcx + tlb].vpn */
+	if (align > 1)	/* the page number, the two low address bits above it: unaligned misses */
+		shift_imm(e, SH_ROR, RDX, MIPS_PAGE_SHIFT);
+	else
+		shift_imm(e, SH_SHR, RDX, MIPS_PAGE_SHIFT);
+	op1(e, 0x8d, RCX, MX(RDX, RDX, 1, 0));	/* lea ecx, [rdx + rdx]: the entry, in 8-byte units */
+	alu_rm_imm(e, ALU_AND, R(RCX), 2 * (MIPS_TLB_SIZE - 1));
+	if (align > 1)
+		alu_rm_imm(e, ALU_AND, R(RDX), 0x000fffffu | (align - 1) << 20);
+	op1(e, 0x3b, RDX, MX(REG_VM, RCX, 8, tlb));	/* cmp edx, [rbp + rcx * 8 + tlb].vpn */
 	side_exit(e, CC_NE, k);
-	op1w(e, 0x8b, RDX, MX(REG_VM, RCX, 1, tlb + 8));	/* mov rdx, [...].data */
+	op1w(e, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].data */
 	alu_rm_imm(e, ALU_AND, R(RAX), MIPS_PAGE_SIZE - 1);
 }
 
@@ -414,18 +428,20 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 	struct rm host = MX(RDX, RAX, 1, 0);
 	unsigned align = op->id == MIPS_I_LB || op->id == MIPS_I_LBU ? 1 : op->id == MIPS_I_LH || op->id == MIPS_I_LHU ? 2 : 4;
 
+	int dst = op->id != MIPS_I_LWC1 && op->rt && e->host[op->rt] >= 0 ? e->host[op->rt] : RAX;
+
 	address(e, op);
 	tlb_probe(e, k, align, OFF(rtlb));
 	switch (op->id) {
-	case MIPS_I_LB: insn(e, false, false, movx[0], 2, RAX, host); break;
-	case MIPS_I_LBU: insn(e, false, false, movx[1], 2, RAX, host); break;
-	case MIPS_I_LH: insn(e, false, false, movx[2], 2, RAX, host); break;
-	case MIPS_I_LHU: insn(e, false, false, movx[3], 2, RAX, host); break;
-	default: mov_r_rm(e, RAX, host); break;
+	case MIPS_I_LB: insn(e, false, false, movx[0], 2, dst, host); break;
+	case MIPS_I_LBU: insn(e, false, false, movx[1], 2, dst, host); break;
+	case MIPS_I_LH: insn(e, false, false, movx[2], 2, dst, host); break;
+	case MIPS_I_LHU: insn(e, false, false, movx[3], 2, dst, host); break;
+	default: mov_r_rm(e, dst, host); break;
 	}
 	if (op->id == MIPS_I_LWC1)
 		mov_rm_r(e, M(REG_VM, OFF(fpr) + 4 * op->rt), RAX);
-	else
+	else if (dst == RAX)
 		st(e, op->rt, RAX);
 }
 
@@ -460,6 +476,11 @@ static void emit_alu(struct emit *e, const struct mips_op *op, unsigned k, int a
 
 	if (!dst && !trap_ov)
 		return;
+	if (!op->rs && (imm || !op->rt)) {	/* li, move $x, $zero: a constant (0 + imm never overflows) */
+		uint32_t v = imm ? op->imm : 0;
+		st_imm(e, dst, alu == ALU_AND ? 0 : alu == ALU_SUB ? 0u - v : v);
+		return;
+	}
 	if (!trap_ov && e->host[dst] >= 0 && dst == op->rs && dst && (imm || op->rt != dst)) {
 		if (imm)	/* the register in place: add reg, imm */
 			alu_rm_imm(e, alu, R(e->host[dst]), op->imm);
@@ -513,22 +534,42 @@ static void emit_shift(struct emit *e, const struct mips_op *op, int sh, bool by
 /* Flags for a two-register (or one-register-and-immediate) comparison: cmp eax, rt/imm. */
 static void compare(struct emit *e, unsigned rs, unsigned rt, const uint32_t *imm)
 {
-	ld(e, RAX, rs);
-	if (imm)
-		alu_rm_imm(e, ALU_CMP, R(RAX), *imm);
-	else if (rt)
-		alu_r_rm(e, ALU_CMP, RAX, G(e, rt));
+	int a = rs && e->host[rs] >= 0 ? e->host[rs] : RAX;	/* a guest register in place */
+
+	if (a == RAX)
+		ld(e, RAX, rs);
+	if (imm && *imm)
+		alu_rm_imm(e, ALU_CMP, R(a), *imm);
+	else if (!imm && rt)
+		alu_r_rm(e, ALU_CMP, a, G(e, rt));
 	else
-		test_r_r(e, RAX, RAX);
+		test_r_r(e, a, a);	/* the flags of cmp a, 0 */
 }
 
-/* Ends the block with a conditional branch: flags are set, cc says taken. */
-static void branch_end(struct emit *e, int cc, uint32_t pc, uint32_t target)
+/*
+ * A conditional branch (flags set, cc says taken) at instruction k: in the middle of the block a
+ * taken one leaves through the cold lines and the block goes on; at its end both ways leave.
+ */
+static void branch_end(struct emit *e, int cc, uint32_t pc, uint32_t target, unsigned k)
 {
+	if (k + 1 < e->n) {
+		if (e->nside < sizeof e->side / sizeof e->side[0])
+			e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k, true, target };
+		else
+			e->overflow = true;
+		return;
+	}
+	if (target == e->pc0) {	/* a loop: falling through is the jump out, going on is the way in */
+		uint32_t out = jcc_fwd(e, cc ^ 1);
+		exit_to(e, target, e->n);
+		put_rel32(e, out, e->len);
+		exit_to(e, pc + 4, e->n);
+		return;
+	}
 	uint32_t taken = jcc_fwd(e, cc);
-	exit_to(e, pc + 4);
+	exit_to(e, pc + 4, e->n);
 	put_rel32(e, taken, e->len);
-	exit_to(e, target);
+	exit_to(e, target, e->n);
 }
 
 /* The FPU condition flag bit an op tests (bits 20..18, kept in rt >> 2). */
@@ -584,36 +625,26 @@ static void emit_mult(struct emit *e, const struct mips_op *op, bool sign)
 }
 
 /*
- * DIV, DIVU: LO = quotient, HI = remainder. A zero divisor leaves them as they are (the
- * interpreter's choice for what Vol. II calls unpredictable); x86's idiv would trap on a zero
- * divisor and on 0x80000000 / -1, which MIPS wraps (LO 0x80000000, HI 0): a divisor of -1 is a
- * negation.
+ * DIV, DIVU: LO = quotient, HI = remainder. A zero divisor (unpredictable, Vol. II DIV) and
+ * 0x80000000 / -1 (which x86's idiv traps on) are the interpreter's to decide.
  */
-static void emit_div(struct emit *e, const struct mips_op *op, bool sign)
+static void emit_div(struct emit *e, const struct mips_op *op, unsigned k, bool sign)
 {
-	uint32_t zero, minus1 = 0, done = 0;
-
 	ld(e, RCX, op->rt);
 	test_r_r(e, RCX, RCX);
-	zero = jcc_fwd(e, CC_E);
+	side_exit(e, CC_E, k);
 	ld(e, RAX, op->rs);
 	if (sign) {
 		alu_rm_imm(e, ALU_CMP, R(RCX), 0xffffffffu);
-		minus1 = jcc_fwd(e, CC_E);
+		side_exit(e, CC_E, k);
 		b1(e, 0x99);			/* cdq */
 		op1(e, 0xf7, 7, R(RCX));	/* idiv ecx */
-		done = jmp_fwd(e);
-		put_rel32(e, minus1, e->len);
-		op1(e, 0xf7, 3, R(RAX));	/* neg eax */
-		op1(e, 0x31, RDX, R(RDX));
-		put_rel32(e, done, e->len);
 	} else {
 		op1(e, 0x31, RDX, R(RDX));
 		op1(e, 0xf7, 6, R(RCX));	/* div ecx */
 	}
 	mov_rm_r(e, M(REG_VM, OFF(lo)), RAX);
 	mov_rm_r(e, M(REG_VM, OFF(hi)), RDX);
-	put_rel32(e, zero, e->len);
 }
 
 /* MADD, MADDU, MSUB, MSUBU: HI:LO plus or minus the 64-bit product of rs and rt. */
@@ -657,6 +688,10 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 		mov_rm_r(e, M(REG_VM, op->id == MIPS_I_MTHI ? OFF(hi) : OFF(lo)), RAX);
 		break;
 	case MIPS_I_MUL:
+		if (op->rd && op->rt && op->rd == op->rs && op->rt != op->rd && e->host[op->rd] >= 0) {
+			op2(e, 0xaf, e->host[op->rd], G(e, op->rt));	/* imul rd, rt in place */
+			break;
+		}
 		ld(e, RAX, op->rs);
 		if (op->rt)
 			op2(e, 0xaf, RAX, G(e, op->rt));	/* imul eax, rt */
@@ -725,22 +760,22 @@ static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, u
 	static const uint32_t zero = 0;
 
 	switch (op->id) {
-	case MIPS_I_J: exit_to(e, op->imm); return;
-	case MIPS_I_JAL: st_imm(e, 31, pc + 4); exit_to(e, op->imm); return;
-	case MIPS_I_BEQ: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_E, pc, op->imm); return;
-	case MIPS_I_BNE: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_NE, pc, op->imm); return;
-	case MIPS_I_BLEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_LE, pc, op->imm); return;
-	case MIPS_I_BGTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_G, pc, op->imm); return;
-	case MIPS_I_BLTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_L, pc, op->imm); return;
-	case MIPS_I_BGEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_GE, pc, op->imm); return;
+	case MIPS_I_J: exit_to(e, op->imm, e->n); return;
+	case MIPS_I_JAL: st_imm(e, 31, pc + 4); exit_to(e, op->imm, e->n); return;
+	case MIPS_I_BEQ: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_E, pc, op->imm, k); return;
+	case MIPS_I_BNE: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_NE, pc, op->imm, k); return;
+	case MIPS_I_BLEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_LE, pc, op->imm, k); return;
+	case MIPS_I_BGTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_G, pc, op->imm, k); return;
+	case MIPS_I_BLTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_L, pc, op->imm, k); return;
+	case MIPS_I_BGEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_GE, pc, op->imm, k); return;
 	case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:	/* links even when not taken; rs is read first */
 		ld(e, RAX, op->rs);
 		st_imm(e, 31, pc + 4);	/* a mov: the flags come after */
 		test_r_r(e, RAX, RAX);
-		branch_end(e, op->id == MIPS_I_BLTZAL ? CC_S : CC_NS, pc, op->imm);
+		branch_end(e, op->id == MIPS_I_BLTZAL ? CC_S : CC_NS, pc, op->imm, k);
 		return;
-	case MIPS_I_BC1F: test_fcc(e, op); branch_end(e, CC_E, pc, op->imm); return;
-	case MIPS_I_BC1T: test_fcc(e, op); branch_end(e, CC_NE, pc, op->imm); return;
+	case MIPS_I_BC1F: test_fcc(e, op); branch_end(e, CC_E, pc, op->imm, k); return;
+	case MIPS_I_BC1T: test_fcc(e, op); branch_end(e, CC_NE, pc, op->imm, k); return;
 	default: break;
 	}
 	/* JR, JALR: a target not word aligned is the interpreter's to report. */
@@ -805,8 +840,8 @@ static void emit_one(struct emit *e, const struct mips_op *op, uint32_t pc, unsi
 			emit_cmov(e, op, op->id == MIPS_I_MOVF ? CC_E : CC_NE);
 		}
 		break;
-	case MIPS_I_DIV: emit_div(e, op, true); break;
-	case MIPS_I_DIVU: emit_div(e, op, false); break;
+	case MIPS_I_DIV: emit_div(e, op, k, true); break;
+	case MIPS_I_DIVU: emit_div(e, op, k, false); break;
 	case MIPS_I_MADD: emit_madd(e, op, true, false); break;
 	case MIPS_I_MADDU: emit_madd(e, op, false, false); break;
 	case MIPS_I_MSUB: emit_madd(e, op, true, true); break;
@@ -877,8 +912,8 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	const struct mips_op *ops = &vm->ops[first];
 
 	while (e.n < MIPS_JIT_BLOCK_MAX && first + e.n < vm->nops && mips_jitx_translatable(&ops[e.n]))
-		if (is_branch(ops[e.n++].id))
-			break;
+		if (is_jump(ops[e.n++].id))
+			break;	/* a conditional branch leaves from the middle when taken */
 	if (!e.n)
 		return 0;
 	allocate(&e, ops);
@@ -891,7 +926,7 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	for (unsigned k = 0; k < e.n; k++)
 		emit_one(&e, &ops[k], pc + 4 * k, k);
 	if (!is_branch(ops[e.n - 1].id))
-		exit_to(&e, pc + 4 * e.n);
+		exit_to(&e, pc + 4 * e.n, e.n);
 	emit_side_exits(&e);
 	put_rel32(&e, e.budget_fail, e.len);
 	alu_imm_w(&e, ALU_ADD, R(REG_LEFT), e.n, true);
