@@ -32,7 +32,10 @@ uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
 #if MIPS_PORT_JIT
 
 #define JIT_PENDING_MAX	1024	/* direct exits waiting for their target's block */
-#define JIT_AHEAD_MAX	32	/* blocks translated at once: one and those its exits reach */
+#define JIT_AHEAD_MAX	256	/* blocks translated at once: one and what it leads to */
+#define JIT_RESUME_MAX	32	/* instructions interpreted after a side exit, to the next block */
+#define JIT_RESUME_SEEN	64	/* spots remembered where that happened (direct-mapped) */
+#define JIT_RESUME_HOT	16	/* ... and how often before the spot gets a block of its own */
 
 struct mips_jit {
 	const struct mips_exec_mem *mem;
@@ -49,6 +52,7 @@ struct mips_jit {
 	 * blocks links what it can, so the cache is made writable once per batch, not per jump. */
 	struct mips_jit_link pending[JIT_PENDING_MAX];
 	unsigned npending;
+	struct { uint32_t pc, n; } resume_seen[JIT_RESUME_SEEN];
 };
 
 static bool jit_protect(struct mips_jit *j, bool exec)
@@ -120,17 +124,24 @@ static bool jit_sync(struct mips_vm *vm, struct mips_jit *j)
 static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off, uint32_t *ahead, unsigned *nahead)
 {
 	struct mips_jit_link links[MIPS_JIT_LINKS_MAX];
-	unsigned nlinks = 0;
+	unsigned nlinks = 0, ninsn = 0;
 
 	if (!mips_jitx_translatable(&vm->ops[off / 4]) || !jit_protect(j, false))
 		return NULL;
 	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->code + j->used, j->size - j->used, j->exit, links,
-				   &nlinks);
+				   &nlinks, &ninsn);
 	if (!n)
 		return NULL;
+	/* Where the guest goes on after this block, besides its exits: after a call returns, and after
+	 * the instruction the block stopped before (a syscall...) has run in the interpreter. */
+	uint32_t last = off / 4 + ninsn - 1, after = last + 1;
+	if (vm->ops[last].id == MIPS_I_JAL || vm->ops[last].id == MIPS_I_JALR)
+		links[nlinks++] = (struct mips_jit_link){ UINT32_MAX, MIPS_TEXT_BASE + 4 * after };
+	else if (after < vm->nops && !mips_jitx_translatable(&vm->ops[after]) && nlinks < MIPS_JIT_LINKS_MAX)
+		links[nlinks++] = (struct mips_jit_link){ UINT32_MAX, MIPS_TEXT_BASE + 4 * (after + 1) };
 	void *code = vm->jit_entry[off / 4] = j->code + j->used;
 	for (unsigned i = 0; i < nlinks; i++) {
-		if (j->npending < JIT_PENDING_MAX)
+		if (links[i].site != UINT32_MAX && j->npending < JIT_PENDING_MAX)
 			j->pending[j->npending++] = (struct mips_jit_link){ (uint32_t)j->used + links[i].site, links[i].pc };
 		if (*nahead < JIT_AHEAD_MAX)
 			ahead[(*nahead)++] = links[i].pc;
@@ -191,6 +202,35 @@ static uint64_t jit_step(struct mips_jit *j, struct mips_vm *vm)
 	return mips_interp_run(vm, 1);
 }
 
+/*
+ * After a side exit (a TLB miss, a fault reported and skipped) the guest goes on in the middle of
+ * a block: the interpreter takes it to the next translated block (a few instructions), so a miss
+ * met now and then costs no block and no W^X flip. A spot met often gets its own block (the
+ * lookup after).
+ */
+static uint64_t jit_resume(struct mips_vm *vm, struct mips_jit *j, uint64_t left)
+{
+	uint32_t off = vm->pc - MIPS_TEXT_BASE;
+	uint64_t ran = 0;
+
+	if (off >= vm->jit_nbytes || vm->jit_entry[off / 4])
+		return 0;
+	if (j->resume_seen[(off >> 2) % JIT_RESUME_SEEN].pc != vm->pc)
+		j->resume_seen[(off >> 2) % JIT_RESUME_SEEN].pc = vm->pc, j->resume_seen[(off >> 2) % JIT_RESUME_SEEN].n = 0;
+	if (++j->resume_seen[(off >> 2) % JIT_RESUME_SEEN].n >= JIT_RESUME_HOT)
+		return 0;
+	for (unsigned i = 0; i < JIT_RESUME_MAX && ran < left && vm->state == MIPS_VM_RUNNING; i++) {
+		off = vm->pc - MIPS_TEXT_BASE;
+		if (off < vm->jit_nbytes && !(off & 3) && vm->jit_entry[off / 4])
+			break;
+		uint64_t r = jit_step(j, vm);
+		if (!r)
+			break;
+		ran += r;
+	}
+	return ran;
+}
+
 /* An unchained exit to vm->pc: the jump at site goes straight to its block from now on. */
 static void jit_chain(struct mips_vm *vm, struct mips_jit *j, uint8_t *site)
 {
@@ -237,6 +277,7 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 			break;
 		case MIPS_JIT_EXIT_INTERP:
 			left -= jit_step(j, vm);
+			left -= jit_resume(vm, j, left);
 			break;
 		case MIPS_JIT_EXIT_LOOKUP:
 			break;

@@ -905,7 +905,7 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 }
 
 size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
-		       struct mips_jit_link *links, unsigned *nlinks)
+		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn)
 {
 	struct emit e = { .buf = buf, .cap = cap, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
 	uint32_t first = (pc - MIPS_TEXT_BASE) / 4;
@@ -932,6 +932,7 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	alu_imm_w(&e, ALU_ADD, R(REG_LEFT), e.n, true);
 	exit_with(&e, pc, MIPS_JIT_EXIT_BUDGET);
 	*nlinks = e.nlinks;
+	*ninsn = e.n;
 	return e.overflow ? 0 : e.len;
 }
 
