@@ -32,6 +32,20 @@ bool exit_export_at_end(void)
 	return choice == STATS_EXPORT_ON;
 }
 
+bool exit_analytics_on(void)
+{
+	static int choice = -3; /* not read yet */
+	if (choice == -3) {
+		choice = option_choice("exit_analytics");
+		if (choice == -2) {
+			char words[32];
+			log_err("command line: exit_analytics=%s is not %s: using on\n", option_get("exit_analytics"),
+				option_values("exit_analytics", ", ", " or ", words, sizeof(words)));
+		}
+	}
+	return choice != EXIT_ANALYTICS_OFF;
+}
+
 static const char *vcpu_state(const struct vcpu *v)
 {
 	return v->ended || v->stopped ? "ended" : v->halted ? "halted" : "running";
@@ -136,6 +150,11 @@ static unsigned export_trace(const struct vcpu *v)
 
 void exit_stats_export(const struct vcpu *v)
 {
+	if (!exit_analytics_on()) {
+		kprintf("stats: %s: nothing to export: exit_analytics=off keeps no histograms, timeline or trace\n",
+			v->name);
+		return;
+	}
 	kprintf("tally-export-begin v%u guest=%s\n", EXIT_EXPORT_VERSION, v->name);
 	unsigned lines = export_guest(v);
 	for (unsigned r = 0; r < VMX_EXIT_REASON_COUNT; r++)
@@ -148,6 +167,10 @@ void exit_stats_export(const struct vcpu *v)
 
 void exit_trace_print(const struct vcpu *v, uint32_t n)
 {
+	if (!exit_analytics_on()) {
+		kprintf("trace: %s: no exits are traced under exit_analytics=off\n", v->name);
+		return;
+	}
 	uint32_t held = exit_trace_held(&v->trace);
 	if (n > held)
 		n = held;

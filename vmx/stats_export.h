@@ -11,6 +11,9 @@
 
 /* Checks stats_export= at boot (a wrong word is reported); true when guests export at their end. */
 bool exit_export_at_end(void);
+/* Checks exit_analytics= at boot; false under exit_analytics=off: exits are counted and timed but
+ * not recorded in histograms, the timeline or the trace. */
+bool exit_analytics_on(void);
 /* `stats NAME --export`: the export block of v (format at the top of stats_export.c, README). */
 void exit_stats_export(const struct vcpu *v);
 /* `trace NAME [N]`: v's last n exits, oldest first, one line each as kvm_exit reads. */
