@@ -162,6 +162,14 @@ int vmx_export_guest_statistics(const char *name)
 	return 0;
 }
 
+int vmx_export_guest_statistics_buffer(const char *name, char **data, size_t *len)
+{
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	return exit_stats_export_buffer(v, data, len) < 0 ? -2 : 0;
+}
+
 int vmx_print_guest_trace(const char *name, uint32_t n)
 {
 	const struct vcpu *v = find_vcpu(name);

@@ -3,6 +3,7 @@
 #define VMX_STATS_EXPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vmx/vcpu.h"
@@ -16,6 +17,9 @@ bool exit_export_at_end(void);
 bool exit_analytics_on(void);
 /* `stats NAME --export`: the export block of v (format at the top of stats_export.c, README). */
 void exit_stats_export(const struct vcpu *v);
+/* `stats save NAME FILE`: the same block in a heap buffer (*data, *len; kfree it); -1 when there
+ * is nothing to export or no memory, said on the console. */
+int exit_stats_export_buffer(const struct vcpu *v, char **data, size_t *len);
 /* `trace NAME [N]`: v's last n exits, oldest first, one line each as kvm_exit reads. */
 void exit_trace_print(const struct vcpu *v, uint32_t n);
 
