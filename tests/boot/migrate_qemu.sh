@@ -150,7 +150,7 @@ pair src6 dst "$TEST_DIR/src6.in"
 S=$TEST_DIR/src6.log D=$TEST_DIR/dst.log
 expect "shell migrate: the transfer starts" "^migrate: 'ticker' to 10\.0\.3\.2: started, [0-9]+ pages; it runs on while they go$" "$S"
 expect "shell migrate: moved" "^migrate: 'ticker' moved to 10\.0\.3\.2: $STATS$" "$S"
-expect "shell migrate: vms listed it running first" "^  mips  ticker +running +[0-9]+ instructions, [0-9]+ pages$" "$S"
+expect "shell migrate: vms listed it running first" "^  mips  ticker +running +[0-9]+ instructions, [0-9]+ pages, (translated|interpreted), [0-9]+ us running \([0-9]+ M/s\)$" "$S"
 expect "shell migrate: the source's VM is migrated" "^mips: 'ticker' migrated after [0-9]+ instructions$" "$S"
 last=$(vm_lines "$S" ticker | sed -n 's/^tick \([0-9]*\) of 300.*/\1/p' | tail -n 1)
 first=$(vm_lines "$D" ticker | sed -n 's/^tick \([0-9]*\) of 300.*/\1/p' | head -n 1)
