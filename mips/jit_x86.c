@@ -1,5 +1,6 @@
 /* jit_x86.c: the translator's back end: one MIPS basic block to x86-64 machine code. */
 #include "jit.h"
+#include "jit_x86_asm.h"
 
 #if MIPS_PORT_JIT
 
@@ -9,39 +10,17 @@
  *   rax rcx rdx rsi rdi: scratch
  *   rbx r8-r13 r15: up to eight guest registers of the block, loaded at its entry and stored back
  *   at each of its exits (the guest's other registers stay in struct mips_vm).
- * Encodings: Intel SDM Vol. 2, chapter 2 (REX, ModR/M, SIB) and the instruction pages.
  */
-enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 #define REG_VM		RBP
 #define REG_LEFT	R14
 #define NALLOC		8
 static const uint8_t alloc_regs[NALLOC] = { RBX, R8, R9, R10, R11, R12, R13, R15 };
-
-/* Condition codes (SDM Vol. 1, B.1): jcc is 0x0f 0x80+cc, setcc 0x0f 0x90+cc, cmovcc 0x0f 0x40+cc. */
-enum { CC_O = 0, CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, CC_S = 8, CC_NS = 9,
-       CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf };
-/* Group-1 ALU (/digit of 0x81, and opcode 8*digit+3 for reg, r/m) and shift (/digit of 0xc1, 0xd3). */
-enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
-enum { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
 #define OFF_R(r)	((int32_t)(offsetof(struct mips_vm, r) + 4 * (r)))
 #define OFF(field)	((int32_t)offsetof(struct mips_vm, field))
 _Static_assert(sizeof(struct mips_tlb) == 16 && MIPS_TLB_SIZE <= 64,
 	       "the inlined TLB probe indexes entries of 16 bytes as 2 * (page & (MIPS_TLB_SIZE - 1)) * 8");
 _Static_assert(offsetof(struct mips_tlb, data) == 8, "the TLB probe reads data at +8");
-
-/* An operand: a register, or memory at base + index * scale + disp. */
-struct rm {
-	int8_t reg, base, index;
-	uint8_t scale;
-	int32_t disp;
-};
-static struct rm R(int reg) { return (struct rm){ reg, -1, -1, 1, 0 }; }
-static struct rm M(int base, int32_t disp) { return (struct rm){ -1, (int8_t)base, -1, 1, disp }; }
-static struct rm MX(int base, int index, uint8_t scale, int32_t disp)
-{
-	return (struct rm){ -1, (int8_t)base, (int8_t)index, scale, disp };
-}
 
 /* A jcc to the cold lines after the block: instruction k goes to the interpreter, or (a branch
  * taken in the middle of the block) the block is left for target once k has run. */
@@ -53,9 +32,7 @@ struct side {
 };
 
 struct emit {
-	uint8_t *buf;
-	size_t cap, len;
-	bool overflow;
+	struct x86_code c;
 	const struct mips_vm *vm;
 	const uint8_t *exit;	/* the stub's exit path */
 	uint32_t pc0, n;	/* the block: first pc, instructions */
@@ -69,132 +46,6 @@ struct emit {
 	unsigned nlinks;
 };
 
-/* ---- bytes and encodings ---- */
-
-static void b1(struct emit *e, uint8_t v)
-{
-	if (e->len < e->cap)
-		e->buf[e->len++] = v;
-	else
-		e->overflow = true;
-}
-
-static void b4(struct emit *e, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		b1(e, (uint8_t)(v >> 8 * i));
-}
-
-static void put_rel32(struct emit *e, uint32_t at, size_t to)
-{
-	if (at + 4 <= e->len)
-		mips_put32(e->buf + at, (uint32_t)((int64_t)to - (int64_t)(at + 4)));
-}
-
-/*
- * One instruction: [66] [REX] opcode bytes, ModR/M (reg field reg: a register or an opcode
- * extension), SIB and displacement for m. w: 64-bit operand size. Byte operands are only ever
- * al, cl and dl, which need no REX.
- */
-static void insn(struct emit *e, bool p66, bool w, const uint8_t *op, int nop, int reg, struct rm m)
-{
-	int rmreg = m.reg >= 0 ? m.reg : m.base;
-	uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (m.index >= 0 && (m.index & 8) ? 2 : 0) |
-				(rmreg & 8 ? 1 : 0));
-
-	if (p66)
-		b1(e, 0x66);
-	if (rex != 0x40)
-		b1(e, rex);
-	for (int i = 0; i < nop; i++)
-		b1(e, op[i]);
-	if (m.reg >= 0) {
-		b1(e, (uint8_t)(0xc0 | (reg & 7) << 3 | (m.reg & 7)));
-		return;
-	}
-	int mod = m.disp == 0 && (m.base & 7) != RBP ? 0 : m.disp >= -128 && m.disp <= 127 ? 1 : 2;
-	if (m.index >= 0 || (m.base & 7) == RSP) {
-		static const uint8_t ss[9] = { 0, 0, 1, 0, 2, 0, 0, 0, 3 };
-		b1(e, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
-		b1(e, (uint8_t)(ss[m.scale] << 6 | (m.index >= 0 ? m.index & 7 : 4) << 3 | (m.base & 7)));
-	} else {
-		b1(e, (uint8_t)(mod << 6 | (reg & 7) << 3 | (m.base & 7)));
-	}
-	if (mod == 1)
-		b1(e, (uint8_t)m.disp);
-	else if (mod == 2)
-		b4(e, (uint32_t)m.disp);
-}
-
-static void op1(struct emit *e, uint8_t op, int reg, struct rm m) { insn(e, false, false, &op, 1, reg, m); }
-static void op1w(struct emit *e, uint8_t op, int reg, struct rm m) { insn(e, false, true, &op, 1, reg, m); }
-static void op2(struct emit *e, uint8_t op, int reg, struct rm m)
-{
-	uint8_t o[2] = { 0x0f, op };
-	insn(e, false, false, o, 2, reg, m);
-}
-
-static void mov_r_rm(struct emit *e, int dst, struct rm m) { op1(e, 0x8b, dst, m); }
-static void mov_rm_r(struct emit *e, struct rm m, int src)
-{
-	if (m.reg != src)
-		op1(e, 0x89, src, m);
-}
-static void mov_r_imm(struct emit *e, int dst, uint32_t imm)
-{
-	if (dst & 8)
-		b1(e, 0x41);
-	b1(e, (uint8_t)(0xb8 + (dst & 7)));
-	b4(e, imm);
-}
-static void mov_rm_imm(struct emit *e, struct rm m, uint32_t imm)
-{
-	if (m.reg >= 0) {
-		mov_r_imm(e, m.reg, imm);
-		return;
-	}
-	op1(e, 0xc7, 0, m);
-	b4(e, imm);
-}
-/* alu dst, m (32-bit): add, or, and, sub, xor, cmp. */
-static void alu_r_rm(struct emit *e, int alu, int dst, struct rm m) { op1(e, (uint8_t)(8 * alu + 3), dst, m); }
-static void alu_imm_w(struct emit *e, int alu, struct rm m, uint32_t imm, bool w)
-{
-	bool small = (int32_t)imm >= -128 && (int32_t)imm <= 127;
-	uint8_t op = small ? 0x83 : 0x81;
-	insn(e, false, w, &op, 1, alu, m);
-	if (small)
-		b1(e, (uint8_t)imm);
-	else
-		b4(e, imm);
-}
-static void alu_rm_imm(struct emit *e, int alu, struct rm m, uint32_t imm) { alu_imm_w(e, alu, m, imm, false); }
-static void shift_imm(struct emit *e, int sh, int reg, unsigned n)
-{
-	op1(e, 0xc1, sh, R(reg));
-	b1(e, (uint8_t)n);
-}
-static void test_r_r(struct emit *e, int a, int b) { op1(e, 0x85, b, R(a)); }
-static void jmp_to(struct emit *e, const void *to)
-{
-	b1(e, 0xe9);
-	b4(e, (uint32_t)((const uint8_t *)to - (e->buf + e->len + 4)));
-}
-/* jcc rel32 to be filled: returns the rel32's offset. */
-static uint32_t jcc_fwd(struct emit *e, int cc)
-{
-	b1(e, 0x0f);
-	b1(e, (uint8_t)(0x80 + cc));
-	b4(e, 0);
-	return (uint32_t)e->len - 4;
-}
-static void jcc_back(struct emit *e, int cc, size_t to)
-{
-	b1(e, 0x0f);
-	b1(e, (uint8_t)(0x80 + cc));
-	b4(e, (uint32_t)((int64_t)to - (int64_t)(e->len + 4)));
-}
-
 /* ---- guest registers ---- */
 
 static struct rm G(const struct emit *e, unsigned r) { return e->host[r] >= 0 ? R(e->host[r]) : M(REG_VM, OFF_R(r)); }
@@ -203,15 +54,15 @@ static struct rm G(const struct emit *e, unsigned r) { return e->host[r] >= 0 ? 
 static void ld(struct emit *e, int dst, unsigned r)
 {
 	if (!r)
-		op1(e, 0x31, dst, R(dst));	/* xor dst, dst */
+		op1(&e->c, 0x31, dst, R(dst));	/* xor dst, dst */
 	else if (e->host[r] != dst)
-		mov_r_rm(e, dst, G(e, r));
+		mov_r_rm(&e->c, dst, G(e, r));
 }
 /* The same without touching the flags. */
 static void ld_keep(struct emit *e, int dst, unsigned r)
 {
 	if (!r)
-		mov_r_imm(e, dst, 0);
+		mov_r_imm(&e->c, dst, 0);
 	else
 		ld(e, dst, r);
 }
@@ -219,19 +70,19 @@ static void ld_keep(struct emit *e, int dst, unsigned r)
 static void st(struct emit *e, unsigned r, int src)
 {
 	if (r)
-		mov_rm_r(e, G(e, r), src);
+		mov_rm_r(&e->c, G(e, r), src);
 }
 static void st_imm(struct emit *e, unsigned r, uint32_t v)
 {
 	if (r)
-		mov_rm_imm(e, G(e, r), v);
+		mov_rm_imm(&e->c, G(e, r), v);
 }
 
 static void writeback(struct emit *e)
 {
 	for (unsigned r = 1; r < 32; r++)
 		if (e->written >> r & 1)
-			mov_rm_r(e, M(REG_VM, OFF_R(r)), e->host[r]);
+			mov_rm_r(&e->c, M(REG_VM, OFF_R(r)), e->host[r]);
 }
 
 /* ---- exits ---- */
@@ -240,16 +91,16 @@ static void writeback(struct emit *e)
 static void side_exit(struct emit *e, int cc, unsigned k)
 {
 	if (e->nside < sizeof e->side / sizeof e->side[0])
-		e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k, false, 0 };
+		e->side[e->nside++] = (struct side){ jcc_fwd(&e->c, cc), (uint8_t)k, false, 0 };
 	else
-		e->overflow = true;
+		e->c.overflow = true;
 }
 
 static void exit_with(struct emit *e, uint32_t pc, uint32_t info)
 {
-	mov_rm_imm(e, M(REG_VM, OFF(pc)), pc);
-	mov_r_imm(e, RAX, info);
-	jmp_to(e, e->exit);
+	mov_rm_imm(&e->c, M(REG_VM, OFF(pc)), pc);
+	mov_r_imm(&e->c, RAX, info);
+	jmp_to(&e->c, e->exit);
 }
 
 /*
@@ -261,25 +112,25 @@ static void exit_with(struct emit *e, uint32_t pc, uint32_t info)
 static void exit_to(struct emit *e, uint32_t pc, unsigned executed)
 {
 	if (pc == e->pc0) {
-		alu_imm_w(e, ALU_SUB, R(REG_LEFT), executed, true);
-		jcc_back(e, CC_AE, e->body);
-		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n, true);
+		alu_imm_w(&e->c, ALU_SUB, R(REG_LEFT), executed, true);
+		jcc_back(&e->c, CC_AE, e->body);
+		alu_imm_w(&e->c, ALU_ADD, R(REG_LEFT), e->n, true);
 		writeback(e);
 		exit_with(e, pc, MIPS_JIT_EXIT_BUDGET);
 		return;
 	}
 	if (executed < e->n)
-		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n - executed, true);
+		alu_imm_w(&e->c, ALU_ADD, R(REG_LEFT), e->n - executed, true);
 	writeback(e);
-	size_t site = e->len;
+	size_t site = e->c.len;
 	if (e->nlinks < MIPS_JIT_LINKS_MAX)
 		e->links[e->nlinks++] = (struct mips_jit_link){ (uint32_t)site, pc };
-	b1(e, 0xe9);
-	b4(e, 0);
-	mov_rm_imm(e, M(REG_VM, OFF(pc)), pc);
-	b1(e, 0x48), b1(e, 0x8d), b1(e, 0x05);	/* lea rax, [rip + site - next] */
-	b4(e, (uint32_t)((int64_t)site - (int64_t)(e->len + 4)));
-	jmp_to(e, e->exit);
+	b1(&e->c, 0xe9);
+	b4(&e->c, 0);
+	mov_rm_imm(&e->c, M(REG_VM, OFF(pc)), pc);
+	b1(&e->c, 0x48), b1(&e->c, 0x8d), b1(&e->c, 0x05);	/* lea rax, [rip + site - next] */
+	b4(&e->c, (uint32_t)((int64_t)site - (int64_t)(e->c.len + 4)));
+	jmp_to(&e->c, e->exit);
 }
 
 /* The cold lines after the block: branches taken midway, and one exit per instruction some check
@@ -289,15 +140,15 @@ static void emit_side_exits(struct emit *e)
 	for (unsigned i = 0; i < e->nside;) {
 		unsigned k = e->side[i].k;
 		if (e->side[i].branch) {
-			put_rel32(e, e->side[i].at, e->len);
+			put_rel32(&e->c, e->side[i].at, e->c.len);
 			exit_to(e, e->side[i].target, k + 1);
 			i++;
 			continue;
 		}
 		for (; i < e->nside && e->side[i].k == k && !e->side[i].branch; i++)
-			put_rel32(e, e->side[i].at, e->len);
+			put_rel32(&e->c, e->side[i].at, e->c.len);
 		writeback(e);
-		alu_imm_w(e, ALU_ADD, R(REG_LEFT), e->n - k, true);
+		alu_imm_w(&e->c, ALU_ADD, R(REG_LEFT), e->n - k, true);
 		exit_with(e, e->pc0 + 4 * k, MIPS_JIT_EXIT_INTERP);
 	}
 }
@@ -389,13 +240,13 @@ static void regs_of(const struct mips_op *op, uint32_t *rd, uint32_t *wr)
 static void address(struct emit *e, const struct mips_op *op)
 {
 	if (!op->rs) {
-		mov_r_imm(e, RAX, op->imm);
+		mov_r_imm(&e->c, RAX, op->imm);
 	} else if (e->host[op->rs] >= 0 && op->imm) {
-		op1(e, 0x8d, RAX, M(e->host[op->rs], (int32_t)op->imm));	/* lea eax, [reg + imm] */
+		op1(&e->c, 0x8d, RAX, M(e->host[op->rs], (int32_t)op->imm));	/* lea eax, [reg + imm] */
 	} else {
 		ld(e, RAX, op->rs);
 		if (op->imm)
-			alu_rm_imm(e, ALU_ADD, R(RAX), op->imm);
+			alu_rm_imm(&e->c, ALU_ADD, R(RAX), op->imm);
 	}
 }
 
@@ -407,19 +258,19 @@ static void address(struct emit *e, const struct mips_op *op)
  */
 static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb)
 {
-	mov_r_rm(e, RDX, R(RAX));
+	mov_r_rm(&e->c, RDX, R(RAX));
 	if (align > 1)	/* the page number, the two low address bits above it: unaligned misses */
-		shift_imm(e, SH_ROR, RDX, MIPS_PAGE_SHIFT);
+		shift_imm(&e->c, SH_ROR, RDX, MIPS_PAGE_SHIFT);
 	else
-		shift_imm(e, SH_SHR, RDX, MIPS_PAGE_SHIFT);
-	op1(e, 0x8d, RCX, MX(RDX, RDX, 1, 0));	/* lea ecx, [rdx + rdx]: the entry, in 8-byte units */
-	alu_rm_imm(e, ALU_AND, R(RCX), 2 * (MIPS_TLB_SIZE - 1));
+		shift_imm(&e->c, SH_SHR, RDX, MIPS_PAGE_SHIFT);
+	op1(&e->c, 0x8d, RCX, MX(RDX, RDX, 1, 0));	/* lea ecx, [rdx + rdx]: the entry, in 8-byte units */
+	alu_rm_imm(&e->c, ALU_AND, R(RCX), 2 * (MIPS_TLB_SIZE - 1));
 	if (align > 1)
-		alu_rm_imm(e, ALU_AND, R(RDX), 0x000fffffu | (align - 1) << 20);
-	op1(e, 0x3b, RDX, MX(REG_VM, RCX, 8, tlb));	/* cmp edx, [rbp + rcx * 8 + tlb].vpn */
+		alu_rm_imm(&e->c, ALU_AND, R(RDX), 0x000fffffu | (align - 1) << 20);
+	op1(&e->c, 0x3b, RDX, MX(REG_VM, RCX, 8, tlb));	/* cmp edx, [rbp + rcx * 8 + tlb].vpn */
 	side_exit(e, CC_NE, k);
-	op1w(e, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].data */
-	alu_rm_imm(e, ALU_AND, R(RAX), MIPS_PAGE_SIZE - 1);
+	op1w(&e->c, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].data */
+	alu_rm_imm(&e->c, ALU_AND, R(RAX), MIPS_PAGE_SIZE - 1);
 }
 
 static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
@@ -433,14 +284,14 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 	address(e, op);
 	tlb_probe(e, k, align, OFF(rtlb));
 	switch (op->id) {
-	case MIPS_I_LB: insn(e, false, false, movx[0], 2, dst, host); break;
-	case MIPS_I_LBU: insn(e, false, false, movx[1], 2, dst, host); break;
-	case MIPS_I_LH: insn(e, false, false, movx[2], 2, dst, host); break;
-	case MIPS_I_LHU: insn(e, false, false, movx[3], 2, dst, host); break;
-	default: mov_r_rm(e, dst, host); break;
+	case MIPS_I_LB: insn(&e->c, false, false, movx[0], 2, dst, host); break;
+	case MIPS_I_LBU: insn(&e->c, false, false, movx[1], 2, dst, host); break;
+	case MIPS_I_LH: insn(&e->c, false, false, movx[2], 2, dst, host); break;
+	case MIPS_I_LHU: insn(&e->c, false, false, movx[3], 2, dst, host); break;
+	default: mov_r_rm(&e->c, dst, host); break;
 	}
 	if (op->id == MIPS_I_LWC1)
-		mov_rm_r(e, M(REG_VM, OFF(fpr) + 4 * op->rt), RAX);
+		mov_rm_r(&e->c, M(REG_VM, OFF(fpr) + 4 * op->rt), RAX);
 	else if (dst == RAX)
 		st(e, op->rt, RAX);
 }
@@ -453,17 +304,17 @@ static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
 	address(e, op);
 	tlb_probe(e, k, align, OFF(wtlb));
 	if (op->id == MIPS_I_SWC1)
-		mov_r_rm(e, RCX, M(REG_VM, OFF(fpr) + 4 * op->rt));
+		mov_r_rm(&e->c, RCX, M(REG_VM, OFF(fpr) + 4 * op->rt));
 	else
 		ld(e, RCX, op->rt);
 	if (op->id == MIPS_I_SB) {
 		uint8_t o = 0x88;
-		insn(e, false, false, &o, 1, RCX, host);	/* mov [rdx + rax], cl */
+		insn(&e->c, false, false, &o, 1, RCX, host);	/* mov [rdx + rax], cl */
 	} else if (op->id == MIPS_I_SH) {
 		uint8_t o = 0x89;
-		insn(e, true, false, &o, 1, RCX, host);	/* mov [rdx + rax], cx */
+		insn(&e->c, true, false, &o, 1, RCX, host);	/* mov [rdx + rax], cx */
 	} else {
-		mov_rm_r(e, host, RCX);
+		mov_rm_r(&e->c, host, RCX);
 	}
 	if (op->id == MIPS_I_SC)
 		st_imm(e, op->rt, 1);	/* one CPU: the link never breaks */
@@ -483,20 +334,20 @@ static void emit_alu(struct emit *e, const struct mips_op *op, unsigned k, int a
 	}
 	if (!trap_ov && e->host[dst] >= 0 && dst == op->rs && dst && (imm || op->rt != dst)) {
 		if (imm)	/* the register in place: add reg, imm */
-			alu_rm_imm(e, alu, R(e->host[dst]), op->imm);
+			alu_rm_imm(&e->c, alu, R(e->host[dst]), op->imm);
 		else if (op->rt)
-			alu_r_rm(e, alu, e->host[dst], G(e, op->rt));
+			alu_r_rm(&e->c, alu, e->host[dst], G(e, op->rt));
 		else if (alu == ALU_AND)
-			op1(e, 0x31, e->host[dst], R(e->host[dst]));
+			op1(&e->c, 0x31, e->host[dst], R(e->host[dst]));
 		return;
 	}
 	ld(e, RAX, op->rs);
 	if (imm)
-		alu_rm_imm(e, alu, R(RAX), op->imm);
+		alu_rm_imm(&e->c, alu, R(RAX), op->imm);
 	else if (op->rt)
-		alu_r_rm(e, alu, RAX, G(e, op->rt));
+		alu_r_rm(&e->c, alu, RAX, G(e, op->rt));
 	else
-		alu_rm_imm(e, alu, R(RAX), 0);
+		alu_rm_imm(&e->c, alu, R(RAX), 0);
 	if (trap_ov)
 		side_exit(e, CC_O, k);
 	st(e, dst, RAX);
@@ -508,12 +359,12 @@ static void emit_slt(struct emit *e, unsigned dst, unsigned rs, const struct rm 
 	if (!dst)
 		return;
 	ld(e, RCX, rs);
-	op1(e, 0x31, RAX, R(RAX));
+	op1(&e->c, 0x31, RAX, R(RAX));
 	if (rt)
-		alu_r_rm(e, ALU_CMP, RCX, *rt);
+		alu_r_rm(&e->c, ALU_CMP, RCX, *rt);
 	else
-		alu_rm_imm(e, ALU_CMP, R(RCX), imm);
-	op2(e, (uint8_t)(0x90 + cc), 0, R(RAX));
+		alu_rm_imm(&e->c, ALU_CMP, R(RCX), imm);
+	op2(&e->c, (uint8_t)(0x90 + cc), 0, R(RAX));
 	st(e, dst, RAX);
 }
 
@@ -525,9 +376,9 @@ static void emit_shift(struct emit *e, const struct mips_op *op, int sh, bool by
 		ld(e, RCX, op->rs);
 	ld(e, RAX, op->rt);
 	if (by_reg)
-		op1(e, 0xd3, sh, R(RAX));
+		op1(&e->c, 0xd3, sh, R(RAX));
 	else if (op->imm)
-		shift_imm(e, sh, RAX, op->imm);
+		shift_imm(&e->c, sh, RAX, op->imm);
 	st(e, op->rd, RAX);
 }
 
@@ -539,11 +390,11 @@ static void compare(struct emit *e, unsigned rs, unsigned rt, const uint32_t *im
 	if (a == RAX)
 		ld(e, RAX, rs);
 	if (imm && *imm)
-		alu_rm_imm(e, ALU_CMP, R(a), *imm);
+		alu_rm_imm(&e->c, ALU_CMP, R(a), *imm);
 	else if (!imm && rt)
-		alu_r_rm(e, ALU_CMP, a, G(e, rt));
+		alu_r_rm(&e->c, ALU_CMP, a, G(e, rt));
 	else
-		test_r_r(e, a, a);	/* the flags of cmp a, 0 */
+		test_r_r(&e->c, a, a);	/* the flags of cmp a, 0 */
 }
 
 /*
@@ -554,29 +405,29 @@ static void branch_end(struct emit *e, int cc, uint32_t pc, uint32_t target, uns
 {
 	if (k + 1 < e->n) {
 		if (e->nside < sizeof e->side / sizeof e->side[0])
-			e->side[e->nside++] = (struct side){ jcc_fwd(e, cc), (uint8_t)k, true, target };
+			e->side[e->nside++] = (struct side){ jcc_fwd(&e->c, cc), (uint8_t)k, true, target };
 		else
-			e->overflow = true;
+			e->c.overflow = true;
 		return;
 	}
 	if (target == e->pc0) {	/* a loop: falling through is the jump out, going on is the way in */
-		uint32_t out = jcc_fwd(e, cc ^ 1);
+		uint32_t out = jcc_fwd(&e->c, cc ^ 1);
 		exit_to(e, target, e->n);
-		put_rel32(e, out, e->len);
+		put_rel32(&e->c, out, e->c.len);
 		exit_to(e, pc + 4, e->n);
 		return;
 	}
-	uint32_t taken = jcc_fwd(e, cc);
+	uint32_t taken = jcc_fwd(&e->c, cc);
 	exit_to(e, pc + 4, e->n);
-	put_rel32(e, taken, e->len);
+	put_rel32(&e->c, taken, e->c.len);
 	exit_to(e, target, e->n);
 }
 
 /* The FPU condition flag bit an op tests (bits 20..18, kept in rt >> 2). */
 static void test_fcc(struct emit *e, const struct mips_op *op)
 {
-	op1(e, 0xf6, 0, M(REG_VM, OFF(fcc)));	/* test byte [fcc], 1 << cc */
-	b1(e, (uint8_t)(1u << (op->rt >> 2)));
+	op1(&e->c, 0xf6, 0, M(REG_VM, OFF(fcc)));	/* test byte [fcc], 1 << cc */
+	b1(&e->c, (uint8_t)(1u << (op->rt >> 2)));
 }
 
 /* rd = cond ? rs : rd, with the flags already set (cc: move when). */
@@ -584,7 +435,7 @@ static void emit_cmov(struct emit *e, const struct mips_op *op, int cc)
 {
 	ld_keep(e, RAX, op->rd);
 	ld_keep(e, RCX, op->rs);
-	op2(e, (uint8_t)(0x40 + cc), RAX, R(RCX));
+	op2(&e->c, (uint8_t)(0x40 + cc), RAX, R(RCX));
 	st(e, op->rd, RAX);
 }
 
@@ -598,13 +449,13 @@ static void emit_clz(struct emit *e, const struct mips_op *op, bool ones)
 {
 	ld(e, RCX, op->rs);
 	if (ones)
-		op1(e, 0xf7, 2, R(RCX));	/* not ecx */
-	mov_r_imm(e, RAX, 32);
-	test_r_r(e, RCX, RCX);
-	b1(e, 0x74), b1(e, 10);	/* jz over the next 10 bytes: a zero has 32 */
-	op2(e, 0xbd, RCX, R(RCX));	/* bsr ecx, ecx (3 bytes) */
-	mov_r_imm(e, RAX, 31);		/* 5 */
-	op1(e, 0x2b, RAX, R(RCX));	/* sub eax, ecx (2) */
+		op1(&e->c, 0xf7, 2, R(RCX));	/* not ecx */
+	mov_r_imm(&e->c, RAX, 32);
+	test_r_r(&e->c, RCX, RCX);
+	b1(&e->c, 0x74), b1(&e->c, 10);	/* jz over the next 10 bytes: a zero has 32 */
+	op2(&e->c, 0xbd, RCX, R(RCX));	/* bsr ecx, ecx (3 bytes) */
+	mov_r_imm(&e->c, RAX, 31);		/* 5 */
+	op1(&e->c, 0x2b, RAX, R(RCX));	/* sub eax, ecx (2) */
 	st(e, op->rd, RAX);
 }
 
@@ -613,15 +464,15 @@ static void emit_mult(struct emit *e, const struct mips_op *op, bool sign)
 	ld(e, RAX, op->rs);
 	ld(e, RCX, op->rt);
 	if (sign) {
-		op1w(e, 0x63, RAX, R(RAX));	/* movsxd rax, eax */
-		op1w(e, 0x63, RCX, R(RCX));
+		op1w(&e->c, 0x63, RAX, R(RAX));	/* movsxd rax, eax */
+		op1w(&e->c, 0x63, RCX, R(RCX));
 	}
 	uint8_t o[2] = { 0x0f, 0xaf };
-	insn(e, false, true, o, 2, RAX, R(RCX));	/* imul rax, rcx */
-	mov_rm_r(e, M(REG_VM, OFF(lo)), RAX);
-	op1w(e, 0xc1, SH_SHR, R(RAX));
-	b1(e, 32);
-	mov_rm_r(e, M(REG_VM, OFF(hi)), RAX);
+	insn(&e->c, false, true, o, 2, RAX, R(RCX));	/* imul rax, rcx */
+	mov_rm_r(&e->c, M(REG_VM, OFF(lo)), RAX);
+	op1w(&e->c, 0xc1, SH_SHR, R(RAX));
+	b1(&e->c, 32);
+	mov_rm_r(&e->c, M(REG_VM, OFF(hi)), RAX);
 }
 
 /*
@@ -631,20 +482,20 @@ static void emit_mult(struct emit *e, const struct mips_op *op, bool sign)
 static void emit_div(struct emit *e, const struct mips_op *op, unsigned k, bool sign)
 {
 	ld(e, RCX, op->rt);
-	test_r_r(e, RCX, RCX);
+	test_r_r(&e->c, RCX, RCX);
 	side_exit(e, CC_E, k);
 	ld(e, RAX, op->rs);
 	if (sign) {
-		alu_rm_imm(e, ALU_CMP, R(RCX), 0xffffffffu);
+		alu_rm_imm(&e->c, ALU_CMP, R(RCX), 0xffffffffu);
 		side_exit(e, CC_E, k);
-		b1(e, 0x99);			/* cdq */
-		op1(e, 0xf7, 7, R(RCX));	/* idiv ecx */
+		b1(&e->c, 0x99);			/* cdq */
+		op1(&e->c, 0xf7, 7, R(RCX));	/* idiv ecx */
 	} else {
-		op1(e, 0x31, RDX, R(RDX));
-		op1(e, 0xf7, 6, R(RCX));	/* div ecx */
+		op1(&e->c, 0x31, RDX, R(RDX));
+		op1(&e->c, 0xf7, 6, R(RCX));	/* div ecx */
 	}
-	mov_rm_r(e, M(REG_VM, OFF(lo)), RAX);
-	mov_rm_r(e, M(REG_VM, OFF(hi)), RDX);
+	mov_rm_r(&e->c, M(REG_VM, OFF(lo)), RAX);
+	mov_rm_r(&e->c, M(REG_VM, OFF(hi)), RDX);
 }
 
 /* MADD, MADDU, MSUB, MSUBU: HI:LO plus or minus the 64-bit product of rs and rt. */
@@ -655,20 +506,20 @@ static void emit_madd(struct emit *e, const struct mips_op *op, bool sign, bool 
 	ld(e, RAX, op->rs);
 	ld(e, RCX, op->rt);
 	if (sign) {
-		op1w(e, 0x63, RAX, R(RAX));	/* movsxd */
-		op1w(e, 0x63, RCX, R(RCX));
+		op1w(&e->c, 0x63, RAX, R(RAX));	/* movsxd */
+		op1w(&e->c, 0x63, RCX, R(RCX));
 	}
-	insn(e, false, true, imul, 2, RAX, R(RCX));	/* imul rax, rcx: the product, exact mod 2^64 */
-	mov_r_rm(e, RDX, M(REG_VM, OFF(hi)));
-	op1w(e, 0xc1, SH_SHL, R(RDX));
-	b1(e, 32);
-	mov_r_rm(e, RCX, M(REG_VM, OFF(lo)));		/* zero-extended */
-	op1w(e, 0x09, RCX, R(RDX));			/* or rdx, rcx: HI:LO */
-	op1w(e, sub ? 0x29 : 0x01, RAX, R(RDX));	/* sub/add rdx, rax */
-	mov_rm_r(e, M(REG_VM, OFF(lo)), RDX);
-	op1w(e, 0xc1, SH_SHR, R(RDX));
-	b1(e, 32);
-	mov_rm_r(e, M(REG_VM, OFF(hi)), RDX);
+	insn(&e->c, false, true, imul, 2, RAX, R(RCX));	/* imul rax, rcx: the product, exact mod 2^64 */
+	mov_r_rm(&e->c, RDX, M(REG_VM, OFF(hi)));
+	op1w(&e->c, 0xc1, SH_SHL, R(RDX));
+	b1(&e->c, 32);
+	mov_r_rm(&e->c, RCX, M(REG_VM, OFF(lo)));		/* zero-extended */
+	op1w(&e->c, 0x09, RCX, R(RDX));			/* or rdx, rcx: HI:LO */
+	op1w(&e->c, sub ? 0x29 : 0x01, RAX, R(RDX));	/* sub/add rdx, rax */
+	mov_rm_r(&e->c, M(REG_VM, OFF(lo)), RDX);
+	op1w(&e->c, 0xc1, SH_SHR, R(RDX));
+	b1(&e->c, 32);
+	mov_rm_r(&e->c, M(REG_VM, OFF(hi)), RDX);
 }
 
 /* The rest of the non-branch instructions. */
@@ -679,24 +530,24 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 	switch (op->id) {
 	case MIPS_I_MFHI: case MIPS_I_MFLO:
 		if (op->rd) {
-			mov_r_rm(e, RAX, M(REG_VM, op->id == MIPS_I_MFHI ? OFF(hi) : OFF(lo)));
+			mov_r_rm(&e->c, RAX, M(REG_VM, op->id == MIPS_I_MFHI ? OFF(hi) : OFF(lo)));
 			st(e, op->rd, RAX);
 		}
 		break;
 	case MIPS_I_MTHI: case MIPS_I_MTLO:
 		ld(e, RAX, op->rs);
-		mov_rm_r(e, M(REG_VM, op->id == MIPS_I_MTHI ? OFF(hi) : OFF(lo)), RAX);
+		mov_rm_r(&e->c, M(REG_VM, op->id == MIPS_I_MTHI ? OFF(hi) : OFF(lo)), RAX);
 		break;
 	case MIPS_I_MUL:
 		if (op->rd && op->rt && op->rd == op->rs && op->rt != op->rd && e->host[op->rd] >= 0) {
-			op2(e, 0xaf, e->host[op->rd], G(e, op->rt));	/* imul rd, rt in place */
+			op2(&e->c, 0xaf, e->host[op->rd], G(e, op->rt));	/* imul rd, rt in place */
 			break;
 		}
 		ld(e, RAX, op->rs);
 		if (op->rt)
-			op2(e, 0xaf, RAX, G(e, op->rt));	/* imul eax, rt */
+			op2(&e->c, 0xaf, RAX, G(e, op->rt));	/* imul eax, rt */
 		else
-			op1(e, 0x31, RAX, R(RAX));
+			op1(&e->c, 0x31, RAX, R(RAX));
 		st(e, op->rd, RAX);
 		break;
 	case MIPS_I_LUI:
@@ -705,50 +556,50 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 	case MIPS_I_NOR:
 		ld(e, RAX, op->rs);
 		if (op->rt)
-			alu_r_rm(e, ALU_OR, RAX, G(e, op->rt));
-		op1(e, 0xf7, 2, R(RAX));	/* not eax */
+			alu_r_rm(&e->c, ALU_OR, RAX, G(e, op->rt));
+		op1(&e->c, 0xf7, 2, R(RAX));	/* not eax */
 		st(e, op->rd, RAX);
 		break;
 	case MIPS_I_SEB: case MIPS_I_SEH:
 		ld(e, RAX, op->rt);
-		op2(e, op->id == MIPS_I_SEB ? 0xbe : 0xbf, RAX, R(RAX));	/* movsx eax, al/ax */
+		op2(&e->c, op->id == MIPS_I_SEB ? 0xbe : 0xbf, RAX, R(RAX));	/* movsx eax, al/ax */
 		st(e, op->rd, RAX);
 		break;
 	case MIPS_I_WSBH:
 		ld(e, RAX, op->rt);
-		b1(e, 0x0f), b1(e, 0xc8);	/* bswap eax */
-		shift_imm(e, SH_ROR, RAX, 16);
+		b1(&e->c, 0x0f), b1(&e->c, 0xc8);	/* bswap eax */
+		shift_imm(&e->c, SH_ROR, RAX, 16);
 		st(e, op->rd, RAX);
 		break;
 	case MIPS_I_EXT:
 		mask = op->rd + 1u >= 32 ? 0xffffffffu : (1u << (op->rd + 1u)) - 1;
 		ld(e, RAX, op->rs);
 		if (op->imm)
-			shift_imm(e, SH_SHR, RAX, op->imm);
+			shift_imm(&e->c, SH_SHR, RAX, op->imm);
 		if (mask != 0xffffffffu)
-			alu_rm_imm(e, ALU_AND, R(RAX), mask);
+			alu_rm_imm(&e->c, ALU_AND, R(RAX), mask);
 		st(e, op->rt, RAX);
 		break;
 	case MIPS_I_INS: {
 		unsigned size = op->rd - op->imm + 1u;
 		mask = (size >= 32 ? 0xffffffffu : (1u << size) - 1) << op->imm;
 		ld(e, RAX, op->rt);
-		alu_rm_imm(e, ALU_AND, R(RAX), ~mask);
+		alu_rm_imm(&e->c, ALU_AND, R(RAX), ~mask);
 		ld(e, RCX, op->rs);
 		if (op->imm)
-			shift_imm(e, SH_SHL, RCX, op->imm);
-		alu_rm_imm(e, ALU_AND, R(RCX), mask);
-		alu_r_rm(e, ALU_OR, RAX, R(RCX));
+			shift_imm(&e->c, SH_SHL, RCX, op->imm);
+		alu_rm_imm(&e->c, ALU_AND, R(RCX), mask);
+		alu_r_rm(&e->c, ALU_OR, RAX, R(RCX));
 		st(e, op->rt, RAX);
 		break;
 	}
 	case MIPS_I_MFC1:
-		mov_r_rm(e, RAX, M(REG_VM, OFF(fpr) + 4 * op->rd));
+		mov_r_rm(&e->c, RAX, M(REG_VM, OFF(fpr) + 4 * op->rd));
 		st(e, op->rt, RAX);
 		break;
 	case MIPS_I_MTC1:
 		ld(e, RAX, op->rt);
-		mov_rm_r(e, M(REG_VM, OFF(fpr) + 4 * op->rd), RAX);
+		mov_rm_r(&e->c, M(REG_VM, OFF(fpr) + 4 * op->rd), RAX);
 		break;
 	default:	/* SYNC */
 		break;
@@ -771,7 +622,7 @@ static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, u
 	case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:	/* links even when not taken; rs is read first */
 		ld(e, RAX, op->rs);
 		st_imm(e, 31, pc + 4);	/* a mov: the flags come after */
-		test_r_r(e, RAX, RAX);
+		test_r_r(&e->c, RAX, RAX);
 		branch_end(e, op->id == MIPS_I_BLTZAL ? CC_S : CC_NS, pc, op->imm, k);
 		return;
 	case MIPS_I_BC1F: test_fcc(e, op); branch_end(e, CC_E, pc, op->imm, k); return;
@@ -780,24 +631,24 @@ static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, u
 	}
 	/* JR, JALR: a target not word aligned is the interpreter's to report. */
 	ld(e, RAX, op->rs);
-	b1(e, 0xa8), b1(e, 3);	/* test al, 3 */
+	b1(&e->c, 0xa8), b1(&e->c, 3);	/* test al, 3 */
 	side_exit(e, CC_NE, k);
 	if (op->id == MIPS_I_JALR)
 		st_imm(e, op->rd, pc + 4);
 	writeback(e);
-	mov_rm_r(e, M(REG_VM, OFF(pc)), RAX);
-	alu_rm_imm(e, ALU_SUB, R(RAX), MIPS_TEXT_BASE);
-	alu_r_rm(e, ALU_CMP, RAX, M(REG_VM, OFF(jit_nbytes)));
-	uint32_t miss1 = jcc_fwd(e, CC_AE);
-	op1w(e, 0x8b, RDX, M(REG_VM, OFF(jit_entry)));	/* mov rdx, [vm.jit_entry] */
-	op1w(e, 0x8b, RDX, MX(RDX, RAX, 2, 0));	/* mov rdx, [rdx + rax * 2]: 8 bytes a word */
-	op1w(e, 0x85, RDX, R(RDX));
-	uint32_t miss2 = jcc_fwd(e, CC_E);
-	b1(e, 0xff), b1(e, 0xe2);	/* jmp rdx */
-	put_rel32(e, miss1, e->len);
-	put_rel32(e, miss2, e->len);
-	mov_r_imm(e, RAX, MIPS_JIT_EXIT_LOOKUP);
-	jmp_to(e, e->exit);
+	mov_rm_r(&e->c, M(REG_VM, OFF(pc)), RAX);
+	alu_rm_imm(&e->c, ALU_SUB, R(RAX), MIPS_TEXT_BASE);
+	alu_r_rm(&e->c, ALU_CMP, RAX, M(REG_VM, OFF(jit_nbytes)));
+	uint32_t miss1 = jcc_fwd(&e->c, CC_AE);
+	op1w(&e->c, 0x8b, RDX, M(REG_VM, OFF(jit_entry)));	/* mov rdx, [vm.jit_entry] */
+	op1w(&e->c, 0x8b, RDX, MX(RDX, RAX, 2, 0));	/* mov rdx, [rdx + rax * 2]: 8 bytes a word */
+	op1w(&e->c, 0x85, RDX, R(RDX));
+	uint32_t miss2 = jcc_fwd(&e->c, CC_E);
+	b1(&e->c, 0xff), b1(&e->c, 0xe2);	/* jmp rdx */
+	put_rel32(&e->c, miss1, e->c.len);
+	put_rel32(&e->c, miss2, e->c.len);
+	mov_r_imm(&e->c, RAX, MIPS_JIT_EXIT_LOOKUP);
+	jmp_to(&e->c, e->exit);
 }
 
 static void emit_one(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k)
@@ -830,7 +681,7 @@ static void emit_one(struct emit *e, const struct mips_op *op, uint32_t pc, unsi
 	case MIPS_I_MOVZ: case MIPS_I_MOVN:
 		if (op->rd) {
 			ld(e, RDX, op->rt);
-			test_r_r(e, RDX, RDX);
+			test_r_r(&e->c, RDX, RDX);
 			emit_cmov(e, op, op->id == MIPS_I_MOVZ ? CC_E : CC_NE);
 		}
 		break;
@@ -907,7 +758,7 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
 		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn)
 {
-	struct emit e = { .buf = buf, .cap = cap, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
+	struct emit e = { .c = { .buf = buf, .cap = cap }, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
 	uint32_t first = (pc - MIPS_TEXT_BASE) / 4;
 	const struct mips_op *ops = &vm->ops[first];
 
@@ -917,23 +768,23 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	if (!e.n)
 		return 0;
 	allocate(&e, ops);
-	alu_imm_w(&e, ALU_SUB, R(REG_LEFT), e.n, true);	/* sub r14, n; jb short */
-	e.budget_fail = jcc_fwd(&e, CC_B);
+	alu_imm_w(&e.c, ALU_SUB, R(REG_LEFT), e.n, true);	/* sub r14, n; jb short */
+	e.budget_fail = jcc_fwd(&e.c, CC_B);
 	for (unsigned r = 1; r < 32; r++)
 		if (e.host[r] >= 0)
-			mov_r_rm(&e, e.host[r], M(REG_VM, OFF_R(r)));
-	e.body = (uint32_t)e.len;
+			mov_r_rm(&e.c, e.host[r], M(REG_VM, OFF_R(r)));
+	e.body = (uint32_t)e.c.len;
 	for (unsigned k = 0; k < e.n; k++)
 		emit_one(&e, &ops[k], pc + 4 * k, k);
 	if (!is_branch(ops[e.n - 1].id))
 		exit_to(&e, pc + 4 * e.n, e.n);
 	emit_side_exits(&e);
-	put_rel32(&e, e.budget_fail, e.len);
-	alu_imm_w(&e, ALU_ADD, R(REG_LEFT), e.n, true);
+	put_rel32(&e.c, e.budget_fail, e.c.len);
+	alu_imm_w(&e.c, ALU_ADD, R(REG_LEFT), e.n, true);
 	exit_with(&e, pc, MIPS_JIT_EXIT_BUDGET);
 	*nlinks = e.nlinks;
 	*ninsn = e.n;
-	return e.overflow ? 0 : e.len;
+	return e.c.overflow ? 0 : e.c.len;
 }
 
 size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit)
