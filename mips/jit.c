@@ -53,6 +53,7 @@ struct mips_jit {
 	struct mips_jit_link pending[JIT_PENDING_MAX];
 	unsigned npending;
 	struct { uint32_t pc, n; } resume_seen[JIT_RESUME_SEEN];
+	uint32_t slice_end;	/* where the last slice stopped short of a block's end */
 };
 
 static bool jit_protect(struct mips_jit *j, bool exec)
@@ -203,8 +204,8 @@ static uint64_t jit_step(struct mips_jit *j, struct mips_vm *vm)
 }
 
 /*
- * After a side exit (a TLB miss, a fault reported and skipped) the guest goes on in the middle of
- * a block: the interpreter takes it to the next translated block (a few instructions), so a miss
+ * After a side exit (a TLB miss, a fault reported and skipped), or where a slice ended inside a
+ * block, the guest goes on in the middle of a block: the interpreter takes it to the next translated block (a few instructions), so a miss
  * met now and then costs no block and no W^X flip. A spot met often gets its own block (the
  * lookup after).
  */
@@ -256,7 +257,15 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 		return mips_interp_run(vm, budget);
 	uint64_t icount0 = vm->icount, left = budget;
 	mips_jit_enter_fn *enter = (mips_jit_enter_fn *)(void *)j->code;
+	bool mid = vm->pc == j->slice_end;
 	while (left && vm->state == MIPS_VM_RUNNING) {
+		if (mid && jit_sync(vm, j)) {
+			uint64_t ran = jit_resume(vm, j, left);
+			mid = false;
+			left -= ran;
+			if (ran)
+				continue;
+		}
 		void *code = jit_sync(vm, j) ? jit_code_at(vm, j, vm->pc) : NULL;
 		if (code && !jit_protect(j, true))
 			code = NULL;
@@ -274,6 +283,7 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 		switch (r.info) {
 		case MIPS_JIT_EXIT_BUDGET:
 			left -= mips_interp_run(vm, left);
+			j->slice_end = vm->pc;
 			break;
 		case MIPS_JIT_EXIT_INTERP:
 			left -= jit_step(j, vm);

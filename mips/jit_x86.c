@@ -167,10 +167,11 @@ static bool is_branch(unsigned id)
 	}
 }
 
-/* The unconditional jumps: a block ends with one. */
-static bool is_jump(unsigned id)
+/* The unconditional jumps (b among them): a block ends with one. */
+static bool is_jump(const struct mips_op *op)
 {
-	return id == MIPS_I_J || id == MIPS_I_JAL || id == MIPS_I_JR || id == MIPS_I_JALR;
+	return op->id == MIPS_I_J || op->id == MIPS_I_JAL || op->id == MIPS_I_JR || op->id == MIPS_I_JALR ||
+	       (op->id == MIPS_I_BEQ && op->rs == op->rt);	/* b: beq $zero, $zero */
 }
 
 /* The instructions translated (jit.h); every other one (syscalls, para-instructions, the FPU's arithmetic,
@@ -612,8 +613,15 @@ static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, u
 
 	switch (op->id) {
 	case MIPS_I_J: exit_to(e, op->imm, e->n); return;
+	case MIPS_I_BEQ:
+		if (op->rs == op->rt) {	/* always taken, and it ends the block (is_jump) */
+			exit_to(e, op->imm, e->n);
+			return;
+		}
+		compare(e, op->rs, op->rt, NULL);
+		branch_end(e, CC_E, pc, op->imm, k);
+		return;
 	case MIPS_I_JAL: st_imm(e, 31, pc + 4); exit_to(e, op->imm, e->n); return;
-	case MIPS_I_BEQ: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_E, pc, op->imm, k); return;
 	case MIPS_I_BNE: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_NE, pc, op->imm, k); return;
 	case MIPS_I_BLEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_LE, pc, op->imm, k); return;
 	case MIPS_I_BGTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_G, pc, op->imm, k); return;
@@ -763,7 +771,7 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 	const struct mips_op *ops = &vm->ops[first];
 
 	while (e.n < MIPS_JIT_BLOCK_MAX && first + e.n < vm->nops && mips_jitx_translatable(&ops[e.n]))
-		if (is_jump(ops[e.n++].id))
+		if (is_jump(&ops[e.n++]))
 			break;	/* a conditional branch leaves from the middle when taken */
 	if (!e.n)
 		return 0;
