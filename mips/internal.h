@@ -54,7 +54,7 @@ struct mips_l2;		/* a second-level page table: its layout is mem.c's */
 #define MIPS_TLB_NONE	0xffffffffu
 struct mips_tlb {
 	uint32_t vpn;
-	uint8_t *data;
+	uintptr_t addend;	/* the page's host address minus its guest address: host = addend + addr */
 };
 
 #define MIPS_INBUF_MAX	1024
@@ -134,7 +134,7 @@ static inline uint8_t *mips_mem_r(struct mips_vm *vm, uint32_t addr)
 {
 	struct mips_tlb *e = &vm->rtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
 	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
-		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+		return (uint8_t *)(e->addend + addr);
 	return mips_mem_slow(vm, addr, false, true);
 }
 
@@ -142,7 +142,7 @@ static inline uint8_t *mips_mem_w(struct mips_vm *vm, uint32_t addr)
 {
 	struct mips_tlb *e = &vm->wtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
 	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
-		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+		return (uint8_t *)(e->addend + addr);
 	return mips_mem_slow(vm, addr, true, true);
 }
 

@@ -20,7 +20,7 @@ static const uint8_t alloc_regs[NALLOC] = { RBX, R8, R9, R10, R11, R12, R13, R15
 #define OFF(field)	((int32_t)offsetof(struct mips_vm, field))
 _Static_assert(sizeof(struct mips_tlb) == 16 && MIPS_TLB_SIZE <= 64,
 	       "the inlined TLB probe indexes entries of 16 bytes as 2 * (page & (MIPS_TLB_SIZE - 1)) * 8");
-_Static_assert(offsetof(struct mips_tlb, data) == 8, "the TLB probe reads data at +8");
+_Static_assert(offsetof(struct mips_tlb, addend) == 8, "the TLB probe reads the addend at +8");
 
 /* A jcc to the cold lines after the block: instruction k goes to the interpreter, or (a branch
  * taken in the middle of the block) the block is left for target once k has run. */
@@ -237,29 +237,32 @@ static void regs_of(const struct mips_op *op, uint32_t *rd, uint32_t *wr)
 	*rd = r, *wr = w;
 }
 
-/* eax = rs + imm, the address of a load or store. */
-static void address(struct emit *e, const struct mips_op *op)
+/* The register holding rs + imm, the address of a load or store: rs's own, or eax. */
+static int address(struct emit *e, const struct mips_op *op)
 {
 	if (!op->rs) {
 		mov_r_imm(&e->c, RAX, op->imm);
-	} else if (e->host[op->rs] >= 0 && op->imm) {
+	} else if (e->host[op->rs] >= 0 && !op->imm) {
+		return e->host[op->rs];
+	} else if (e->host[op->rs] >= 0) {
 		op1(&e->c, 0x8d, RAX, M(e->host[op->rs], (int32_t)op->imm));	/* lea eax, [reg + imm] */
 	} else {
 		ld(e, RAX, op->rs);
 		if (op->imm)
 			alu_rm_imm(&e->c, ALU_ADD, R(RAX), op->imm);
 	}
+	return RAX;
 }
 
 /*
- * The memory fast path: eax = the guest address (aligned to align, else the interpreter reports
- * it); on a hit in mem.c's TLB (tlb: rtlb or wtlb) rdx + rax is the host byte. A miss, a page
- * mem.c keeps out of the TLB (text for stores, a clean page, one outside memory) goes to the
- * interpreter, which takes mem.c's slow path.
+ * The memory fast path: a (a register) holds the guest address, aligned to align (else the
+ * interpreter reports it); on a hit in mem.c's TLB (tlb: rtlb or wtlb) rdx + a is the host byte
+ * (the entry's addend). A miss, a page mem.c keeps out of the TLB (text for stores, a clean page,
+ * one outside memory) goes to the interpreter, which takes mem.c's slow path.
  */
-static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb)
+static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb, int a)
 {
-	mov_r_rm(&e->c, RDX, R(RAX));
+	mov_r_rm(&e->c, RDX, R(a));
 	if (align > 1)	/* the page number, the two low address bits above it: unaligned misses */
 		shift_imm(&e->c, SH_ROR, RDX, MIPS_PAGE_SHIFT);
 	else
@@ -270,20 +273,18 @@ static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb)
 		alu_rm_imm(&e->c, ALU_AND, R(RDX), 0x000fffffu | (align - 1) << 20);
 	op1(&e->c, 0x3b, RDX, MX(REG_VM, RCX, 8, tlb));	/* cmp edx, [rbp + rcx * 8 + tlb].vpn */
 	side_exit(e, CC_NE, k);
-	op1w(&e->c, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].data */
-	alu_rm_imm(&e->c, ALU_AND, R(RAX), MIPS_PAGE_SIZE - 1);
+	op1w(&e->c, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].addend */
 }
 
 static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 {
 	static const uint8_t movx[][2] = { { 0x0f, 0xbe }, { 0x0f, 0xb6 }, { 0x0f, 0xbf }, { 0x0f, 0xb7 } };
-	struct rm host = MX(RDX, RAX, 1, 0);
 	unsigned align = op->id == MIPS_I_LB || op->id == MIPS_I_LBU ? 1 : op->id == MIPS_I_LH || op->id == MIPS_I_LHU ? 2 : 4;
-
 	int dst = op->id != MIPS_I_LWC1 && op->rt && e->host[op->rt] >= 0 ? e->host[op->rt] : RAX;
+	int a = address(e, op);
+	struct rm host = MX(RDX, a, 1, 0);
 
-	address(e, op);
-	tlb_probe(e, k, align, OFF(rtlb));
+	tlb_probe(e, k, align, OFF(rtlb), a);
 	switch (op->id) {
 	case MIPS_I_LB: insn(&e->c, false, false, movx[0], 2, dst, host); break;
 	case MIPS_I_LBU: insn(&e->c, false, false, movx[1], 2, dst, host); break;
@@ -299,21 +300,21 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 
 static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
 {
-	struct rm host = MX(RDX, RAX, 1, 0);
 	unsigned align = op->id == MIPS_I_SB ? 1 : op->id == MIPS_I_SH ? 2 : 4;
+	int a = address(e, op);
+	struct rm host = MX(RDX, a, 1, 0);
 
-	address(e, op);
-	tlb_probe(e, k, align, OFF(wtlb));
+	tlb_probe(e, k, align, OFF(wtlb), a);
 	if (op->id == MIPS_I_SWC1)
 		mov_r_rm(&e->c, RCX, M(REG_VM, OFF(fpr) + 4 * op->rt));
 	else
 		ld(e, RCX, op->rt);
 	if (op->id == MIPS_I_SB) {
 		uint8_t o = 0x88;
-		insn(&e->c, false, false, &o, 1, RCX, host);	/* mov [rdx + rax], cl */
+		insn(&e->c, false, false, &o, 1, RCX, host);	/* mov [rdx + a], cl */
 	} else if (op->id == MIPS_I_SH) {
 		uint8_t o = 0x89;
-		insn(&e->c, true, false, &o, 1, RCX, host);	/* mov [rdx + rax], cx */
+		insn(&e->c, true, false, &o, 1, RCX, host);	/* mov [rdx + a], cx */
 	} else {
 		mov_rm_r(&e->c, host, RCX);
 	}

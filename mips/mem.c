@@ -78,7 +78,7 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 		e += vpn & (MIPS_TLB_SIZE - 1);
 		if (!(write && mips_text_page(vm, addr))) {	/* stores into text always take this slow path */
 			e->vpn = vpn;
-			e->data = page;
+			e->addend = (uintptr_t)page - ((uintptr_t)vpn << MIPS_PAGE_SHIFT);
 		}
 	}
 	return page + (addr & (MIPS_PAGE_SIZE - 1));
