@@ -58,6 +58,8 @@ struct mips_tlb {
 };
 
 #define MIPS_INBUF_MAX	1024
+#define MIPS_JIT_SITES	256
+#define MIPS_JIT_SITE_NONE 0xffcu	/* matches no masked address: bits 2-11 are never kept */
 
 struct mips_vm {
 	uint32_t r[32];
@@ -97,6 +99,13 @@ struct mips_vm {
 	uint32_t *text_line;	/* source line of each text word */
 	uint32_t ntext_line;
 	char file[MIPS_FILE_MAX];
+	/* The translator's load sites: each remembers the last page it read (its address, and the
+	 * TLB's addend for it); MIPS_JIT_SITE_NONE is no page. Pages stay mapped for the VM's life. */
+	struct mips_jit_site {
+		uint32_t page;
+		uintptr_t addend;
+	} jit_site[MIPS_JIT_SITES];
+	uint32_t jit_next_site;
 };
 
 /* cpu.c: the interpreter, the reference engine (mips_vm_run picks the engine). */

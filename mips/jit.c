@@ -100,6 +100,8 @@ static struct mips_jit *jit_get(struct mips_vm *vm)
 		return NULL;
 	}
 	j->stub_size = j->used = mips_jitx_stub(j->code, &j->exit);
+	for (unsigned i = 0; i < MIPS_JIT_SITES; i++)
+		vm->jit_site[i].page = MIPS_JIT_SITE_NONE;
 	vm->jit = j;
 	return j;
 }

@@ -43,7 +43,7 @@ size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit);
  * translator leaves to the interpreter. links (MIPS_JIT_LINKS_MAX) receives its direct exits,
  * ninsn its length in instructions.
  */
-size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
+size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
 		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn);
 /* Whether op is one the back end translates (a block starts only at one). */
 bool mips_jitx_translatable(const struct mips_op *op);

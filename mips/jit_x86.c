@@ -31,9 +31,16 @@ struct side {
 	uint32_t target;
 };
 
+/* A load site's miss: the TLB probe in the cold lines, which fills the site and goes back. */
+struct probe {
+	uint32_t at, back;	/* the jne's rel32; where the load goes on with rdx = the addend */
+	uint8_t k, align, a;	/* instruction, alignment, the address's register */
+	int32_t site;		/* the site's offset in struct mips_vm */
+};
+
 struct emit {
 	struct x86_code c;
-	const struct mips_vm *vm;
+	struct mips_vm *vm;
 	const uint8_t *exit;	/* the stub's exit path */
 	uint32_t pc0, n;	/* the block: first pc, instructions */
 	int8_t host[32];	/* guest register -> host register, or -1 */
@@ -44,6 +51,8 @@ struct emit {
 	uint32_t budget_fail;	/* the rel32 of the entry's jump when the budget is short */
 	struct mips_jit_link *links;
 	unsigned nlinks;
+	struct probe probe[MIPS_JIT_BLOCK_MAX];	/* loads whose site missed: the TLB probe, cold */
+	unsigned nprobe;
 };
 
 /* ---- guest registers ---- */
@@ -276,6 +285,11 @@ static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb, i
 	op1w(&e->c, 0x8b, RDX, MX(REG_VM, RCX, 8, tlb + 8));	/* mov rdx, [...].addend */
 }
 
+/*
+ * A load: its site's page first (the address masked to its page, the low bits kept an unaligned
+ * access needs, against the page the site last read), then mem.c's TLB in the cold lines
+ * (emit_probes), which refills the site.
+ */
 static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 {
 	static const uint8_t movx[][2] = { { 0x0f, 0xbe }, { 0x0f, 0xb6 }, { 0x0f, 0xbf }, { 0x0f, 0xb7 } };
@@ -283,8 +297,17 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 	int dst = op->id != MIPS_I_LWC1 && op->rt && e->host[op->rt] >= 0 ? e->host[op->rt] : RAX;
 	int a = address(e, op);
 	struct rm host = MX(RDX, a, 1, 0);
+	int32_t site = OFF(jit_site) + (int32_t)(sizeof(struct mips_jit_site) * (e->vm->jit_next_site++ % MIPS_JIT_SITES));
 
-	tlb_probe(e, k, align, OFF(rtlb), a);
+	mov_r_rm(&e->c, RDX, R(a));
+	alu_rm_imm(&e->c, ALU_AND, R(RDX), ~(uint32_t)(MIPS_PAGE_SIZE - 1) | (align - 1));
+	op1(&e->c, 0x3b, RDX, M(REG_VM, site));	/* cmp edx, [site].page */
+	uint32_t miss = jcc_fwd(&e->c, CC_NE);
+	op1w(&e->c, 0x8b, RDX, M(REG_VM, site + 8));	/* mov rdx, [site].addend */
+	if (e->nprobe < MIPS_JIT_BLOCK_MAX)
+		e->probe[e->nprobe++] = (struct probe){ miss, (uint32_t)e->c.len, (uint8_t)k, (uint8_t)align, (uint8_t)a, site };
+	else
+		e->c.overflow = true;
 	switch (op->id) {
 	case MIPS_I_LB: insn(&e->c, false, false, movx[0], 2, dst, host); break;
 	case MIPS_I_LBU: insn(&e->c, false, false, movx[1], 2, dst, host); break;
@@ -296,6 +319,23 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 		mov_rm_r(&e->c, M(REG_VM, OFF(fpr) + 4 * op->rt), RAX);
 	else if (dst == RAX)
 		st(e, op->rt, RAX);
+}
+
+/* The loads' TLB probes (cold): a hit fills the site (page, addend) and goes back to the load. */
+static void emit_probes(struct emit *e)
+{
+	for (unsigned i = 0; i < e->nprobe; i++) {
+		const struct probe *p = &e->probe[i];
+		put_rel32(&e->c, p->at, e->c.len);
+		tlb_probe(e, p->k, p->align, OFF(rtlb), p->a);
+		mov_r_rm(&e->c, RCX, R(p->a));
+		alu_rm_imm(&e->c, ALU_AND, R(RCX), ~(uint32_t)(MIPS_PAGE_SIZE - 1));
+		mov_rm_r(&e->c, M(REG_VM, p->site), RCX);
+		op1w(&e->c, 0x89, RDX, M(REG_VM, p->site + 8));	/* mov [site].addend, rdx */
+		b1(&e->c, 0xe9);
+		b4(&e->c, 0);
+		put_rel32(&e->c, (uint32_t)e->c.len - 4, p->back);
+	}
 }
 
 static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
@@ -764,7 +804,7 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 	}
 }
 
-size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
+size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
 		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn)
 {
 	struct emit e = { .c = { .buf = buf, .cap = cap }, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
@@ -787,6 +827,7 @@ size_t mips_jitx_block(const struct mips_vm *vm, uint32_t pc, uint8_t *buf, size
 		emit_one(&e, &ops[k], pc + 4 * k, k);
 	if (!is_branch(ops[e.n - 1].id))
 		exit_to(&e, pc + 4 * e.n, e.n);
+	emit_probes(&e);
 	emit_side_exits(&e);
 	put_rel32(&e.c, e.budget_fail, e.c.len);
 	alu_imm_w(&e.c, ALU_ADD, R(REG_LEFT), e.n, true);
