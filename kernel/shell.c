@@ -44,6 +44,7 @@ static void cmd_migrate(char **argv) { mipsvms_migrate(argv[1], argv[2]); }
 static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
 static void cmd_net(char **argv) { (void)argv; net_print_status(); }
+static void cmd_vmx(char **argv) { (void)argv; vmx_print_capabilities(); }
 
 static void cmd_stats(char **argv)
 {
