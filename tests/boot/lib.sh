@@ -36,7 +36,8 @@ boot_qemu() {
 
 # boot_qemu_shell NAME TIMEOUT_S INPUT_FILE [extra QEMU args...]: like boot_qemu, and once the
 # shell is up types INPUT_FILE's lines into the serial console, one line at a time, each after the
-# previous command's output has settled.
+# previous command's output has settled. With SHELL_AFTER=REGEX set, the first line waits until
+# some line of the log matches it.
 boot_qemu_shell() {
 	local name=$1 t=$2 input=$3
 	shift 3
@@ -55,6 +56,7 @@ boot_qemu_shell() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
+	[ -n "${SHELL_AFTER:-}" ] && wait_for "$last_log" "$SHELL_AFTER" "$t"
 	while IFS= read -r cmd; do
 		printf '%s\r' "$cmd" >&$to_tally
 		sleep 0.5
