@@ -123,6 +123,13 @@ static void cmd_halt(char **argv)
 	machine_exit(0);
 }
 
+static void cmd_reboot(char **argv)
+{
+	(void)argv;
+	kprintf("Tally: rebooting\n");
+	machine_reboot();
+}
+
 static void cmd_mem(char **argv)
 {
 	(void)argv;

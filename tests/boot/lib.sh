@@ -24,13 +24,15 @@ make_iso() {
 }
 
 # boot_qemu NAME TIMEOUT_S [extra QEMU args...]: serial log in $TEST_DIR/NAME.log; sets QEMU_STATUS.
-# With DISK=IMAGE set, the image is attached as a virtio-blk disk.
+# With DISK=IMAGE set, the image is attached as a virtio-blk disk; with NO_DEBUG_EXIT=1 there is no
+# isa-debug-exit device (Tally powers off through ACPI; QEMU's status is then 0).
 boot_qemu() {
 	local name=$1 t=$2
 	shift 2
 	last_log=$TEST_DIR/$name.log
 	QEMU_STATUS=0
-	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" ${DISK:+--disk "$DISK"} "$TEST_DIR/$name.iso" -- "$@" ||
+	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" ${DISK:+--disk "$DISK"} ${NO_DEBUG_EXIT:+--no-debug-exit} \
+		"$TEST_DIR/$name.iso" -- "$@" ||
 		QEMU_STATUS=$?
 }
 
