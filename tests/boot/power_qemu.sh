@@ -11,7 +11,12 @@
 
 F=tests/boot/fixtures
 mhz() { tr -d '\r' <"$1" | sed -nE 's/^TSC: ([0-9]+)\.[0-9]{3} MHz \(.*\)$/\1/p' | head -n1; }
-last_line() { tr -d '\r' <"$1" | grep -v '^$' | tail -n1; }
+# expect_last DESCRIPTION REGEX: the log's last non-empty line matches (nothing was printed after).
+expect_last() {
+	local last
+	last=$(tr -d '\r' <"$last_log" | grep -v '^$' | tail -n1)
+	if printf '%s\n' "$last" | grep -Eq -- "$2"; then pass "$1"; else fail "$1 (the last line is '$last')"; fi
+}
 
 make_iso acpi "" $F/sum.s "mips name=sum"
 NO_DEBUG_EXIT=1 boot_qemu acpi 60 -machine q35,pit=off
@@ -20,11 +25,8 @@ expect "no PIT: the HPET instead" '^TSC: no PIT to calibrate against \(absent, o
 expect "TSC calibrated against the HPET" '^TSC: [0-9]+\.[0-9]{3} MHz \(HPET calibration\)$'
 expect "the MIPS VM ran" '^\[sum\] 500500$'
 expect_eq "QEMU ended on its own with status 0 (ACPI power-off, no isa-debug-exit)" 0 "$QEMU_STATUS"
-if last_line "$last_log" | grep -Eq '^Tally: powering off through ACPI S5 \(PM1a_CNT_BLK 0x[0-9a-f]+, SLP_TYP [0-7]\)$'; then
-	pass "Tally's last line: power-off through ACPI S5"
-else
-	fail "the last line is not the ACPI S5 power-off: '$(last_line "$last_log")'"
-fi
+expect_last "Tally's last line: power-off through ACPI S5" \
+	'^Tally: powering off through ACPI S5 \(PM1a_CNT_BLK 0x[0-9a-f]+, SLP_TYP [0-7]\)$'
 
 make_iso pmtimer "exit=shell"
 printf '%s\n' "vmx" "reboot" >"$TEST_DIR/reboot.keys"
@@ -35,11 +37,8 @@ expect "TSC calibrated against the ACPI PM timer" '^TSC: [0-9]+\.[0-9]{3} MHz \(
 expect "vmx without VT-x says why and reads no capability MSR" '^vmx: no capability MSRs to read: CPUID\.1:ECX\.VMX is 0 '
 expect "reboot from the shell" '^Tally: rebooting$'
 expect_eq "QEMU ended on the reset (-no-reboot) with status 0" 0 "$QEMU_STATUS"
-if last_line "$last_log" | grep -Eq '^reboot: ACPI reset register \(I/O 0x[0-9a-f]+ <- 0x[0-9a-f]+\)$'; then
-	pass "Tally's last line: the FADT's reset register did it (no later way was tried)"
-else
-	fail "the last line is not the ACPI reset register: '$(last_line "$last_log")'"
-fi
+expect_last "Tally's last line: the FADT's reset register did it (no later way was tried)" \
+	'^reboot: ACPI reset register \(I/O 0x[0-9a-f]+ <- 0x[0-9a-f]+\)$'
 
 cp "$TEST_DIR/acpi.iso" "$TEST_DIR/acpi_pit.iso"
 boot_qemu acpi_pit 60
