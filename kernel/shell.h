@@ -6,7 +6,7 @@
  * (tools/gen-readme-tables.sh) come from it. */
 #define SHELL_COMMANDS(X)                                                                      \
 	X(help, 0, 0, "help", "list the commands")                                             \
-	X(vms, 0, 0, "vms", "every VMX guest (running/halted/ended, exits) and MIPS VM (state, instructions, pages)") \
+	X(vms, 0, 0, "vms", "every VMX guest (running/halted/ended, exits) and MIPS VM (state, instructions, pages, engine, time in its slices and rate)") \
 	X(dump, 1, 1, "dump <vm>", "DUMP_PROCESSOR_STATE of a MIPS VM")                        \
 	X(snapshot, 2, 2, "snapshot <vm> <file>", "save a MIPS VM to a file on the disk")      \
 	X(run, 1, 2, "run <file.s> [snapshot]", "start a MIPS VM from a program on the disk, optionally from a snapshot") \
