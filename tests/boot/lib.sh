@@ -3,7 +3,7 @@
 # Output contract: PASS:/FAIL: lines, then "N passed, N failed"; exit status 1 on any failure.
 
 set -u
-TEST_NAME=$(basename "$0" .sh)
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}	# a wrapper running a test another way names its own
 TEST_DIR=build/tests/$TEST_NAME
 mkdir -p "$TEST_DIR"
 KERNEL_ELF=${KERNEL_ELF:-build/tally.elf}
