@@ -31,7 +31,7 @@ static uint32_t bits(unsigned n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1;
 
 /* spim's load that raised an exception completes with 0 in its register (lwl and lwr too: the
  * word they merge is 0 and replaces the register whole). */
-static void load_zero(struct mips_vm *vm, const struct mips_op *op)
+static __attribute__((noinline, cold)) void load_zero(struct mips_vm *vm, const struct mips_op *op)
 {
 	switch (op->id) {
 	case MIPS_I_LB: case MIPS_I_LH: case MIPS_I_LWL: case MIPS_I_LW: case MIPS_I_LBU: case MIPS_I_LHU:
@@ -52,7 +52,7 @@ static void load_zero(struct mips_vm *vm, const struct mips_op *op)
  * its own alignment check (spim asks no 8-byte alignment) and its own bad address; one exception
  * is then reported, the last one raised. False when the VM stopped.
  */
-static bool fp_pair(struct mips_vm *vm, uint32_t addr, unsigned ft, bool store)
+static __attribute__((noinline)) bool fp_pair(struct mips_vm *vm, uint32_t addr, unsigned ft, bool store)
 {
 	enum mips_exc exc = MIPS_EXC_COUNT;
 	uint32_t bad = 0;
