@@ -80,7 +80,7 @@ static void test_round_trip(void)
 }
 
 /* A float computation snapshotted at every instruction resumes with identical output: the FPU
- * registers and condition flags travel in the CPU record (format version 2). */
+ * registers and condition flags travel in the CPU record (format version 2 on). */
 static const char *fp_src =
 	"\t.data\n"
 	"x:\t.double 1.5\n"
