@@ -163,13 +163,11 @@ op_MULTU: {
 	vm->lo = (uint32_t)m, vm->hi = (uint32_t)(m >> 32);
 	NEXT();
 }
-op_DIV:	/* a zero divisor leaves HI/LO unpredictable (Vol. II, DIV): we leave them unchanged */
-	if (RT == 0)
+op_DIV:	/* a zero divisor leaves HI/LO unpredictable (Vol. II, DIV): we leave them unchanged, and so
+	 * does spim for -2^31 / -1 (its host's division faults and it goes on) */
+	if (RT == 0 || (RS == 0x80000000u && RT == 0xffffffffu))
 		NEXT();
-	if (RS == 0x80000000u && RT == 0xffffffffu)
-		vm->lo = 0x80000000u, vm->hi = 0;
-	else
-		vm->lo = (uint32_t)((int32_t)RS / (int32_t)RT), vm->hi = (uint32_t)((int32_t)RS % (int32_t)RT);
+	vm->lo = (uint32_t)((int32_t)RS / (int32_t)RT), vm->hi = (uint32_t)((int32_t)RS % (int32_t)RT);
 	NEXT();
 op_DIVU:
 	if (RT)
