@@ -22,10 +22,13 @@ static bool sys_print_string(struct mips_vm *vm)
 	char buf[256];
 	size_t n = 0;
 
-	for (uint32_t a = vm->r[REG_A0];; a++) {
-		uint8_t *p = mips_mem_valid(vm, a, 1) ? mips_mem_r(vm, a) : NULL;
+	/* spim checks where the string starts; it stops at its segment's end, as spim's does */
+	if (!mips_mem_valid(vm, vm->r[REG_A0], 1))
+		return mips_mem_out_of_bounds(vm, vm->r[REG_A0]);
+	for (uint32_t a = vm->r[REG_A0]; mips_mem_valid(vm, a, 1); a++) {
+		uint8_t *p = mips_mem_r(vm, a);
 		if (!p)
-			return vm->state == MIPS_VM_RUNNING ? mips_mem_out_of_bounds(vm, a) : false;
+			return false;
 		if (!*p)
 			break;
 		buf[n++] = (char)*p;
