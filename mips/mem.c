@@ -80,8 +80,9 @@ static bool stack_grow(struct mips_vm *vm, uint32_t addr)
 		vm->exit_code = 0;
 		return false;
 	}
-	mips_vm_faultf(vm, vm->pc, "stack overflow: touching 0x%08x needs a stack of %u bytes, past SPIM's limit of %u",
-		       addr, size, MIPS_STACK_LIMIT);
+	mips_vm_faultf(vm, vm->pc,
+		       "stack overflow: touching 0x%08x needs a stack of %u bytes, past SPIM's limit of %u", addr, size,
+		       MIPS_STACK_LIMIT);
 	return false;
 }
 
@@ -95,7 +96,8 @@ static bool user_outside(struct mips_vm *vm, uint32_t addr, bool write)
 		vm->exc_addr = addr;
 		return false;
 	}
-	mips_vm_faultf(vm, vm->pc, "bad address: %s of 0x%08x, outside the text, data (to 0x%08x) and stack (from 0x%08x) segments",
+	mips_vm_faultf(vm, vm->pc,
+		       "bad address: %s of 0x%08x, outside the text, data (to 0x%08x) and stack (from 0x%08x) segments",
 		       write ? "store" : "load", addr, vm->brk, vm->stack_bot);
 	return false;
 }
