@@ -194,6 +194,34 @@ static void test_old_versions(void)
 	}
 }
 
+/* The stack's bottom travels: a VM whose stack grew is snapshotted, and the resumed VM outgrows
+ * SPIM's 256 KiB at the same access with the same sizes (a reset bottom gives other figures). */
+static void test_stack_bottom(void)
+{
+	static const char src[] = "li $t0, 0x7ffe8000\nlw $t1, 0($t0)\nli $t0, 0x7ffd0000\nsw $t1, 0($t0)\n"
+				  "li $t0, 0x7ffbfff0\nsw $t1, 0($t0)\n";
+	struct mips_vm *whole = tp_vm(tp, src), *a = tp_vm(tp, src), *b = fresh_vm();
+	char want[TP_OUT_MAX], msg[MIPS_MSG_MAX];
+	void *buf;
+	size_t len;
+
+	tp_reset_output(tp);
+	tp_run(whole);
+	strcpy(want, tp->diag);
+	mips_vm_run(a, 3);	/* the load has grown the stack to 128 KiB */
+	bool ok = mips_snapshot_to_buffer(a, &buf, &len) && mips_snapshot_load(b, buf, len, NULL, msg);
+	mips_vm_set_exceptions(b, MIPS_EXCEPTIONS_STOP);
+	tp_reset_output(tp);
+	if (ok)
+		tp_run(b);
+	CHECK(ok && strstr(want, "needs a stack of 524288 bytes") && strstr(tp->diag, "needs a stack of 524288 bytes") &&
+	      mips_vm_state(b) == MIPS_VM_FAULTED, "a grown stack resumes as grown: [%s] [%s]", want, tp->diag);
+	free(buf);
+	mips_vm_free(whole);
+	mips_vm_free(a);
+	mips_vm_free(b);
+}
+
 /* Every single-byte change and every truncation must be refused, naming the failed check. */
 static void test_corruption(void)
 {
@@ -414,6 +442,7 @@ int main(void)
 	test_dirty();
 	test_fpu_round_trip();
 	test_old_versions();
+	test_stack_bottom();
 	tp_free(tp);
 	return check_summary();
 }
