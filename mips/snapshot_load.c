@@ -124,7 +124,7 @@ const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, 
 		return "CPU state";
 	if ((vm->pc & 3) || vm->pc < MIPS_TEXT_BASE || vm->pc >= text_end)
 		return "CPU pc inside text";
-	if (vm->brk < MIPS_DATA_BASE || vm->brk >= MIPS_USER_END)
+	if (vm->brk < MIPS_DATA_BASE || vm->brk > MIPS_DATA_END)
 		return "CPU break";
 	vm->stack_bot = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 132) : stack_bot_from_pages(vm);
 	if ((vm->stack_bot & 3) || vm->stack_bot > MIPS_STACK_BOT_INIT ||

@@ -177,23 +177,24 @@ static bool sys_read_char(struct mips_vm *vm)
 
 /*
  * Grows the data segment by a0 bytes rounded up to a word and returns its old end, as spim's
- * expand_data; a negative a0, or a segment beyond the VM's memory limit, ends the program with
- * spim's message (spim's own limit is 1 MiB, -ldata; Tally's is the VM's memory).
+ * expand_data; a negative a0, or a segment beyond the VM's memory limit (or MIPS_DATA_END), ends
+ * the program with spim's message (spim's own limit is 1 MiB, -ldata; Tally's is the VM's memory).
  */
 static bool sys_sbrk(struct mips_vm *vm)
 {
 	int32_t n = (int32_t)vm->r[REG_A0];
 	uint32_t old = vm->brk;
 	int64_t size = (int64_t)(old - MIPS_SDATA_BASE) + (((int64_t)n + 3) & ~3ll);
+	int64_t limit = vm->mem_limit < MIPS_DATA_END - MIPS_SDATA_BASE ? vm->mem_limit : MIPS_DATA_END - MIPS_SDATA_BASE;
 
-	if (n >= 0 && size <= (int64_t)vm->mem_limit) {
+	if (n >= 0 && size <= limit) {
 		vm->brk = MIPS_SDATA_BASE + (uint32_t)size;
 		vm->r[REG_V0] = old;
 		return true;
 	}
 	if (vm->exc_mode != MIPS_EXCEPTIONS_SPIM) {
-		mips_vm_faultf(vm, vm->pc, "sbrk(%d): the data segment cannot be %lld bytes (the memory limit is %u KiB)",
-			       n, (long long)size, vm->mem_limit >> 10);
+		mips_vm_faultf(vm, vm->pc, "sbrk(%d): the data segment cannot be %lld bytes (its limit is %lld)", n,
+			       (long long)size, (long long)limit);
 		return false;
 	}
 	char line[128];
