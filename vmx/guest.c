@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
 #include "kernel/options.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid_leaves.h"
 #include "vmx/ept.h"
@@ -240,6 +241,8 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	if (parse_module_options(v, index, opts, &mem) == 0 &&
 	    (is_linux ? linux_guest_load(v, index, mem, &boot) : load_guest(v, m, mem, &boot)) == 0 &&
 	    vmcs_setup(v, &boot, quantum_us) == 0) {
+		if (acpi_tables_build(&v->mem) < 0)
+			kprintf("guest %s: no ACPI tables: its memory ends below 0x%x\n", v->name, ACPI_TABLES_GPA + ACPI_TABLES_SIZE);
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
 			(unsigned long long)(v->mem.size >> 10));
 		return v;
