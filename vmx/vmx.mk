@@ -32,7 +32,7 @@ build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/t
 # Hosted unit test of the guest platform's pure device models.
 UNIT_TESTS += build/host/test_vmx_devices
 build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host/vmx/dev_pit.o build/host/vmx/dev_pic.o \
-		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o
+		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o build/host/vmx/dev_lapic.o build/host/vmx/mmio_decode.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
 
