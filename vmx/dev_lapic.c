@@ -179,6 +179,7 @@ int lapic_acknowledge(struct lapic *l)
 	if (v >= 0) {
 		bit_clear(l->irr, (unsigned)v);
 		bit_set(l->isr, (unsigned)v);
+		l->requested = highest(l->irr) >= 0;
 	}
 	return v;
 }
@@ -189,12 +190,6 @@ bool lapic_accepts_extint(const struct lapic *l)
 		return true; /* the 8259's INTR goes straight to the CPU, as with no APIC */
 	uint32_t lint0 = l->lvt[LVT_LINT0];
 	return software_enabled(l) && !(lint0 & LVT_MASKED) && (lint0 & LVT_DELIVERY_MODE) == LVT_DELIVERY_EXTINT;
-}
-
-bool lapic_quiet(const struct lapic *l)
-{
-	return l->timer_next == LAPIC_NEVER && !(l->irr[0] | l->irr[1] | l->irr[2] | l->irr[3] | l->irr[4] |
-						  l->irr[5] | l->irr[6] | l->irr[7]);
 }
 
 /* An error the APIC detects: latched for the next ESR write, and the error LVT's interrupt. */
@@ -208,6 +203,7 @@ static void accept(struct lapic *l, unsigned vector)
 		return;
 	}
 	bit_set(l->irr, vector);
+	l->requested = true;
 	bit_clear(l->tmr, vector); /* edge-triggered */
 }
 

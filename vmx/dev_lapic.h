@@ -67,6 +67,7 @@ struct lapic {
 	uint64_t base;           /* IA32_APIC_BASE as the guest sees it */
 	uint32_t tpr, ldr, dfr, svr;
 	uint32_t isr[8], tmr[8], irr[8];
+	bool requested;          /* some IRR bit is set (kept with the IRR: the check before every entry) */
 	uint32_t esr, esr_pending; /* ESR shows what was latched at its last write; errors since wait */
 	uint32_t icr_low, icr_high;
 	uint32_t lvt[LVT_COUNT];
@@ -114,8 +115,11 @@ int lapic_pending_vector(const struct lapic *l);
 int lapic_acknowledge(struct lapic *l);
 /* The 8259's INTR reaches the CPU: through LINT0 in ExtINT mode, or directly with the APIC off. */
 bool lapic_accepts_extint(const struct lapic *l);
-/* Nothing is requested and the timer is not counting. */
-bool lapic_quiet(const struct lapic *l);
+/* Nothing is requested and the timer is not counting (inline: it runs before every VM entry). */
+static inline bool lapic_quiet(const struct lapic *l)
+{
+	return l->timer_next == LAPIC_NEVER && !l->requested;
+}
 /* CR8 is TPR bits 7:4 (SDM Vol. 3A, 11.8.6.1). */
 void lapic_set_cr8(struct lapic *l, uint64_t cr8);
 uint64_t lapic_cr8(const struct lapic *l);

@@ -75,10 +75,11 @@ static void set_window_exiting(struct vcpu *v, bool on)
 	}
 }
 
-/* SDM Vol. 3C, 26.5.1: the timer counts TSC >> shift from this value at every entry. */
-static void program_timer(struct vcpu *v, uint64_t now, uint64_t quantum_end)
+/* SDM Vol. 3C, 26.5.1: the timer counts TSC >> shift from this value at every entry; it ends at
+ * the quantum's end or at deadline, the next timer interrupt, when that comes first. */
+static void program_timer(struct vcpu *v, uint64_t now, uint64_t quantum_end, uint64_t deadline)
 {
-	uint64_t end = quantum_end, deadline = intr_next_deadline(v);
+	uint64_t end = quantum_end;
 	v->timer_for_interrupt = deadline < end;
 	if (deadline < end)
 		end = deadline;
@@ -105,7 +106,7 @@ void intr_before_entry(struct vcpu *v, uint64_t quantum_end)
 {
 	uint64_t now = rdtsc();
 	if (platform_quiet(v)) {
-		program_timer(v, now, quantum_end);
+		program_timer(v, now, quantum_end, UINT64_MAX); /* no timer counts */
 		return;
 	}
 	intr_update(v, now);
@@ -121,7 +122,7 @@ void intr_before_entry(struct vcpu *v, uint64_t quantum_end)
 		}
 	}
 	set_window_exiting(v, window);
-	program_timer(v, now, quantum_end);
+	program_timer(v, now, quantum_end, intr_next_deadline(v));
 }
 
 /* SDM Vol. 3C, 26.7.5: the exit that opens the window; the pending vector is injected at entry. */
