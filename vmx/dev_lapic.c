@@ -442,17 +442,27 @@ static void wr_self_ipi(struct lapic *l, unsigned reg, uint64_t val, uint64_t no
 
 /* --- access rules (SDM Vol. 3A, 11.4.1 for xAPIC, 11.12.1.2 for x2APIC) --- */
 
-enum lapic_access lapic_read(struct lapic *l, unsigned reg, uint64_t now, uint64_t *val)
+/* The register at reg as the current mode has it, the timer brought up to now first; NULL when
+ * absent (in xAPIC mode that is an illegal-register error). */
+static const struct lapic_reg *lookup(struct lapic *l, unsigned reg, uint64_t now)
 {
 	const struct lapic_reg *r = find_reg(reg);
 	bool x2 = lapic_x2apic(l);
-	*val = 0;
 	lapic_update(l, now);
-	if (!r || !(r->access & (x2 ? X2R | X2W : XR | XW))) {
-		if (!x2)
-			raise_error(l, ESR_ILLEGAL_REGISTER);
+	if (r && (r->access & (x2 ? X2R | X2W : XR | XW)))
+		return r;
+	if (!x2)
+		raise_error(l, ESR_ILLEGAL_REGISTER);
+	return NULL;
+}
+
+enum lapic_access lapic_read(struct lapic *l, unsigned reg, uint64_t now, uint64_t *val)
+{
+	const struct lapic_reg *r = lookup(l, reg, now);
+	bool x2 = lapic_x2apic(l);
+	*val = 0;
+	if (!r)
 		return LAPIC_ABSENT;
-	}
 	if (!(r->access & (x2 ? X2R : XR)))
 		return LAPIC_WRITE_ONLY;
 	*val = r->read(l, reg, now);
@@ -471,14 +481,10 @@ static bool reserved_value(unsigned reg, uint64_t val)
 
 enum lapic_access lapic_write(struct lapic *l, unsigned reg, uint64_t val, uint64_t now)
 {
-	const struct lapic_reg *r = find_reg(reg);
+	const struct lapic_reg *r = lookup(l, reg, now);
 	bool x2 = lapic_x2apic(l);
-	lapic_update(l, now);
-	if (!r || !(r->access & (x2 ? X2R | X2W : XR | XW))) {
-		if (!x2)
-			raise_error(l, ESR_ILLEGAL_REGISTER);
+	if (!r)
 		return LAPIC_ABSENT;
-	}
 	if (!(r->access & (x2 ? X2W : XW)))
 		return LAPIC_READ_ONLY;
 	if (x2 && ((val & ~r->writable) || reserved_value(reg, val)))
