@@ -2,8 +2,10 @@
 #include <string.h>
 
 #include "kernel/arch/acpi.h"
+#include "kernel/console.h"
 #include "vmx/acpi_tables.h"
 #include "vmx/dev_lapic.h"
+#include "vmx/vcpu.h"
 
 /* Where each table goes, from ACPI_TABLES_GPA (the FACS 64-byte aligned, ACPI 6.4, 5.2.10). */
 #define OFF_RSDP 0x000u
@@ -129,6 +131,12 @@ int acpi_tables_build(struct guest_memory *m)
 	rsdp->checksum = (uint8_t)-acpi_sum(rsdp, ACPI_RSDP_V1_LEN);
 	rsdp->extended_checksum = (uint8_t)-acpi_sum(rsdp, sizeof(*rsdp));
 	return 0;
+}
+
+void acpi_tables_give(struct vcpu *v)
+{
+	if (acpi_tables_build(&v->mem) < 0)
+		kprintf("guest %s: no ACPI tables: its memory ends below 0x%x\n", v->name, ACPI_TABLES_GPA + ACPI_TABLES_SIZE);
 }
 
 _Static_assert(OFF_FADT + sizeof(struct acpi_fadt) <= OFF_FACS, "FADT overlaps the FACS");

@@ -16,7 +16,11 @@
 #define ACPI_TABLES_GPA 0xf0000u
 #define ACPI_TABLES_SIZE 0x400u
 
+struct vcpu;
+
 /* Writes the tables into guest memory m at ACPI_TABLES_GPA; -1 when m does not reach that far. */
 int acpi_tables_build(struct guest_memory *m);
+/* The same into v's memory, before its kernel is loaded; a line says so when it has none. */
+void acpi_tables_give(struct vcpu *v);
 
 #endif

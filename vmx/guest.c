@@ -99,6 +99,7 @@ static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem,
 		kprintf("guest %s: not started: no %llu KiB of memory for it\n", v->name, (unsigned long long)(mem >> 10));
 		return -1;
 	}
+	acpi_tables_give(v); /* before the kernel's segments: a kernel loaded over them wins */
 	if (loader_load_multiboot(&v->mem, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->cmdline, boot,
 				  err, sizeof(err)) < 0) {
 		kprintf("guest %s: not started: %s\n", v->name, err);
@@ -253,8 +254,6 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	if (parse_module_options(v, index, opts, &mem) == 0 &&
 	    (is_linux ? linux_guest_load(v, index, mem, &boot) : load_guest(v, m, mem, &boot)) == 0 &&
 	    vmcs_setup(v, &boot, quantum_us) == 0) {
-		if (acpi_tables_build(&v->mem) < 0)
-			kprintf("guest %s: no ACPI tables: its memory ends below 0x%x\n", v->name, ACPI_TABLES_GPA + ACPI_TABLES_SIZE);
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
 			(unsigned long long)(v->mem.size >> 10));
 		return v;
