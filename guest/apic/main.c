@@ -176,6 +176,11 @@ static void base_and_cpuid(void)
 	check(try_wrmsr(MSR_APIC_BASE, 0x100000u | APIC_EN | APIC_BSP) == VEC_GP,
 	      "IA32_APIC_BASE moved onto guest RAM: #GP (documented)");
 	check(apic_base() == b, "IA32_APIC_BASE unchanged by the refused writes");
+	const uint32_t moved = 0xfec00000u; /* above the guest's RAM */
+	bool ok = try_wrmsr(MSR_APIC_BASE, moved | APIC_EN | APIC_BSP) < 0 &&
+		  (*(volatile uint32_t *)(moved + REG_VERSION) & 0xff) == 0x14;
+	ok = try_wrmsr(MSR_APIC_BASE, b) < 0 && ok;
+	check(ok && apic_base() == b, "the xAPIC page moves to 0x%x and answers there, and back", moved);
 }
 
 static void xapic_registers(void)
