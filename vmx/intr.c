@@ -8,8 +8,6 @@
 /* Intel SDM Vol. 3C, 25.4.2, Table 25-3: interruptibility state. */
 #define BLOCKING_BY_STI (1u << 0)
 #define BLOCKING_BY_MOV_SS (1u << 1)
-/* SDM Vol. 3C, 25.6.2, Table 25-6: primary processor-based controls. */
-#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 
 void intr_uart_changed(struct vcpu *v)
 {

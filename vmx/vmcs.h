@@ -114,6 +114,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* SDM Vol. 3C, 25.6.2 primary processor-based controls */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR8_LOAD_EXITING (1u << 19)

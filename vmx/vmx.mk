@@ -4,7 +4,8 @@ KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
 BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_apic_bochs.sh tests/boot/vmx_guests.sh \
-	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
+	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh \
+	tests/boot/vmx_report_bochs.sh
 
 # make bench-vmx: the bench guest under Bochs, with the exit analytics (histograms, timeline,
 # trace) and without them (exit_analytics=off), both boots at once; prints each one's two result
