@@ -171,6 +171,8 @@ void vmcs_dump_guest_state(const char *who);
 
 /* Advances guest RIP over the instruction that exited (VM-exit instruction length). */
 void vmcs_skip_instruction(void);
+/* The same for an instruction Tally decoded itself, len bytes long (exits that give no length). */
+void vmcs_skip_bytes(unsigned len);
 /* Queues a hardware exception for the next VM entry (SDM Vol. 3C, 27.6). */
 void vmcs_inject_exception(unsigned vector, bool has_error, uint32_t error);
 

@@ -146,8 +146,8 @@ static const char *differs(const struct mips_vm *a, const struct mips_vm *b, con
 			return why;
 		}
 	if (a->hi != b->hi || a->lo != b->lo || a->fcc != b->fcc || memcmp(a->fpr, b->fpr, sizeof a->fpr) ||
-	    a->brk != b->brk || a->npages != b->npages)
-		return "hi, lo, brk, the page count or the FPU";
+	    a->brk != b->brk || a->stack_bot != b->stack_bot || a->npages != b->npages)
+		return "hi, lo, the break, the stack's bottom, the page count or the FPU";
 	if (strcmp(a->fault, b->fault) || strcmp(ta->out, tb->out) || strcmp(ta->diag, tb->diag))
 		return "the fault, output or diagnostics";
 	for (;;) {
