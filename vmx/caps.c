@@ -3,6 +3,7 @@
 #include "kernel/console.h"
 #include "vmx/caps.h"
 #include "vmx/controls.h"
+#include "vmx/svm/svm_caps.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
@@ -50,11 +51,17 @@ void vmx_caps_probe(struct vmx_caps *c)
 const char *vmx_unusable_reason(void)
 {
 	static struct vmx_caps c;
+	static struct svm_caps s;
+	static char why[320];
 	vmx_caps_probe(&c);
-	return c.usable ? NULL : c.why_not;
+	svm_caps_probe(&s);
+	if (c.usable || s.usable)
+		return NULL;
+	ksnprintf(why, sizeof(why), "%s; SVM unavailable: %s", c.why_not, s.why_not);
+	return why;
 }
 
-void vmx_report_caps(void)
+static void report_vt_x(void)
 {
 	struct vmx_caps c;
 	vmx_caps_probe(&c);
@@ -70,4 +77,10 @@ void vmx_report_caps(void)
 		c.feature_control_locked, c.feature_control_vmxon, c.ept ? "yes" : "no", c.vpid ? "yes" : "no",
 		c.unrestricted_guest ? "yes" : "no", c.preemption_timer ? "yes" : "no",
 		(unsigned)(c.basic & 0x7fffffff));
+}
+
+void vmx_report_caps(void)
+{
+	report_vt_x();
+	svm_report_caps();
 }

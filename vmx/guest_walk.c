@@ -3,7 +3,7 @@
 #include "vmx/ept.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 
 /* Intel SDM Vol. 3A, 4.3-4.5: entry bits and address masks. */
 #define PTE_PRESENT 0x1ull
@@ -56,13 +56,13 @@ static bool walk64(const struct vcpu *v, uint64_t table, uint64_t la, int levels
 
 bool guest_linear_to_physical(const struct vcpu *v, uint64_t la, uint64_t *gpa)
 {
-	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
-	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
+	uint64_t cr0 = vcpu_read(VMCS_CR0_READ_SHADOW), cr4 = vcpu_read(VMCS_CR4_READ_SHADOW);
+	uint64_t cr3 = vcpu_read(VMCS_GUEST_CR3);
 	if (!(cr0 & CR0_PG)) {
 		*gpa = (uint32_t)la;
 		return true;
 	}
-	if (vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA)
+	if (vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LMA)
 		return walk64(v, cr3 & PTE_ADDR, la, 4, gpa);
 	if (cr4 & CR4_PAE) { /* the four PDPTEs at CR3 bits 31:5 stand for the top level */
 		uint64_t pdpte;

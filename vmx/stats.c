@@ -11,7 +11,7 @@ static const char *const reason_names[VMX_EXIT_REASON_COUNT] = { VMX_EXIT_REASON
 
 #define REASON_COUNT_ENTRY(name, num, handler) +1
 _Static_assert(0 VMX_EXIT_REASONS(REASON_COUNT_ENTRY) == VMX_EXIT_REASON_COUNT,
-	       "the exit reason table lists every number 0..85 exactly once");
+	       "the exit reason table lists every number 0..VMX_EXIT_REASON_COUNT-1 exactly once");
 #undef REASON_COUNT_ENTRY
 
 struct exit_stats exit_stats_all;

@@ -42,6 +42,7 @@ void vmx_exit_stub(void);
  * the VMCS (load/save debug controls); the task priority (CR8) is virtual, never the host's. */
 #define VCPU_SYSCALL_MSRS 4 /* IA32_STAR, LSTAR, CSTAR, FMASK: SYSCALL reads them in the CPU */
 #define MTRR_DEF_TYPE_INIT 0x806ull /* SDM Vol. 3A, 12.11.2.1: MTRRs enabled (E), default type WB */
+struct svm_vcpu;
 struct vcpu_cpu_state {
 	uint64_t xcr0, cr2, dr[4], dr6, kernel_gs_base;
 	uint64_t syscall_msr[VCPU_SYSCALL_MSRS]; /* MSR_IA32_STAR + i */
@@ -68,8 +69,9 @@ struct vcpu {
 	char name[32];
 	uint16_t vpid;
 	const struct vmx_controls *ctl;
-	void *vmcs;
+	void *vmcs;               /* VMX backend */
 	void *msr_bitmap;
+	struct svm_vcpu *svm;     /* SVM backend: its VMCB and permission maps (vmx/svm/svm.h) */
 	struct guest_memory mem;
 	struct exit_stats stats;
 	struct exit_hist hist;        /* its exits' cycles per reason (the table's percentiles) */
