@@ -17,13 +17,15 @@
 #define EPTQ_READ (1ull << 0)
 #define EPTQ_WRITE (1ull << 1)
 #define EPTQ_FETCH (1ull << 2)
+#define EPTQ_LINEAR_VALID (1ull << 7)
 /* SDM Vol. 3C, 28.2.1, Table 28-2: task-switch source in bits 31:30 (CALL, IRET, JMP, task gate). */
 #define TSQ_SOURCE_SHIFT 30
 /* APM Vol. 2, 15.14.1: task-switch EXITINFO2 bits 36 (IRET) and 38 (JMP). */
 #define SVM_TS_IRET (1ull << 36)
 #define SVM_TS_JMP (1ull << 38)
 #define EXIT_REASON_UNKNOWN 0xffffu
-#define SEG_ACCESS_L (1ull << 13)
+#define SEG_ACCESS_L (1ull << 13)  /* SDM Vol. 3C, 25.4.1: access rights L and D/B */
+#define SEG_ACCESS_DB (1ull << 14)
 #define MAX_INSTRUCTION 15
 
 uint64_t svm_exit_code_now(void)
@@ -80,9 +82,20 @@ static uint64_t string_linear(struct svm_vcpu *s, uint64_t info, uint64_t mask)
 	return vcpu_read(VMCS_GUEST_BASE(seg)) + offset;
 }
 
+/* The address size of CS's default (SDM Vol. 3A, 3.4.5: L, then D/B): 0 16-bit, 1 32-bit, 2 64-bit. */
+static unsigned code_address_size(void)
+{
+	uint64_t cs = vcpu_read(VMCS_GUEST_ACCESS(SEG_CS));
+	if ((vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LMA) && (cs & SEG_ACCESS_L))
+		return 2;
+	return cs & SEG_ACCESS_DB ? 1 : 0;
+}
+
+/* QEMU 7.2's TCG leaves EXITINFO1's address-size bits clear: then CS's default is taken (an
+ * address-size prefix on a string I/O instruction is not seen). */
 static void decode_io(struct svm_vcpu *s, uint64_t info, uint64_t next_rip)
 {
-	unsigned addr = one_hot_log2(SVM_IOIO_ADDR(info));
+	unsigned addr = SVM_IOIO_ADDR(info) ? one_hot_log2(SVM_IOIO_ADDR(info)) : code_address_size();
 	uint64_t mask = addr == 0 ? 0xffffull : addr == 1 ? 0xffffffffull : ~0ull;
 	s->exit.qualification = ((1ull << one_hot_log2(SVM_IOIO_SIZE(info))) - 1) | (info & SVM_IOIO_IN ? IOQ_IN : 0) |
 				(info & SVM_IOIO_STRING ? IOQ_STRING : 0) | (info & SVM_IOIO_REP ? IOQ_REP : 0) |
@@ -91,6 +104,7 @@ static void decode_io(struct svm_vcpu *s, uint64_t info, uint64_t next_rip)
 	s->exit.instruction_length = next_rip - s->vmcb->save.rip; /* EXITINFO2: the next RIP, always */
 	if (info & SVM_IOIO_STRING)
 		s->exit.linear = string_linear(s, info, mask);
+
 }
 
 static uint64_t task_switch_qualification(const struct vmcb_control *c)
@@ -110,9 +124,13 @@ void svm_decode_exit(struct svm_vcpu *s)
 	case SVM_EXIT_IOIO:
 		decode_io(s, c->exit_info1, c->exit_info2);
 		return;
-	case SVM_EXIT_NPF:
+	case SVM_EXIT_NPF: /* the CPU names no linear address: with paging off it is the physical one */
 		s->exit.qualification = c->exit_info1 & SVM_NPF_WRITE ? EPTQ_WRITE :
 					c->exit_info1 & SVM_NPF_FETCH ? EPTQ_FETCH : EPTQ_READ;
+		if (!(s->vmcb->save.cr0 & CR0_PG)) {
+			s->exit.qualification |= EPTQ_LINEAR_VALID;
+			s->exit.linear = c->exit_info2;
+		}
 		return;
 	case SVM_EXIT_TASK_SWITCH:
 		s->exit.qualification = task_switch_qualification(c);
