@@ -1,6 +1,8 @@
 /* svm_exits.c: lookups in the SVM exit-code table (names, and the exit reason each code counts as). */
 #include <stddef.h>
 
+#include "kernel/console.h"
+
 #include "vmx/svm/svm_exits.h"
 
 struct svm_exit_row {
@@ -39,10 +41,29 @@ bool svm_exit_reason(uint64_t code, uint32_t *reason)
 	return r != NULL;
 }
 
-const char *svm_exit_name_of_reason(uint32_t reason)
+unsigned svm_exit_names_of_reason(uint32_t reason, char *buf, size_t len)
 {
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (rows[i].reason == reason)
-			return rows[i].name;
-	return NULL;
+	size_t n = sizeof(rows) / sizeof(rows[0]), used = 0;
+	unsigned codes = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].code == SVM_EXIT_MSR && (reason == EXIT_REASON_RDMSR || reason == EXIT_REASON_WRMSR)) {
+			ksnprintf(buf, len, "MSR 0x%x with EXITINFO1 %d", rows[i].code,
+				  reason == EXIT_REASON_WRMSR);
+			return 1;
+		}
+		if (rows[i].reason != reason)
+			continue;
+		size_t j = i;
+		while (j + 1 < n && rows[j + 1].reason == reason && rows[j + 1].code == rows[j].code + 1)
+			j++;
+		int w = j == i ? ksnprintf(buf + used, len - used, "%s%s 0x%x", used ? ", " : "", rows[i].name, rows[i].code)
+			       : ksnprintf(buf + used, len - used, "%s%s..%s 0x%x-0x%x", used ? ", " : "", rows[i].name,
+					   rows[j].name, rows[i].code, rows[j].code);
+		if (w > 0)
+			used = used + (size_t)w < len ? used + (size_t)w : len - 1;
+		codes += (unsigned)(j - i + 1);
+		i = j;
+	}
+	return codes;
 }

@@ -114,7 +114,9 @@ enum svm_exit_code { SVM_EXITS(SVM_EXIT_ENUM_ENTRY) };
 const char *svm_exit_name(uint64_t code);
 /* The reason an exit code counts as; false for a code the table lacks. */
 bool svm_exit_reason(uint64_t code, uint32_t *reason);
-/* The first SVM exit code that counts as reason (for the console table), or NULL. */
-const char *svm_exit_name_of_reason(uint32_t reason);
+/* The SVM exit codes that count as reason, in words for the console table ("CPUID 0x72",
+ * "READ_CR0..WRITE_CR15 0x0-0x1f, CR0_SEL_WRITE 0x65, ..."; consecutive codes as one range).
+ * Returns how many codes; 0 (buf empty) when none does. */
+unsigned svm_exit_names_of_reason(uint32_t reason, char *buf, size_t len);
 
 #endif
