@@ -10,6 +10,7 @@
 #define PTE_LARGE 0x80ull          /* PS: this entry maps a page (PDE: 2/4 MiB, PDPTE: 1 GiB) */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define CR4_PSE_BIT (1ull << 4)
+#define CR4_LA57 (1ull << 12) /* SDM Vol. 3A, 4.5: 5-level paging (QEMU's -cpu max has it; Linux uses it) */
 
 static bool read_entry(const struct vcpu *v, uint64_t gpa, unsigned width, uint64_t *e)
 {
@@ -63,7 +64,7 @@ bool guest_linear_to_physical(const struct vcpu *v, uint64_t la, uint64_t *gpa)
 		return true;
 	}
 	if (vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LMA)
-		return walk64(v, cr3 & PTE_ADDR, la, 4, gpa);
+		return walk64(v, cr3 & PTE_ADDR, la, cr4 & CR4_LA57 ? 5 : 4, gpa);
 	if (cr4 & CR4_PAE) { /* the four PDPTEs at CR3 bits 31:5 stand for the top level */
 		uint64_t pdpte;
 		if (!read_entry(v, (cr3 & 0xffffffe0u) + ((la >> 30) & 3) * 8, 8, &pdpte))

@@ -15,8 +15,9 @@ struct vcpu;
 /* What an exit means in VMX terms, worked out from the VMCB once per exit when first asked. */
 struct svm_exit_info {
 	bool decoded;
-	uint64_t qualification, linear, instruction_info, instruction_length;
+	uint64_t qualification, linear, instruction_info;
 	uint8_t opcode2;    /* the byte after 0F of the exiting instruction, when decoded */
+	uint8_t fetched, bytes[4]; /* how many instruction bytes were readable, and the first ones */
 };
 
 /* A vCPU's SVM state besides its general registers. */

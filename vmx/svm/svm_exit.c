@@ -93,7 +93,7 @@ static unsigned code_address_size(void)
 
 /* QEMU 7.2's TCG leaves EXITINFO1's address-size bits clear: then CS's default is taken (an
  * address-size prefix on a string I/O instruction is not seen). */
-static void decode_io(struct svm_vcpu *s, uint64_t info, uint64_t next_rip)
+static void decode_io(struct svm_vcpu *s, uint64_t info)
 {
 	unsigned addr = SVM_IOIO_ADDR(info) ? one_hot_log2(SVM_IOIO_ADDR(info)) : code_address_size();
 	uint64_t mask = addr == 0 ? 0xffffull : addr == 1 ? 0xffffffffull : ~0ull;
@@ -101,7 +101,6 @@ static void decode_io(struct svm_vcpu *s, uint64_t info, uint64_t next_rip)
 				(info & SVM_IOIO_STRING ? IOQ_STRING : 0) | (info & SVM_IOIO_REP ? IOQ_REP : 0) |
 				(SVM_IOIO_PORT(info) << IOQ_PORT_SHIFT);
 	s->exit.instruction_info = (uint64_t)addr << 7; /* SDM Vol. 3C, Table 28-8: address size, bits 9:7 */
-	s->exit.instruction_length = next_rip - s->vmcb->save.rip; /* EXITINFO2: the next RIP, always */
 	if (info & SVM_IOIO_STRING)
 		s->exit.linear = string_linear(s, info, mask);
 
@@ -122,7 +121,7 @@ void svm_decode_exit(struct svm_vcpu *s)
 	s->exit = (struct svm_exit_info){ .decoded = true };
 	switch (c->exit_code) {
 	case SVM_EXIT_IOIO:
-		decode_io(s, c->exit_info1, c->exit_info2);
+		decode_io(s, c->exit_info1);
 		return;
 	case SVM_EXIT_NPF: /* the CPU names no linear address: with paging off it is the physical one */
 		s->exit.qualification = c->exit_info1 & SVM_NPF_WRITE ? EPTQ_WRITE :
@@ -136,7 +135,6 @@ void svm_decode_exit(struct svm_vcpu *s)
 		s->exit.qualification = task_switch_qualification(c);
 		return;
 	}
-	s->exit.instruction_length = svm_instruction_length(s);
 }
 
 /* Reads the instruction bytes at CS:RIP (a page boundary may split them); how many were readable. */
@@ -171,6 +169,9 @@ static uint64_t decoded_length(struct svm_vcpu *s)
 {
 	uint8_t b[MAX_INSTRUCTION];
 	unsigned n = fetch(s, b), i = 0;
+	s->exit.fetched = (uint8_t)n;
+	for (unsigned k = 0; k < sizeof(s->exit.bytes); k++)
+		s->exit.bytes[k] = k < n ? b[k] : 0;
 	bool code64 = (s->vmcb->save.efer & EFER_LMA) && (vcpu_read(VMCS_GUEST_ACCESS(SEG_CS)) & SEG_ACCESS_L);
 	while (i < n && legacy_prefix(b[i]))
 		i++;

@@ -118,7 +118,7 @@ static uint64_t read_exit_info(uint64_t field)
 	switch (field) {
 	case VMCS_EXIT_REASON: return svm_exit_reason_now();
 	case VMCS_EXIT_QUALIFICATION: return cur->exit.qualification;
-	case VMCS_EXIT_INSTRUCTION_LENGTH: return cur->exit.instruction_length;
+	case VMCS_EXIT_INSTRUCTION_LENGTH: return svm_instruction_length(cur); /* decoded only when asked */
 	case VMCS_EXIT_INSTRUCTION_INFO: return cur->exit.instruction_info;
 	case VMCS_GUEST_LINEAR_ADDRESS: return cur->exit.linear;
 	case VMCS_GUEST_PHYSICAL_ADDRESS: return c->exit_code == SVM_EXIT_NPF ? c->exit_info2 : 0;
@@ -223,9 +223,11 @@ void svm_skip_instruction(void)
 	struct vmcb *b = cur->vmcb;
 	uint64_t len = svm_instruction_length(cur);
 	if (!len) {
+		const uint8_t *x = cur->exit.bytes;
 		vcpu_stop(cur->owner, "%s exit at RIP 0x%llx: the instruction's length is unknown (no NRIP save, "
-			  "and not an instruction Tally decodes)", svm_exit_name(b->control.exit_code),
-			  (unsigned long long)b->save.rip);
+			  "and not an instruction Tally decodes: %u bytes readable, %02x %02x %02x %02x)",
+			  svm_exit_name(b->control.exit_code), (unsigned long long)b->save.rip, cur->exit.fetched, x[0],
+			  x[1], x[2], x[3]);
 		return;
 	}
 	b->save.rip += len;
