@@ -24,9 +24,11 @@
 #define CPUID_LEAF_POWER 0x6u  /* thermal and power management: nothing of it is emulated */
 #define CPUID_LEAF_EXTENDED 0x7u
 /* Leaf 7.0: TSC_ADJUST (EBX 1) and INVPCID (EBX 10, #UD without its VM-execution control);
- * WAITPKG (ECX 5) and RDPID (ECX 22) likewise; EDX 26-31: speculation-control MSRs not emulated. */
+ * WAITPKG (ECX 5) and RDPID (ECX 22) likewise; LA57 (ECX 16): a Linux guest that turns on 5-level
+ * paging under SVM in QEMU TCG (-cpu max has it) triple-faults early, so Tally does not offer it;
+ * EDX 26-31: speculation-control MSRs not emulated. */
 #define CPUID_7_EBX_HIDDEN ((1u << 1) | (1u << 10))
-#define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 22))
+#define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 16) | (1u << 22))
 #define CPUID_7_EDX_HIDDEN 0xfc000000u
 #define CPUID_LEAF_XSAVE 0xdu
 #define CPUID_D1_EAX_XSAVES (1u << 3) /* #UD without "enable XSAVES/XRSTORS" */

@@ -3,7 +3,7 @@ KERNEL_C_SRCS += $(wildcard vmx/*.c vmx/svm/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm vmx/svm/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
-BOOT_TESTS += tests/boot/svm_guests.sh tests/boot/svm_platform.sh tests/boot/svm_isolation.sh
+BOOT_TESTS += tests/boot/svm_linux.sh tests/boot/svm_guests.sh tests/boot/svm_platform.sh tests/boot/svm_isolation.sh
 BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh \
 	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
 
@@ -24,7 +24,7 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 	wait
 	@for run in vmx-on vmx-off svm-on; do \
 		log=$(BUILD)/bench/$$run.log; \
-		label=$$(case $$run in vmx-*) echo "VMX in Bochs";; *) echo "SVM in QEMU TCG";; esac), exit_analytics=$${run#*-}; \
+		label="$$(case $$run in vmx-*) echo "VMX in Bochs";; *) echo "SVM in QEMU TCG";; esac), exit_analytics=$${run#*-}"; \
 		grep -aq "bench-vmx:" $$log || { echo "bench-vmx: no result; see $$log"; tail -n 20 $$log; exit 1; }; \
 		grep -a "bench-vmx:" $$log | sed "s/bench-vmx:/bench-vmx ($$label):/"; \
 		grep -a -m1 "  book  " $$log | sed "s/^ */bench-vmx ($$label): /"; \

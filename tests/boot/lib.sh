@@ -138,9 +138,10 @@ PLATFORM_CMDLINE=
 TIMER_ROW=PREEMPTION_TIMER
 [ "$PLATFORM" = svm ] && TIMER_ROW=EXTERNAL_INTERRUPT
 
-# boot_platform NAME TIMEOUT_S: boot_bochs, or boot_qemu under PLATFORM=svm.
+# boot_platform NAME TIMEOUT_S [run-bochs.sh args...]: boot_bochs, or boot_qemu under PLATFORM=svm
+# (QEMU's 512 MiB, without the Bochs arguments).
 boot_platform() {
-	if [ "$PLATFORM" = svm ]; then boot_qemu "$1" "$2"; else boot_bochs "$1" "$2"; fi
+	if [ "$PLATFORM" = svm ]; then boot_qemu "$1" "$2"; else boot_bochs "$@"; fi
 }
 
 pass() { passed=$((passed + 1)); echo "PASS: $*"; }
