@@ -18,7 +18,7 @@
  * RSP's slot is unused, the CPU keeps guest RSP in the VMCS. */
 enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI, GPR_COUNT = 16 };
 
-/* Shared with vmx/entry.asm: keep the offsets there (REGS_*) equal to these. */
+/* Shared with the entry stubs: keep the offsets in vmx/guest_regs.inc (REGS_*) equal to these. */
 struct guest_regs {
 	uint64_t gpr[GPR_COUNT];
 	uint64_t exit_tsc;   /* rdtsc, first thing on the exit path */
@@ -26,11 +26,11 @@ struct guest_regs {
 	uint64_t kernel_rsp; /* Tally's stack pointer inside vmx_enter() */
 	uint64_t launched;   /* 0: VMLAUNCH next, else VMRESUME */
 };
-_Static_assert(offsetof(struct guest_regs, gpr) == 0, "entry.asm: REGS_GPR");
-_Static_assert(offsetof(struct guest_regs, exit_tsc) == 128, "entry.asm: REGS_EXIT_TSC");
-_Static_assert(offsetof(struct guest_regs, entry_tsc) == 136, "entry.asm: REGS_ENTRY_TSC");
-_Static_assert(offsetof(struct guest_regs, kernel_rsp) == 144, "entry.asm: REGS_KERNEL_RSP");
-_Static_assert(offsetof(struct guest_regs, launched) == 152, "entry.asm: REGS_LAUNCHED");
+_Static_assert(offsetof(struct guest_regs, gpr) == 0, "guest_regs.inc: REGS_GPR");
+_Static_assert(offsetof(struct guest_regs, exit_tsc) == 128, "guest_regs.inc: REGS_EXIT_TSC");
+_Static_assert(offsetof(struct guest_regs, entry_tsc) == 136, "guest_regs.inc: REGS_ENTRY_TSC");
+_Static_assert(offsetof(struct guest_regs, kernel_rsp) == 144, "guest_regs.inc: REGS_KERNEL_RSP");
+_Static_assert(offsetof(struct guest_regs, launched) == 152, "guest_regs.inc: REGS_LAUNCHED");
 
 /* Enters the guest of the current VMCS; returns 0 after a VM exit, or the VMfail status of
  * VMLAUNCH/VMRESUME (VMX_FAIL_INVALID / VMX_FAIL_VALID). vmx/entry.asm. */
