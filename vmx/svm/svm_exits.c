@@ -19,11 +19,14 @@ static const struct svm_exit_row rows[] = { SVM_EXITS(SVM_EXIT_ROW) };
 SVM_EXITS(SVM_EXIT_REASON_IN_RANGE)
 #undef SVM_EXIT_REASON_IN_RANGE
 
+/* The EXITCODE field is 64 bits: -1 and -2 (INVALID, BUSY) are the table's only negative codes. */
 static const struct svm_exit_row *find(uint64_t code)
 {
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (rows[i].code == (uint32_t)code && (code >> 32 == 0 || code >> 32 == 0xffffffffu))
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t c = rows[i].code >= SVM_EXIT_BUSY ? (uint64_t)(int64_t)(int32_t)rows[i].code : rows[i].code;
+		if (c == code)
 			return &rows[i];
+	}
 	return NULL;
 }
 
