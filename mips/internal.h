@@ -70,7 +70,8 @@ struct mips_vm {
 	int exit_code;
 	bool migrating;		/* a sender holds it: an exit waits for the transfer (exit_parked) */
 	bool exit_parked;	/* PAUSED at its exit syscall, which runs again where it resumes */
-	uint32_t brk;
+	uint32_t brk;		/* the data segment's end (SPIM's data_top) */
+	uint32_t stack_bot;	/* the stack segment's bottom: it grows down on touch (mem.c) */
 	uint32_t user_text_end;
 	uint64_t text_hash;	/* identity of the loaded program (mips_program_text_hash) */
 	const struct mips_port *port;
@@ -94,8 +95,21 @@ struct mips_vm {
 	char file[MIPS_FILE_MAX];
 };
 
-/* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */
+/*
+ * mem.c: page lookup. For a guest access (user) the address must lie in a segment (mips_mem_valid)
+ * or in the zone below the stack, which grows the stack as SPIM does; otherwise NULL with the bad
+ * address pending (exc_pending, exc_addr: the caller takes SPIM's exception), or NULL with the VM
+ * stopped (a fault, the stack past its limit, the memory limit).
+ */
 uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user);
+/*
+ * Whether size bytes at addr lie inside one segment as it stands now (text, data up to the break,
+ * stack from its bottom, kdata): a guest load or store there needs no growth and raises nothing.
+ * Alignment is the caller's check. The syscalls and the translator's slow paths ask it too.
+ */
+bool mips_mem_valid(const struct mips_vm *vm, uint32_t addr, uint32_t size);
+/* SPIM's "Memory address out of bounds": a syscall's buffer at addr is outside the segments. */
+bool mips_mem_out_of_bounds(struct mips_vm *vm, uint32_t addr);
 void mips_mem_free_all(struct mips_vm *vm);
 void mips_tlb_flush(struct mips_vm *vm);
 bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr);
@@ -134,13 +148,15 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
 uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end);
 
 /* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
-/* Version 1's CPU record (integer state), and version 2's: the same, then $f0-$f31 and the FCSR
- * condition flags (u32 each). */
+/* Version 1's CPU record (integer state); version 2's: the same, then $f0-$f31 and the FCSR
+ * condition flags (u32 each); version 3's: then the stack segment's bottom (u32). */
 #define MIPS_CPU_RECORD_SIZE_V1	(35u * 4 + 8 + 3 * 4)
-#define MIPS_CPU_RECORD_SIZE	(MIPS_CPU_RECORD_SIZE_V1 + 33u * 4)
+#define MIPS_CPU_RECORD_SIZE_V2	(MIPS_CPU_RECORD_SIZE_V1 + 33u * 4)
+#define MIPS_CPU_RECORD_SIZE	(MIPS_CPU_RECORD_SIZE_V2 + 4)
 void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8_t out[MIPS_CPU_RECORD_SIZE]);
-/* Restores a CPU record of n bytes (either size above; a version-1 record leaves the FPU at zero)
- * into vm; NULL, or the name of the failed check. */
+/* Restores a CPU record of n bytes (any size above; a version-1 record leaves the FPU at zero, and
+ * an older one than 3 gets the stack its resident pages show) into vm, after its pages; NULL, or
+ * the name of the failed check. */
 const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, uint32_t text_end);
 bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end);
 bool mips_snap_page_addr_ok(uint32_t addr);

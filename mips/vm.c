@@ -138,6 +138,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 	vm->r[REG_RA] = prog->user_text_end + 4;	/* the exit stub: returning from main exits */
 	uint32_t data_end = (MIPS_DATA_BASE + (uint32_t)prog->ndata + 7) & ~7u;
 	vm->brk = data_end > MIPS_HEAP_MIN ? data_end : MIPS_HEAP_MIN;
+	vm->stack_bot = MIPS_STACK_BOT_INIT;
 	vm->state = MIPS_VM_RUNNING;
 	return true;
 }

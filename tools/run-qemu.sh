@@ -7,10 +7,11 @@
 #   -t      kill QEMU after this many seconds
 #   --disk  attach this raw image as a virtio-blk disk (modern virtio only)
 #   --serial-pipe BASE  serial through the FIFOs BASE.in (to Tally) and BASE.out (from Tally)
+#   --no-debug-exit  no isa-debug-exit device: Tally's power-off goes through ACPI (QEMU exits 0)
 #   --net-fwd PORT  a virtio-net card on QEMU's user network, host 127.0.0.1:PORT forwarded to
 #           Tally's migration port 7283 (the next free port when PORT is taken, said on the console)
 set -euo pipefail
-gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd=
+gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd= debug_exit=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--disk) disk=$2; shift 2 ;;
 	--serial-pipe) pipe=$2; shift 2 ;;
 	--net-fwd) fwd=$2; shift 2 ;;
+	--no-debug-exit) debug_exit=(); shift ;;
 	--) shift; extra=("$@"); break ;;
 	-*) echo "run-qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) iso=$1; shift ;;
@@ -40,7 +42,7 @@ elif [ -z "$serial$pipe" ]; then
 fi
 
 args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display none -vga none
-	-cdrom "$iso" -boot d -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot)
+	-cdrom "$iso" -boot d "${debug_exit[@]}" -no-reboot)
 if [ -n "$disk" ]; then
 	args+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0,disable-legacy=on)
 fi

@@ -35,6 +35,14 @@ void vcpu_skip_instruction(void)
 		vmcs_skip_instruction();
 }
 
+void vcpu_skip_bytes(unsigned len)
+{
+	if (backend == BACKEND_SVM)
+		svm_skip_bytes(len);
+	else
+		vmcs_skip_bytes(len);
+}
+
 void vcpu_inject_exception(unsigned vector, bool has_error, uint32_t error)
 {
 	if (backend == BACKEND_SVM)

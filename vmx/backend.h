@@ -52,6 +52,8 @@ uint32_t backend_timer_reason(void);
 void backend_host_enable_xsave(void);
 /* Advances guest RIP over the instruction that exited, ending an STI/MOV SS shadow. */
 void vcpu_skip_instruction(void);
+/* The same for an instruction Tally decoded itself (an emulated MMIO access): len bytes. */
+void vcpu_skip_bytes(unsigned len);
 /* Queues a hardware exception for the next entry. */
 void vcpu_inject_exception(unsigned vector, bool has_error, uint32_t error);
 /* Guest CR0/CR4 as the guest asked for them (EFER.LMA follows CR0.PG with EFER.LME). */

@@ -17,6 +17,10 @@ enum vcpu_yield {
 
 /* Prints the capability lines of the banner (VT-x, then AMD SVM). */
 void vmx_report_caps(void);
+/* `vmx`: every IA32_VMX_* capability MSR decoded (controls by SDM name: may be 0, may be 1, and
+ * whether Tally uses it; EPT/VPID, VMX_MISC, CR0/CR4 fixed bits, VMCS revision); the banner
+ * prints it too at loglevel=debug. */
+void vmx_print_capabilities(void);
 /* Why neither VT-x nor AMD SVM can run guests here, in words ("<VT-x's reason>; SVM unavailable:
  * <SVM's>"); NULL when one can. */
 const char *vmx_unusable_reason(void);

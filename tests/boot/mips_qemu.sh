@@ -11,7 +11,9 @@ vm_lines() { tr -d '\r' <"$1" | sed -n "s/^\[$2\] //p"; }
 # 1. Two VMs and a broken program; count snapshots itself after step 2.
 IMG=$TEST_DIR/disk.img
 tools/mkdisk.sh "$IMG" >/dev/null
-make_iso run "" $F/count.s "mips name=count slice=7" $F/sum.s "mips name=sum slice=100" $F/bad.s "mips name=bad"
+M=guest/mips
+make_iso run "" $F/count.s "mips name=count slice=7" $F/sum.s "mips name=sum slice=100" $F/bad.s "mips name=bad" \
+	$M/spim_segments.s "mips name=segs" $M/spim_stack.s "mips name=stack"
 DISK=$IMG boot_qemu run 60
 expect "both VMs started with their slices" "^mips: started 'count' .*slice 7$"
 expect "assembly errors name file, line and column (1)" "^bad:4:15: error: "
@@ -22,6 +24,16 @@ expect_eq "count's output, prefixed with its name" "$(printf 'step 1\nstep 2\naf
 expect "sum computed while sharing the CPU" '^\[sum\] 500500$'
 expect "count ended normally" "^mips: 'count' exited after [0-9]+ instructions$"
 expect "all VMs end" '^Tally: all VMs have ended$'
+# SPIM's memory segments on bare metal: a VM's line holds both its output and spim's diagnostics,
+# which are spim's standard error (text addresses masked: spim's start-up code moves them).
+spim_diag='^(Exception occurred at PC=|  (Bad|Unaligned) address in |Can.t expand |Use -l)'
+mask='s/0x004[0-9a-f]{5}/0x004...../g'
+for v in segs:spim_segments stack:spim_stack; do
+	expect_eq "${v#*:}.s prints in Tally what spim prints" "$(cat $M/${v#*:}.expected)" \
+		"$(vm_lines "$last_log" ${v%%:*} | grep -Ev "$spim_diag")"
+	expect_eq "${v#*:}.s: and spim's diagnostics" "$(sed -E "$mask" $M/${v#*:}.expected_err)" \
+		"$(vm_lines "$last_log" ${v%%:*} | grep -E "$spim_diag" | sed -E "$mask")"
+done
 full_run=$(vm_lines "$last_log" count)
 snap_names=$(mdir -b -i "$IMG" :: 2>/dev/null | tr -d ' ')
 expect_eq "SNAPSHOT wrote count.snap on the FAT disk (mtools sees it)" "::/count.snap" "$snap_names"

@@ -52,6 +52,7 @@ uint64_t svm_exit_code_now(void);
 uint64_t svm_read(uint64_t field);
 void svm_write(uint64_t field, uint64_t val);
 void svm_skip_instruction(void);
+void svm_skip_bytes(unsigned len);
 void svm_inject_exception(unsigned vector, bool has_error, uint32_t error);
 void svm_set_cr0(uint64_t guest_view);
 uint64_t svm_msr_read(uint32_t msr);

@@ -230,8 +230,13 @@ void svm_skip_instruction(void)
 			  x[1], x[2], x[3]);
 		return;
 	}
-	b->save.rip += len;
-	b->control.int_state &= ~SVM_INT_SHADOW;
+	svm_skip_bytes((unsigned)len);
+}
+
+void svm_skip_bytes(unsigned len)
+{
+	cur->vmcb->save.rip += len;
+	cur->vmcb->control.int_state &= ~SVM_INT_SHADOW;
 }
 
 /* APM Vol. 2, 15.20: EVENTINJ; no error code in real mode, RF set for a fault (as under VMX). */
