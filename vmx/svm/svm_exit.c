@@ -18,6 +18,7 @@
 #define EPTQ_WRITE (1ull << 1)
 #define EPTQ_FETCH (1ull << 2)
 #define EPTQ_LINEAR_VALID (1ull << 7)
+#define EPTQ_TRANSLATED (1ull << 8) /* the access itself, not a guest paging-structure walk */
 /* SDM Vol. 3C, 28.2.1, Table 28-2: task-switch source in bits 31:30 (CALL, IRET, JMP, task gate). */
 #define TSQ_SOURCE_SHIFT 30
 /* APM Vol. 2, 15.14.1: task-switch EXITINFO2 bits 36 (IRET) and 38 (JMP). */
@@ -106,6 +107,24 @@ static void decode_io(struct svm_vcpu *s, uint64_t info)
 
 }
 
+/* EXITINFO1 is the fault's error code plus where it struck (APM Vol. 2, 15.25.6). The CPU names no
+ * linear address: with paging off it is the physical one, else VMX's "linear address valid" is
+ * given without the address (0) so the handlers still tell a page-table walk from the access. */
+static uint64_t npf_qualification(struct svm_vcpu *s)
+{
+	const struct vmcb_control *c = &s->vmcb->control;
+	uint64_t q = c->exit_info1 & SVM_NPF_WRITE ? EPTQ_WRITE : c->exit_info1 & SVM_NPF_FETCH ? EPTQ_FETCH : EPTQ_READ;
+	if (!(s->vmcb->save.cr0 & CR0_PG)) {
+		s->exit.linear = c->exit_info2;
+		return q | EPTQ_LINEAR_VALID | EPTQ_TRANSLATED;
+	}
+	if (c->exit_info1 & SVM_NPF_TABLE_WALK)
+		return q | EPTQ_LINEAR_VALID;
+	if (c->exit_info1 & SVM_NPF_FINAL)
+		return q | EPTQ_LINEAR_VALID | EPTQ_TRANSLATED;
+	return q;
+}
+
 static uint64_t task_switch_qualification(const struct vmcb_control *c)
 {
 	unsigned source = c->exit_info2 & SVM_TS_IRET ? 1 : c->exit_info2 & SVM_TS_JMP ? 2 :
@@ -123,13 +142,8 @@ void svm_decode_exit(struct svm_vcpu *s)
 	case SVM_EXIT_IOIO:
 		decode_io(s, c->exit_info1);
 		return;
-	case SVM_EXIT_NPF: /* the CPU names no linear address: with paging off it is the physical one */
-		s->exit.qualification = c->exit_info1 & SVM_NPF_WRITE ? EPTQ_WRITE :
-					c->exit_info1 & SVM_NPF_FETCH ? EPTQ_FETCH : EPTQ_READ;
-		if (!(s->vmcb->save.cr0 & CR0_PG)) {
-			s->exit.qualification |= EPTQ_LINEAR_VALID;
-			s->exit.linear = c->exit_info2;
-		}
+	case SVM_EXIT_NPF:
+		s->exit.qualification = npf_qualification(s);
 		return;
 	case SVM_EXIT_TASK_SWITCH:
 		s->exit.qualification = task_switch_qualification(c);

@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
 #include "vmx/backend.h"
+#include "vmx/dev_lapic.h"
 #include "vmx/guest_start.h"
 #include "vmx/svm/svm.h"
 #include "vmx/svm/svm_exits.h"
@@ -18,8 +19,10 @@
 /* What the guest's instructions make exit, as VMX's controls do (vmx/controls.h): CPUID, HLT, INVD
  * and WBINVD, RDPMC, XSETBV, every port and MSR (all-ones permission maps), task switches, a
  * shutdown (triple fault), a host interrupt (the quantum), VMMCALL, and the SVM instructions the
- * guest's EFER.SVME would otherwise let it run. CR0/CR4/CR8 are the guest's own under nested
- * paging and V_INTR_MASKING, so control-register accesses do not exit. */
+ * guest's EFER.SVME would otherwise let it run (the MSRs include IA32_APIC_BASE, IA32_TSC_DEADLINE
+ * and the x2APIC range, emulated by vmx/exit_apic.c). CR0/CR4/CR8 are the guest's own under nested
+ * paging and V_INTR_MASKING, so control-register accesses do not exit; CR8 is the VMCB's V_TPR,
+ * kept equal to the emulated APIC's TPR bits 7:4 around each run (svm_enter). */
 #define SVM_INTERCEPTS1 (SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_RDPMC | SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_INVD | \
 			 SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_INVLPGA | SVM_INTERCEPT1_IOIO_PROT |                \
 			 SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_TASK_SWITCH | SVM_INTERCEPT1_SHUTDOWN)
@@ -124,7 +127,9 @@ int svm_vcpu_setup(struct vcpu *v, const struct guest_boot *boot)
 }
 
 /* The timer the shared code set for this entry (VMCS_PREEMPTION_TIMER_VALUE, in TSC cycles under
- * SVM) runs on the host's local APIC; its interrupt ends the run with an INTR exit. */
+ * SVM) runs on the host's local APIC; its interrupt ends the run with an INTR exit. The guest's
+ * CR8 writes change V_TPR without an exit: the APIC's TPR takes them after the run, and an xAPIC or
+ * x2APIC TPR write reaches V_TPR before the next. */
 void svm_enter(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->svm;
@@ -135,7 +140,11 @@ void svm_enter(struct vcpu *v)
 	}
 	idle_timer_arm_ns(tsc_cycles_to_ns(s->timer_cycles));
 	b->save.rax = v->regs.gpr[GPR_RAX];
+	uint32_t tpr = (uint32_t)lapic_cr8(&v->plat.lapic);
+	b->control.int_ctl = (b->control.int_ctl & ~SVM_V_TPR_MASK) | tpr;
 	svm_run(&v->regs, (uintptr_t)b, (uintptr_t)host_vmload_area);
+	if ((b->control.int_ctl & SVM_V_TPR_MASK) != tpr) /* the guest wrote CR8: the APIC's TPR bits 7:4 */
+		lapic_set_cr8(&v->plat.lapic, b->control.int_ctl & SVM_V_TPR_MASK);
 	idle_timer_stop();
 	if (b->control.exit_code == SVM_EXIT_INTR)
 		idle_timer_take();

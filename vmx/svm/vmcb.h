@@ -146,6 +146,8 @@ _Static_assert(sizeof(struct vmcb) == 4096, "a VMCB is one page");
 /* APM Vol. 2, 15.25.6: nested page fault EXITINFO1, the #PF error code. */
 #define SVM_NPF_WRITE (1ull << 1)
 #define SVM_NPF_FETCH (1ull << 4)
+#define SVM_NPF_FINAL (1ull << 32)      /* the fault was on the guest-physical address of the access */
+#define SVM_NPF_TABLE_WALK (1ull << 33) /* the fault was on a guest page table the CPU walked */
 
 /* APM Vol. 2, 15.10 and 15.11: the I/O and MSR permission maps (a set bit intercepts). */
 #define SVM_IOPM_PAGES 3
