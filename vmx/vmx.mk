@@ -3,7 +3,7 @@ KERNEL_C_SRCS += $(wildcard vmx/*.c vmx/svm/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm vmx/svm/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
-BOOT_TESTS += tests/boot/svm_linux.sh tests/boot/svm_guests.sh tests/boot/svm_platform.sh tests/boot/svm_isolation.sh
+BOOT_TESTS += tests/boot/svm_linux.sh tests/boot/svm_guests.sh tests/boot/svm_platform.sh tests/boot/svm_isolation.sh tests/boot/svm_apic.sh
 BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_apic_bochs.sh tests/boot/vmx_guests.sh \
 	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh \
 	tests/boot/vmx_report_bochs.sh
