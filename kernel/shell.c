@@ -74,6 +74,8 @@ static void cmd_stats(char **argv)
 		kprintf("stats: too many words (stats [guest] [--export] | stats save <guest> <file>)\n");
 	else if (why && !vmx_vcpu_count())
 		kprintf("stats: no VMX guest runs here: VMX unavailable: %s\n", why);
+	else if (!vmx_vcpu_count())
+		kprintf("stats: no VMX guest runs here: no guest module was started\n");
 	else if (save)
 		save_stats(argv[2], argv[3]);
 	else if (argv[2] && !export)

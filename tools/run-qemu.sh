@@ -38,7 +38,7 @@ if [ "$tcg" = 0 ] && grep -qw vmx /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/
 	accel=(-accel kvm -cpu host,+vmx)
 	[ -z "$serial$pipe" ] && echo "run-qemu: KVM with nested VT-x: VMX guests run for real"
 elif [ -z "$serial$pipe" ]; then
-	echo "run-qemu: no usable VT-x on this host: QEMU TCG (VMX guests unavailable; MIPS VMs, disk and network run)"
+	echo "run-qemu: no usable VT-x on this host: QEMU TCG (-cpu max): guests run under Tally's AMD SVM backend"
 fi
 
 args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display none -vga none

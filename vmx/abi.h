@@ -25,7 +25,12 @@ enum tally_query {
 	TALLY_Q_REASON_MIN_CYCLES,     /* EBX:ECX = fewest cycles one exit of reason ECX took */
 	TALLY_Q_REASON_MAX_CYCLES,     /* EBX:ECX = most cycles one exit of reason ECX took */
 	TALLY_Q_REASON_PERCENTILES,    /* EAX, EBX, ECX = p50, p90, p99 cycles of reason ECX (32 bits, saturated) */
+	TALLY_Q_BACKEND,               /* EAX = TALLY_BACKEND_*, EBX = the reason a quantum timer's exit counts as */
 };
+
+/* TALLY_Q_BACKEND's EAX: what runs the guest. */
+#define TALLY_BACKEND_VMX 1u /* Intel VT-x */
+#define TALLY_BACKEND_SVM 2u /* AMD SVM: SVM exits count as the VMX reasons vmx/svm/svm_exits.h maps them to */
 
 /* X(ABI, name): the leaf layouts of the CMPE 283 assignments; the kernel option cpuid_abi=name
  * picks one, the first by default. */
@@ -63,14 +68,15 @@ static inline const char *tally_abi_name(enum tally_abi abi)
 	X(TALLY_ABI_ALL, 0x40000002u, TALLY_Q_REASON_EXITS64)                  \
 	X(TALLY_ABI_ALL, 0x40000003u, TALLY_Q_REASON_MIN_CYCLES)               \
 	X(TALLY_ABI_ALL, 0x40000004u, TALLY_Q_REASON_MAX_CYCLES)               \
-	X(TALLY_ABI_ALL, 0x40000005u, TALLY_Q_REASON_PERCENTILES)
+	X(TALLY_ABI_ALL, 0x40000005u, TALLY_Q_REASON_PERCENTILES)              \
+	X(TALLY_ABI_ALL, 0x40000006u, TALLY_Q_BACKEND)
 
 /* Tally's own leaves (TALLY_ABI_ALL) are numbered from 0x40000001 up without gaps (vmx/cpuid_leaves.c
  * checks), so the highest is the signature leaf plus their count. */
 #define TALLY_LEAF_COUNT_OWN(abi, leaf, query) +((abi) == TALLY_ABI_ALL)
 #define TALLY_LEAF_HIGHEST (TALLY_LEAF_SIGNATURE + (0u TALLY_STAT_LEAVES(TALLY_LEAF_COUNT_OWN)))
 
-/* EDX of a reason query for a number the SDM does not define. */
+/* EDX of a reason query for a number neither the SDM nor Tally (86-105) defines. */
 #define TALLY_UNDEFINED_REASON_EDX 0xFFFFFFFFu
 
 /* isa-debug-exit compatible port: a write of V ends the guest with exit code V. */

@@ -4,6 +4,7 @@
 #include "kernel/options.h"
 #include "vmx/caps.h"
 #include "vmx/controls.h"
+#include "vmx/svm/svm_caps.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
@@ -51,11 +52,17 @@ void vmx_caps_probe(struct vmx_caps *c)
 const char *vmx_unusable_reason(void)
 {
 	static struct vmx_caps c;
+	static struct svm_caps s;
+	static char why[320];
 	vmx_caps_probe(&c);
-	return c.usable ? NULL : c.why_not;
+	svm_caps_probe(&s);
+	if (c.usable || s.usable)
+		return NULL;
+	ksnprintf(why, sizeof(why), "%s; SVM unavailable: %s", c.why_not, s.why_not);
+	return why;
 }
 
-void vmx_report_caps(void)
+static void report_vt_x(void)
 {
 	struct vmx_caps c;
 	vmx_caps_probe(&c);
@@ -73,4 +80,10 @@ void vmx_report_caps(void)
 		(unsigned)(c.basic & 0x7fffffff));
 	if (option_choice("loglevel") == LOG_DEBUG)
 		vmx_print_capabilities();
+}
+
+void vmx_report_caps(void)
+{
+	report_vt_x();
+	svm_report_caps();
 }

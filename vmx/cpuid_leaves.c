@@ -7,7 +7,7 @@
 #include "vmx/cpuid_leaves.h"
 #include "vmx/exit.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 #include "vmx/vmx.h"
 
 /* Intel SDM Vol. 2A, CPUID. */
@@ -29,9 +29,11 @@
 #define CPUID_LEAF_POWER 0x6u  /* thermal and power management: nothing of it is emulated */
 #define CPUID_LEAF_EXTENDED 0x7u
 /* Leaf 7.0: TSC_ADJUST (EBX 1) and INVPCID (EBX 10, #UD without its VM-execution control);
- * WAITPKG (ECX 5) and RDPID (ECX 22) likewise; EDX 26-31: speculation-control MSRs not emulated. */
+ * WAITPKG (ECX 5) and RDPID (ECX 22) likewise; LA57 (ECX 16): a Linux guest that turns on 5-level
+ * paging under SVM in QEMU TCG (-cpu max has it) triple-faults early, so Tally does not offer it;
+ * EDX 26-31: speculation-control MSRs not emulated. */
 #define CPUID_7_EBX_HIDDEN ((1u << 1) | (1u << 10))
-#define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 22))
+#define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 16) | (1u << 22))
 #define CPUID_7_EDX_HIDDEN 0xfc000000u
 #define CPUID_LEAF_TOPOLOGY 0xbu /* EDX: the x2APIC ID of the CPU that asks: the guest's, 0 */
 #define CPUID_LEAF_TOPOLOGY2 0x1fu
@@ -39,6 +41,8 @@
 #define CPUID_D1_EAX_XSAVES (1u << 3) /* #UD without "enable XSAVES/XRSTORS" */
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
 #define CPUID_81_EDX_RDTSCP (1u << 27) /* #UD without "enable RDTSCP" */
+#define CPUID_81_ECX_SVM (1u << 2)     /* AMD APM Vol. 3, CPUID Fn8000_0001: SVM, hidden like VMX */
+#define CPUID_LEAF_SVM 0x8000000au     /* SVM revision and features: nothing for a guest */
 #define CPUID_LEAF_PERFMON 0xau
 #define CPUID_LEAF_TSC_RATIO 0x15u
 #define CPUID_LEAF_FREQUENCY 0x16u
@@ -150,6 +154,10 @@ static void answer(const struct exit_stats *s, const struct vcpu *asking, enum t
 	case TALLY_Q_REASON_MIN_CYCLES:
 	case TALLY_Q_REASON_MAX_CYCLES:
 	case TALLY_Q_REASON_PERCENTILES: answer_reason(s, asking, q, ecx, r); return;
+	case TALLY_Q_BACKEND:
+		r->eax = backend == BACKEND_SVM ? TALLY_BACKEND_SVM : TALLY_BACKEND_VMX;
+		r->ebx = backend_timer_reason();
+		return;
 	}
 }
 
@@ -176,7 +184,7 @@ static void mask_leaf1(const struct vcpu *v, struct cpuid_regs *r)
 {
 	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_HIDDEN);
 	r->ecx |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
-	if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
+	if (vcpu_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
 		r->ecx |= CPUID_1_ECX_OSXSAVE;
 	r->edx &= ~(CPUID_1_EDX_HIDDEN | CPUID_1_EDX_APIC);
 	if (lapic_enabled(&v->plat.lapic))
@@ -197,6 +205,7 @@ static void host_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub, struct 
 	case CPUID_LEAF_PERFMON: /* no counters: RDPMC raises #GP (exit_cpu.c) */
 	case CPUID_LEAF_TSC_RATIO:
 	case CPUID_LEAF_FREQUENCY:
+	case CPUID_LEAF_SVM:
 		/* 0x15/0x16: Bochs claims a multi-GHz TSC here while its TSC runs at the ips rate
 		 * (MACHINES.md): without these leaves a guest calibrates its TSC against the PIT. */
 		*r = (struct cpuid_regs){ 0 };
@@ -218,6 +227,7 @@ static void host_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub, struct 
 		return;
 	case CPUID_LEAF_EXT_FEATURES:
 		r->edx &= ~CPUID_81_EDX_RDTSCP;
+		r->ecx &= ~CPUID_81_ECX_SVM;
 		return;
 	}
 }
@@ -235,5 +245,5 @@ void handle_cpuid(struct vcpu *v, uint32_t reason)
 	vcpu_set_gpr(v, GPR_RBX, r.ebx);
 	vcpu_set_gpr(v, GPR_RCX, r.ecx);
 	vcpu_set_gpr(v, GPR_RDX, r.edx);
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }

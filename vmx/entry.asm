@@ -5,28 +5,7 @@
 bits 64
 default rel
 
-; struct guest_regs offsets; vmx/vcpu.h _Static_asserts the same numbers.
-%define REGS_GPR        0
-%define REGS_EXIT_TSC   128
-%define REGS_ENTRY_TSC  136
-%define REGS_KERNEL_RSP 144
-%define REGS_LAUNCHED   152
-; GPR slots in the SDM Vol. 3C Table 28-3 numbering
-%define RAX_ 0*8
-%define RCX_ 1*8
-%define RDX_ 2*8
-%define RBX_ 3*8
-%define RBP_ 5*8
-%define RSI_ 6*8
-%define RDI_ 7*8
-%define R8_  8*8
-%define R9_  9*8
-%define R10_ 10*8
-%define R11_ 11*8
-%define R12_ 12*8
-%define R13_ 13*8
-%define R14_ 14*8
-%define R15_ 15*8
+%include "vmx/guest_regs.inc"
 
 section .text
 
@@ -48,19 +27,7 @@ vmx_enter:
 	or rax, rdx
 	mov [rdi + REGS_ENTRY_TSC], rax
 	mov rax, [rdi + RAX_]
-	mov rcx, [rdi + RCX_]
-	mov rdx, [rdi + RDX_]
-	mov rbx, [rdi + RBX_]
-	mov rbp, [rdi + RBP_]
-	mov rsi, [rdi + RSI_]
-	mov r8,  [rdi + R8_]
-	mov r9,  [rdi + R9_]
-	mov r10, [rdi + R10_]
-	mov r11, [rdi + R11_]
-	mov r12, [rdi + R12_]
-	mov r13, [rdi + R13_]
-	mov r14, [rdi + R14_]
-	mov r15, [rdi + R15_]
+	LOAD_GUEST_GPRS
 	cmp qword [rdi + REGS_LAUNCHED], 0
 	mov rdi, [rdi + RDI_]           ; mov leaves the flags of the cmp alone
 	je .launch
@@ -97,19 +64,7 @@ vmx_exit_stub:
 	mov [rdx + RDX_], rax
 	pop rax                         ; guest rax
 	mov [rdx + RAX_], rax
-	mov [rdx + RCX_], rcx
-	mov [rdx + RBX_], rbx
-	mov [rdx + RBP_], rbp
-	mov [rdx + RSI_], rsi
-	mov [rdx + RDI_], rdi
-	mov [rdx + R8_],  r8
-	mov [rdx + R9_],  r9
-	mov [rdx + R10_], r10
-	mov [rdx + R11_], r11
-	mov [rdx + R12_], r12
-	mov [rdx + R13_], r13
-	mov [rdx + R14_], r14
-	mov [rdx + R15_], r15
+	SAVE_GUEST_GPRS
 	mov rsp, [rdx + REGS_KERNEL_RSP]
 	xor eax, eax                    ; vmx_enter returns 0: a VM exit happened
 	jmp vmx_enter.out

@@ -1,4 +1,4 @@
-/* ept.c: 4-level extended page tables with 4 KiB pages over one contiguous run of frames. */
+/* ept.c: 4-level extended (or, for SVM, nested) page tables with 4 KiB pages over one contiguous run of frames. */
 #include <string.h>
 
 #include "kernel/arch/panic.h"
@@ -15,6 +15,11 @@
 #define EPT_RWX (EPT_READ | EPT_WRITE | EPT_EXEC)
 #define EPT_MEMTYPE_WB (6ull << 3) /* leaf entries, bits 5:3 */
 #define EPT_ADDR_MASK 0x000ffffffffff000ull
+/* AMD APM Vol. 2, 15.25.5: nested page tables are long-mode page tables whose every access is a
+ * user access: present, writable, user in every entry (bits 2:0, where EPT has R, W, X); PAT
+ * index 0 in the leaves, write-back. */
+#define NPT_PRESENT_RW_USER 0x7ull
+_Static_assert(NPT_PRESENT_RW_USER == EPT_RWX, "a table entry is present by its bits 2:0 in both formats");
 #define EPT_ENTRIES 512
 /* SDM Vol. 3C, 25.6.11: EPTP memory type WB (bits 2:0 = 6), page-walk length - 1 in bits 5:3. */
 #define EPTP_WB 6ull
@@ -40,13 +45,13 @@ static uint64_t *next_table(uint64_t *table, unsigned i)
 	return (uint64_t *)(uintptr_t)(table[i] & EPT_ADDR_MASK);
 }
 
-static int map_page(uint64_t *pml4, uint64_t gpa, uint64_t hpa)
+static int map_page(uint64_t *pml4, uint64_t gpa, uint64_t hpa, uint64_t leaf_bits)
 {
 	uint64_t *t = pml4;
 	for (int level = 4; level > 1; level--)
 		if (!(t = next_table(t, ept_index(gpa, level))))
 			return -1;
-	t[ept_index(gpa, 1)] = hpa | EPT_RWX | EPT_MEMTYPE_WB;
+	t[ept_index(gpa, 1)] = hpa | leaf_bits;
 	return 0;
 }
 
@@ -59,8 +64,9 @@ static void free_tables(uint64_t *table, int level)
 	page_free(table, 1);
 }
 
-int ept_create(struct guest_memory *m, uint64_t size)
+int ept_create(struct guest_memory *m, uint64_t size, enum gmem_tables kind)
 {
+	uint64_t leaf_bits = kind == GMEM_NPT ? NPT_PRESENT_RW_USER : EPT_RWX | EPT_MEMTYPE_WB;
 	*m = (struct guest_memory){ 0 };
 	size = PAGE_ALIGN_UP(size);
 	uint64_t base = pmm_alloc_pages(size / PAGE_SIZE, 2ull << 20);
@@ -72,9 +78,12 @@ int ept_create(struct guest_memory *m, uint64_t size)
 	m->size = size;
 	m->pml4 = pml4;
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-		if (map_page(pml4, off, base + off) < 0)
+		if (map_page(pml4, off, base + off, leaf_bits) < 0)
 			goto fail;
-	m->eptp = (uintptr_t)pml4 | EPTP_WALK_4 | EPTP_WB;
+	if (kind == GMEM_NPT)
+		m->ncr3 = (uintptr_t)pml4;
+	else
+		m->eptp = (uintptr_t)pml4 | EPTP_WALK_4 | EPTP_WB;
 	return 0;
 fail:
 	if (pml4)

@@ -1,8 +1,8 @@
 /* exit.c: the handler table built from the exit reason list, dispatch, and the fatal exits. */
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/backend.h"
 #include "vmx/exit_apic.h"
-#include "vmx/vmcs.h"
 
 typedef void exit_handler(struct vcpu *v, uint32_t reason);
 
@@ -40,13 +40,13 @@ void exit_dispatch(struct vcpu *v, uint32_t raw)
 
 static unsigned long long rip(void)
 {
-	return (unsigned long long)vmcs_read(VMCS_GUEST_RIP);
+	return (unsigned long long)vcpu_read(VMCS_GUEST_RIP);
 }
 
 void exit_never(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "unhandled exit reason %u (%s): Tally never enables it; qualification 0x%llx, RIP 0x%llx",
-		  reason, exit_reason_name(reason), (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION), rip());
+		  reason, exit_reason_name(reason), (unsigned long long)vcpu_read(VMCS_EXIT_QUALIFICATION), rip());
 }
 
 void exit_reserved(struct vcpu *v, uint32_t reason)
@@ -60,7 +60,7 @@ void handle_external_interrupt(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
 	log_debug("guest %s: host interrupt, vector %llu, dropped\n", v->name,
-		  (unsigned long long)(vmcs_read(VMCS_EXIT_INTR_INFO) & 0xff));
+		  (unsigned long long)(vcpu_read(VMCS_EXIT_INTR_INFO) & 0xff));
 }
 
 void handle_preemption_timer(struct vcpu *v, uint32_t reason)
@@ -74,16 +74,16 @@ void handle_triple_fault(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "triple fault (exit reason %u %s) at RIP 0x%llx", reason, exit_reason_name(reason), rip());
 	com1_flush(v); /* the stop report first, then the dump */
-	vmcs_dump_guest_state(v->name);
+	vcpu_dump_state(v->name);
 }
 
 /* SDM Vol. 3C, 27.8: a VM entry that fails after loading guest state exits with bit 31 set. */
 void handle_entry_failure(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "VM entry failed: exit reason %u (%s), qualification 0x%llx", reason, exit_reason_name(reason),
-		  (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION));
+		  (unsigned long long)vcpu_read(VMCS_EXIT_QUALIFICATION));
 	com1_flush(v); /* the stop report first, then the dump */
-	vmcs_dump_guest_state(v->name);
+	vcpu_dump_state(v->name);
 }
 
 static const char *ept_access(uint64_t q)
@@ -93,10 +93,10 @@ static const char *ept_access(uint64_t q)
 
 void handle_ept_violation(struct vcpu *v, uint32_t reason)
 {
-	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t gpa = vcpu_read(VMCS_GUEST_PHYSICAL_ADDRESS), q = vcpu_read(VMCS_EXIT_QUALIFICATION);
 	if (apic_mmio_exit(v, gpa, q))
 		return; /* the xAPIC page is no memory: its accesses exit here and are emulated */
-	uint64_t gla = q & EPT_QUAL_LINEAR_VALID ? vmcs_read(VMCS_GUEST_LINEAR_ADDRESS) : 0;
+	uint64_t gla = q & EPT_QUAL_LINEAR_VALID ? vcpu_read(VMCS_GUEST_LINEAR_ADDRESS) : 0;
 	vcpu_stop(v, "EPT violation (exit reason %u %s): %s at guest-physical 0x%llx %s its %llu KiB, "
 		  "qualification 0x%llx, linear 0x%llx, RIP 0x%llx",
 		  reason, exit_reason_name(reason), ept_access(q), (unsigned long long)gpa,
@@ -107,7 +107,7 @@ void handle_ept_violation(struct vcpu *v, uint32_t reason)
 void handle_ept_misconfig(struct vcpu *v, uint32_t reason)
 {
 	vcpu_stop(v, "EPT misconfiguration (exit reason %u %s) at guest-physical 0x%llx, RIP 0x%llx", reason,
-		  exit_reason_name(reason), (unsigned long long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), rip());
+		  exit_reason_name(reason), (unsigned long long)vcpu_read(VMCS_GUEST_PHYSICAL_ADDRESS), rip());
 }
 
 /* A guest cannot use VT-x under Tally (CPUID hides it): VMX instructions raise #UD as on a CPU
@@ -115,5 +115,5 @@ void handle_ept_misconfig(struct vcpu *v, uint32_t reason)
 void handle_vmx_instruction(struct vcpu *v, uint32_t reason)
 {
 	vcpu_report(v, "%s (exit reason %u) at RIP 0x%llx: #UD injected", exit_reason_name(reason), reason, rip());
-	vmcs_inject_exception(VECTOR_UD, false, 0);
+	vcpu_inject_exception(VECTOR_UD, false, 0);
 }

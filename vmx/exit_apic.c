@@ -3,11 +3,11 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
+#include "vmx/backend.h"
 #include "vmx/exit_apic.h"
 #include "vmx/guest_walk.h"
 #include "vmx/mmio_decode.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmcs.h"
 
 /* SDM Vol. 3C, 28.2.1, Table 28-7: EPT-violation qualification bits. */
 #define EPT_QUAL_WRITE (1ull << 1)
@@ -52,10 +52,10 @@ const char *apic_x2apic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 /* The code size the guest runs in: IA-32e 64-bit code, else CS.D (SDM Vol. 3A, 3.4.5). */
 static enum mmio_mode code_mode(void)
 {
-	uint64_t cs = vmcs_read(VMCS_GUEST_ACCESS(SEG_CS));
+	uint64_t cs = vcpu_read(VMCS_GUEST_ACCESS(SEG_CS));
 	if (vcpu_long_mode() && (cs & SEG_ACCESS_L))
 		return MMIO_MODE_64;
-	if (!(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PE))
+	if (!(vcpu_read(VMCS_CR0_READ_SHADOW) & CR0_PE))
 		return MMIO_MODE_16;
 	return (cs & SEG_ACCESS_DB) ? MMIO_MODE_32 : MMIO_MODE_16;
 }
@@ -63,7 +63,7 @@ static enum mmio_mode code_mode(void)
 /* Up to MMIO_INSN_MAX bytes of the instruction at CS:RIP; how many could be read. */
 static unsigned fetch(const struct vcpu *v, enum mmio_mode mode, uint8_t *buf)
 {
-	uint64_t la = vmcs_read(VMCS_GUEST_RIP) + (mode == MMIO_MODE_64 ? 0 : vmcs_read(VMCS_GUEST_BASE(SEG_CS)));
+	uint64_t la = vcpu_read(VMCS_GUEST_RIP) + (mode == MMIO_MODE_64 ? 0 : vcpu_read(VMCS_GUEST_BASE(SEG_CS)));
 	if (mode != MMIO_MODE_64)
 		la = (uint32_t)la;
 	unsigned n = 0;
@@ -108,7 +108,7 @@ bool apic_mmio_exit(struct vcpu *v, uint64_t gpa, uint64_t q)
 	uint64_t page = l->base & APIC_BASE_ADDR_MASK;
 	if (!lapic_enabled(l) || lapic_x2apic(l) || gpa < page || gpa >= page + APIC_PAGE_SIZE)
 		return false;
-	unsigned long long rip = (unsigned long long)vmcs_read(VMCS_GUEST_RIP);
+	unsigned long long rip = (unsigned long long)vcpu_read(VMCS_GUEST_RIP);
 	if ((q & EPT_QUAL_FETCH) || ((q & EPT_QUAL_LINEAR_VALID) && !(q & EPT_QUAL_TRANSLATED))) {
 		vcpu_stop(v, "%s the xAPIC page at guest-physical 0x%llx, RIP 0x%llx: only data accesses are emulated",
 			  (q & EPT_QUAL_FETCH) ? "instruction fetch from" : "page-table walk through",
@@ -131,6 +131,6 @@ bool apic_mmio_exit(struct vcpu *v, uint64_t gpa, uint64_t q)
 		return true;
 	}
 	xapic_access(v, (unsigned)(gpa - page), &in);
-	vmcs_skip_bytes(in.len);
+	vcpu_skip_bytes(in.len);
 	return true;
 }

@@ -3,7 +3,7 @@
 #include "kernel/console.h"
 #include "vmx/exit.h"
 #include "vmx/platform.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 #include "vmx/vmcs_setup.h"
 
 /* SDM Vol. 2B, XSETBV: XCR0's rules; Vol. 2A, CPUID leaf 0DH: the XCR0 bits the CPU supports. */
@@ -16,12 +16,12 @@
 void handle_hlt(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
-	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+	if (!(vcpu_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
 		vcpu_stop(v, "HLT with interrupts disabled at RIP 0x%llx: the guest has halted for good",
-			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+			  (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
 		return;
 	}
-	vmcs_skip_instruction(); /* also ends an STI shadow: `sti; hlt` idles with interrupts on */
+	vcpu_skip_instruction(); /* also ends an STI shadow: `sti; hlt` idles with interrupts on */
 	intr_update(v, rdtsc());
 	if (intr_pending(v))
 		return; /* taken at once: the entry injects it */
@@ -36,7 +36,7 @@ void handle_rdpmc(struct vcpu *v, uint32_t reason)
 {
 	(void)v;
 	(void)reason;
-	vmcs_inject_exception(VECTOR_GP, true, 0);
+	vcpu_inject_exception(VECTOR_GP, true, 0);
 }
 
 /* INVD and WBINVD both write back: INVD would throw away Tally's own dirty cache lines too. */
@@ -45,7 +45,7 @@ void handle_wbinvd(struct vcpu *v, uint32_t reason)
 	(void)v;
 	(void)reason;
 	__asm__ volatile("wbinvd" ::: "memory");
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 /* Tally defines no hypercalls (statistics are CPUID leaves): every VMCALL answers RAX = ~0. */
@@ -53,7 +53,7 @@ void handle_vmcall(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
 	vcpu_set_gpr(v, GPR_RAX, ~0ull);
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 static bool xcr0_valid(uint64_t val)
@@ -78,12 +78,12 @@ void handle_xsetbv(struct vcpu *v, uint32_t reason)
 	uint32_t index = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
 	if (index != 0 || !xcr0_valid(val)) {
-		vmcs_inject_exception(VECTOR_GP, true, 0);
+		vcpu_inject_exception(VECTOR_GP, true, 0);
 		return;
 	}
 	xsetbv(0, val);
 	v->cpu.xcr0 = val;
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 /* SDM Vol. 3C, 26.4.2: a task switch always exits. Tally does not emulate hardware task switching
@@ -93,7 +93,7 @@ void handle_task_switch(struct vcpu *v, uint32_t reason)
 {
 	static const char *const sources[] = { "CALL", "IRET", "JMP", "a task gate in the IDT" };
 	(void)reason;
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t q = vcpu_read(VMCS_EXIT_QUALIFICATION);
 	vcpu_stop(v, "task switch to TSS selector 0x%04llx by %s at RIP 0x%llx: hardware task switching is not emulated",
-		  (unsigned long long)(q & 0xffff), sources[(q >> 30) & 3], (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+		  (unsigned long long)(q & 0xffff), sources[(q >> 30) & 3], (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
 }

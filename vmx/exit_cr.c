@@ -2,7 +2,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 #include "vmx/vmcs_setup.h"
 
 /* Intel SDM Vol. 3C, 28.2.1, Table 28-3: control-register access qualification. */
@@ -37,7 +37,7 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 
 static void raise_gp(void)
 {
-	vmcs_inject_exception(VECTOR_GP, true, 0);
+	vcpu_inject_exception(VECTOR_GP, true, 0);
 }
 
 static bool pae_paging(uint64_t cr0, uint64_t cr4)
@@ -57,40 +57,40 @@ static bool load_pdptes(struct vcpu *v, uint64_t cr3)
 		if ((p[i] & PDPTE_PRESENT) && (p[i] & reserved))
 			return false;
 	for (int i = 0; i < 4; i++)
-		vmcs_write(VMCS_GUEST_PDPTE0 + 2 * (uint32_t)i, p[i]);
+		vcpu_write(VMCS_GUEST_PDPTE0 + 2 * (uint32_t)i, p[i]);
 	return true;
 }
 
 /* SDM Vol. 2B, MOV (control registers), #GP(0) conditions for CR0. */
 static bool cr0_faults(uint64_t old, uint64_t val, uint64_t cr4)
 {
-	bool lme = vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LME;
-	bool code64 = vcpu_long_mode() && (vmcs_read(VMCS_GUEST_ACCESS(SEG_CS)) & SEG_ACCESS_L);
+	bool lme = vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LME;
+	bool code64 = vcpu_long_mode() && (vcpu_read(VMCS_GUEST_ACCESS(SEG_CS)) & SEG_ACCESS_L);
 	return (val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)) ||
 	       ((val & CR0_PG) && !(old & CR0_PG) && lme && !(cr4 & CR4_PAE)) || (code64 && !(val & CR0_PG));
 }
 
 static void guest_write_cr0(struct vcpu *v, uint64_t val)
 {
-	uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+	uint64_t old = vcpu_read(VMCS_CR0_READ_SHADOW), cr4 = vcpu_read(VMCS_CR4_READ_SHADOW);
 	if (cr0_faults(old, val, cr4)) {
 		raise_gp();
 		return;
 	}
 	val = (val & CR0_DEFINED) | CR0_ET; /* ET is hard-wired to 1; undefined bits read as 0 */
-	bool lme = vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LME;
+	bool lme = vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LME;
 	bool reload = (val & CR0_PG) && (cr4 & CR4_PAE) && !lme && ((val ^ old) & (CR0_PG | CR0_CD | CR0_NW));
-	if (reload && !load_pdptes(v, vmcs_read(VMCS_GUEST_CR3))) {
+	if (reload && !load_pdptes(v, vcpu_read(VMCS_GUEST_CR3))) {
 		raise_gp();
 		return;
 	}
-	vmcs_set_guest_cr0(v, val);
-	vmcs_skip_instruction();
+	vcpu_set_cr0(v, val);
+	vcpu_skip_instruction();
 }
 
 static void guest_write_cr3(struct vcpu *v, uint64_t val)
 {
-	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
+	uint64_t cr0 = vcpu_read(VMCS_CR0_READ_SHADOW), cr4 = vcpu_read(VMCS_CR4_READ_SHADOW);
 	if (vcpu_long_mode()) {
 		if (cr4 & CR4_PCIDE)
 			val &= ~CR3_PCID_NOFLUSH; /* "do not flush": there is nothing of the guest's to keep */
@@ -102,26 +102,26 @@ static void guest_write_cr3(struct vcpu *v, uint64_t val)
 		raise_gp();
 		return;
 	}
-	vmcs_write(VMCS_GUEST_CR3, val);
-	vmcs_skip_instruction();
+	vcpu_write(VMCS_GUEST_CR3, val);
+	vcpu_skip_instruction();
 }
 
 /* CR4.VMXE stays clear in the guest's view: VT-x is hidden, as on a CPU without it. */
 static void guest_write_cr4(struct vcpu *v, uint64_t val)
 {
-	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW), cr0 = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t old = vcpu_read(VMCS_CR4_READ_SHADOW), cr0 = vcpu_read(VMCS_CR0_READ_SHADOW);
 	bool lma = vcpu_long_mode();
 	if ((val & CR4_VMXE) || (val & ~v->ctl->cr4_fixed1) || (lma && !(val & CR4_PAE)) ||
-	    ((val & CR4_PCIDE) && (!lma || (!(old & CR4_PCIDE) && (vmcs_read(VMCS_GUEST_CR3) & 0xfff))))) {
+	    ((val & CR4_PCIDE) && (!lma || (!(old & CR4_PCIDE) && (vcpu_read(VMCS_GUEST_CR3) & 0xfff))))) {
 		raise_gp();
 		return;
 	}
-	if (pae_paging(cr0, val) && ((val ^ old) & CR4_PDPTE_BITS) && !load_pdptes(v, vmcs_read(VMCS_GUEST_CR3))) {
+	if (pae_paging(cr0, val) && ((val ^ old) & CR4_PDPTE_BITS) && !load_pdptes(v, vcpu_read(VMCS_GUEST_CR3))) {
 		raise_gp();
 		return;
 	}
-	vmcs_set_guest_cr4(v, val);
-	vmcs_skip_instruction();
+	vcpu_set_cr4(v, val);
+	vcpu_skip_instruction();
 }
 
 /* SDM Vol. 3A, 11.8.6.1: CR8 is the guest APIC's TPR bits 7:4; setting bits 63:4 raises #GP.
@@ -133,7 +133,7 @@ static void guest_write_cr8(struct vcpu *v, uint64_t val)
 		return;
 	}
 	lapic_set_cr8(&v->plat.lapic, val);
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 static void mov_to_cr(struct vcpu *v, uint64_t q)
@@ -154,26 +154,26 @@ static void mov_to_cr(struct vcpu *v, uint64_t q)
 void handle_cr_access(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t q = vcpu_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t cr0 = vcpu_read(VMCS_CR0_READ_SHADOW);
 	switch (CRQ_TYPE(q)) {
 	case CR_MOV_TO:
 		mov_to_cr(v, q);
 		return;
 	case CR_MOV_FROM:
 		if (CRQ_NUMBER(q) == 3 || CRQ_NUMBER(q) == 8) {
-			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vmcs_read(VMCS_GUEST_CR3) : lapic_cr8(&v->plat.lapic));
-			vmcs_skip_instruction();
+			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vcpu_read(VMCS_GUEST_CR3) : lapic_cr8(&v->plat.lapic));
+			vcpu_skip_instruction();
 			return;
 		}
 		break;
 	case CR_CLTS:
-		vmcs_set_guest_cr0(v, cr0 & ~CR0_TS);
-		vmcs_skip_instruction();
+		vcpu_set_cr0(v, cr0 & ~CR0_TS);
+		vcpu_skip_instruction();
 		return;
 	case CR_LMSW: /* LMSW sets PE but never clears it (SDM Vol. 2A, LMSW) */
-		vmcs_set_guest_cr0(v, (cr0 & ~CR0_LMSW_BITS) | (CRQ_LMSW_SOURCE(q) & CR0_LMSW_BITS) | (cr0 & CR0_PE));
-		vmcs_skip_instruction();
+		vcpu_set_cr0(v, (cr0 & ~CR0_LMSW_BITS) | (CRQ_LMSW_SOURCE(q) & CR0_LMSW_BITS) | (cr0 & CR0_PE));
+		vcpu_skip_instruction();
 		return;
 	}
 	vcpu_stop(v, "control-register access not emulated: CR%llu, access type %llu (qualification 0x%llx)",

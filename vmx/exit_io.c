@@ -4,7 +4,7 @@
 #include "vmx/exit.h"
 #include "vmx/guest_walk.h"
 #include "vmx/platform.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 
 /* Intel SDM Vol. 3C, 28.2.1, Table 28-5: I/O instruction qualification. */
 #define IOQ_SIZE(q) (((q) & 7) + 1)
@@ -57,16 +57,16 @@ static void string_io(struct vcpu *v, uint64_t q)
 {
 	unsigned size = IOQ_SIZE(q), port = IOQ_PORT(q);
 	bool in = q & IOQ_IN, rep = q & IOQ_REP;
-	uint64_t mask = address_mask(vmcs_read(VMCS_EXIT_INSTRUCTION_INFO));
-	uint64_t la = vmcs_read(VMCS_GUEST_LINEAR_ADDRESS);
-	int64_t step = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
+	uint64_t mask = address_mask(vcpu_read(VMCS_EXIT_INSTRUCTION_INFO));
+	uint64_t la = vcpu_read(VMCS_GUEST_LINEAR_ADDRESS);
+	int64_t step = vcpu_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
 	unsigned index = in ? GPR_RDI : GPR_RSI;
 	uint64_t count = rep ? vcpu_gpr(v, GPR_RCX) & mask : 1, done = 0;
 	while (done < count && done < STRING_IO_CHUNK && !v->stopped) {
 		if (!string_element(v, la + (uint64_t)step * done, port, size, in)) {
 			vcpu_stop(v, "%s on port 0x%x: linear address 0x%llx is not mapped to its memory, RIP 0x%llx",
 				  in ? "INS" : "OUTS", port, (unsigned long long)(la + (uint64_t)step * done),
-				  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+				  (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
 			return;
 		}
 		done++;
@@ -79,13 +79,13 @@ static void string_io(struct vcpu *v, uint64_t q)
 		if (count - done)
 			return; /* not done: the instruction runs again */
 	}
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 void handle_io(struct vcpu *v, uint32_t reason)
 {
 	(void)reason;
-	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	uint64_t q = vcpu_read(VMCS_EXIT_QUALIFICATION);
 	unsigned size = IOQ_SIZE(q), port = IOQ_PORT(q);
 	if (q & IOQ_STRING) {
 		string_io(v, q);
@@ -100,5 +100,5 @@ void handle_io(struct vcpu *v, uint32_t reason)
 	} else {
 		ioport_out(v, port, size, (uint32_t)(rax & mask));
 	}
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }

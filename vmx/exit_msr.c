@@ -2,8 +2,8 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/backend.h"
 #include "vmx/exit_apic.h"
-#include "vmx/vmcs.h"
 
 /* EFER bits a guest may write (LMA follows CR0.PG). */
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -74,7 +74,7 @@ static bool pat_valid(uint64_t val)
 static void read_tsc(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
 {
 	(void)v, (void)m;
-	*val = rdtsc() + vmcs_read(VMCS_TSC_OFFSET);
+	*val = rdtsc() + vcpu_read(VMCS_TSC_OFFSET);
 }
 
 static void read_zero(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
@@ -104,13 +104,13 @@ static void read_mtrr_def_type(const struct vcpu *v, const struct guest_msr *m, 
 static void read_vmcs(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
 {
 	(void)v;
-	*val = vmcs_read(m->field);
+	*val = vcpu_read(m->field);
 }
 
 static void read_cpu(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
 {
 	(void)v;
-	*val = rdmsr(m->msr);
+	*val = vcpu_msr_read(m->msr);
 }
 
 static void read_apic_base(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
@@ -124,13 +124,13 @@ static void read_apic_deadline(const struct vcpu *v, const struct guest_msr *m, 
 {
 	(void)m;
 	uint64_t host = lapic_read_deadline(&v->plat.lapic);
-	*val = host ? host + vmcs_read(VMCS_TSC_OFFSET) : 0;
+	*val = host ? host + vcpu_read(VMCS_TSC_OFFSET) : 0;
 }
 
 static bool write_tsc(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)v, (void)m;
-	vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	vcpu_write(VMCS_TSC_OFFSET, val - rdtsc());
 	return true;
 }
 
@@ -148,7 +148,7 @@ static bool write_apic_base(struct vcpu *v, const struct guest_msr *m, uint64_t 
 static bool write_apic_deadline(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)m;
-	lapic_write_deadline(&v->plat.lapic, val ? val - vmcs_read(VMCS_TSC_OFFSET) : 0);
+	lapic_write_deadline(&v->plat.lapic, val ? val - vcpu_read(VMCS_TSC_OFFSET) : 0);
 	return true;
 }
 
@@ -176,7 +176,7 @@ static bool write_mtrr_def_type(struct vcpu *v, const struct guest_msr *m, uint6
 static bool write_vmcs(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)v;
-	vmcs_write(m->field, val);
+	vcpu_write(m->field, val);
 	return true;
 }
 
@@ -194,18 +194,18 @@ static bool write_pat(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 static bool write_efer(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)v;
-	uint64_t old = vmcs_read(m->field);
-	bool paging = vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG;
+	uint64_t old = vcpu_read(m->field);
+	bool paging = vcpu_read(VMCS_CR0_READ_SHADOW) & CR0_PG;
 	if ((val & ~(EFER_WRITABLE | EFER_LMA)) || (paging && ((val ^ old) & EFER_LME)))
 		return false;
-	vmcs_write(m->field, (val & EFER_WRITABLE) | (old & EFER_LMA));
+	vcpu_write(m->field, (val & EFER_WRITABLE) | (old & EFER_LMA));
 	return true;
 }
 
 static bool write_cpu(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)v;
-	wrmsr(m->msr, val);
+	vcpu_msr_write(m->msr, val);
 	return true;
 }
 
@@ -234,7 +234,7 @@ static const struct guest_msr *find(uint32_t msr)
 static void raise_gp(struct vcpu *v, const char *op, uint32_t msr, const char *name, const char *why)
 {
 	log_debug("guest %s: %s of MSR 0x%x (%s): %s: #GP injected\n", v->name, op, msr, name, why);
-	vmcs_inject_exception(VECTOR_GP, true, 0);
+	vcpu_inject_exception(VECTOR_GP, true, 0);
 }
 
 void handle_rdmsr(struct vcpu *v, uint32_t reason)
@@ -257,7 +257,7 @@ void handle_rdmsr(struct vcpu *v, uint32_t reason)
 	}
 	vcpu_set_gpr(v, GPR_RAX, (uint32_t)val);
 	vcpu_set_gpr(v, GPR_RDX, val >> 32);
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }
 
 void handle_wrmsr(struct vcpu *v, uint32_t reason)
@@ -272,7 +272,7 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 			raise_gp(v, "WRMSR", msr, "x2APIC", why);
 			return;
 		}
-		vmcs_skip_instruction();
+		vcpu_skip_instruction();
 		return;
 	}
 	if (!m) {
@@ -283,5 +283,5 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 		raise_gp(v, "WRMSR", msr, m->name, "a value the CPU refuses");
 		return;
 	}
-	vmcs_skip_instruction();
+	vcpu_skip_instruction();
 }

@@ -5,6 +5,7 @@
 /*
  * Intel SDM Vol. 3C, Appendix C "VMX Basic Exit Reasons", Table C-1, as of SDM revision 087
  * (order number 325462-087US, March 2025): numbers 0-85; 35, 38, 42, 71, 82 and 83 are reserved.
+ * Then Tally's own numbers 86-105 (TALLY_SVM_EXIT_REASONS below).
  *
  * X(NAME, number, handler). The handler column is a token the includer gives meaning to:
  *   handle_<reason>  Tally enables this exit (or it is unconditional) and handles it (vmx/exit_*.c);
@@ -99,13 +100,45 @@
 	X(RESERVED_82, 82, EXIT_RESERVED)                           \
 	X(RESERVED_83, 83, EXIT_RESERVED)                           \
 	X(RDMSR_IMM, 84, EXIT_NEVER)                                \
-	X(WRMSRNS_IMM, 85, EXIT_NEVER)
+	X(WRMSRNS_IMM, 85, EXIT_NEVER)                              \
+	TALLY_SVM_EXIT_REASONS(X)
+
+/*
+ * Tally's own reasons, beyond the SDM's range: the AMD SVM exits that have no VMX counterpart
+ * (AMD APM Vol. 2, Appendix C; vmx/svm/svm_exits.h maps every SVM exit code to a reason). Under
+ * VMX they never happen. The SVM instructions a guest may try (its EFER.SVME is set underneath, as
+ * SVM requires) are intercepted and answered with #UD, as VMX instructions are under VMX.
+ */
+#define TALLY_SVM_EXIT_REASONS(X)                                   \
+	X(SVM_VMRUN, 86, handle_svm_instruction)                    \
+	X(SVM_VMLOAD, 87, handle_svm_instruction)                   \
+	X(SVM_VMSAVE, 88, handle_svm_instruction)                   \
+	X(SVM_STGI, 89, handle_svm_instruction)                     \
+	X(SVM_CLGI, 90, handle_svm_instruction)                     \
+	X(SVM_SKINIT, 91, handle_svm_instruction)                   \
+	X(SVM_INVLPGA, 92, handle_svm_instruction)                  \
+	X(SVM_PUSHF, 93, EXIT_NEVER)                                \
+	X(SVM_POPF, 94, EXIT_NEVER)                                 \
+	X(SVM_IRET, 95, EXIT_NEVER)                                 \
+	X(SVM_SWINT, 96, EXIT_NEVER)                                \
+	X(SVM_FERR_FREEZE, 97, EXIT_NEVER)                          \
+	X(SVM_RDPRU, 98, EXIT_NEVER)                                \
+	X(SVM_EFER_WRITE_TRAP, 99, EXIT_NEVER)                      \
+	X(SVM_INVLPGB, 100, EXIT_NEVER)                             \
+	X(SVM_INVLPGB_ILLEGAL, 101, EXIT_NEVER)                     \
+	X(SVM_MCOMMIT, 102, EXIT_NEVER)                             \
+	X(SVM_TLBSYNC, 103, EXIT_NEVER)                             \
+	X(SVM_AVIC_INCOMPLETE_IPI, 104, EXIT_NEVER)                 \
+	X(SVM_VMGEXIT, 105, EXIT_NEVER)
 
 #define VMX_EXIT_ENUM_ENTRY(name, num, handler) EXIT_REASON_##name = num,
 enum vmx_exit_reason { VMX_EXIT_REASONS(VMX_EXIT_ENUM_ENTRY) };
 #undef VMX_EXIT_ENUM_ENTRY
 
-/* One past the highest basic exit reason: the size of every per-reason array. */
-#define VMX_EXIT_REASON_COUNT 86
+/* One past the SDM's highest basic exit reason: a VMX exit at or beyond it is refused. */
+#define VMX_SDM_REASON_COUNT 86
+/* One past the highest reason Tally counts (the SDM's and Tally's own): the size of every
+ * per-reason array and the first number the statistics leaves call undefined. */
+#define VMX_EXIT_REASON_COUNT 106
 
 #endif

@@ -8,6 +8,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/options.h"
 #include "vmx/acpi_tables.h"
+#include "vmx/backend.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid_leaves.h"
 #include "vmx/ept.h"
@@ -17,12 +18,17 @@
 #include "vmx/platform.h"
 #include "vmx/run.h"
 #include "vmx/stats_export.h"
+#include "vmx/svm/svm.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmxon.h"
 
 #define DEFAULT_GUEST_MEM (64ull << 20)
 #define DEFAULT_QUANTUM_US 2000
+/* Under SVM a quantum ends by a host interrupt (an INTR exit and the host's own interrupt), and
+ * under QEMU TCG, the SVM most users run, an exit round trip costs tens of microseconds: a
+ * longer default slice keeps the share of quantum exits as small as under VMX. */
+#define SVM_DEFAULT_QUANTUM_US 10000
 
 /* N (milliseconds), Nus, Nms or Ns, in microseconds. Returns 0, or -1 when malformed. */
 static int parse_time_us(const char *s, uint64_t *us)
@@ -95,7 +101,7 @@ static bool is_vcpu_module(const char *cmdline)
 static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem, struct guest_boot *boot)
 {
 	char err[160];
-	if (ept_create(&v->mem, mem) < 0) {
+	if (ept_create(&v->mem, mem, backend_tables()) < 0) {
 		kprintf("guest %s: not started: no %llu KiB of memory for it\n", v->name, (unsigned long long)(mem >> 10));
 		return -1;
 	}
@@ -190,6 +196,9 @@ int vmx_print_guest_platform(const char *name)
 	return 0;
 }
 
+static int backend_vcpu_setup(struct vcpu *v, const struct guest_boot *boot);
+static void backend_vcpu_teardown(struct vcpu *v);
+
 /* A stopped vCPU's end: its table, then its VMCS and memory go; the last one prints the total. */
 static void vcpu_end(struct vcpu *v)
 {
@@ -198,7 +207,7 @@ static void vcpu_end(struct vcpu *v)
 	if (exit_export_at_end() && v->analytics) /* else said at boot */
 		exit_stats_export(v);
 	vcpu_switch_forget(v);
-	vmcs_teardown(v);
+	backend_vcpu_teardown(v);
 	ept_destroy(&v->mem);
 	vcpu_cpu_state_free(v);
 	v->ended = true;
@@ -253,11 +262,12 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	const char *opts = is_linux ? linux_module_options(m->cmdline, words, sizeof(words)) : m->cmdline;
 	if (parse_module_options(v, index, opts, &mem) == 0 &&
 	    (is_linux ? linux_guest_load(v, index, mem, &boot) : load_guest(v, m, mem, &boot)) == 0 &&
-	    vmcs_setup(v, &boot, quantum_us) == 0) {
+	    backend_vcpu_setup(v, &boot) == 0) {
 		kprintf("guest %s: starting at 0x%x with %llu KiB of memory\n", v->name, boot.entry,
 			(unsigned long long)(v->mem.size >> 10));
 		return v;
 	}
+	backend_vcpu_teardown(v);
 	ept_destroy(&v->mem);
 	vcpu_cpu_state_free(v);
 	kfree(v->trace.ring);
@@ -265,7 +275,7 @@ static struct vcpu *make_vcpu(size_t index, const struct vmx_controls *ctl)
 	return NULL;
 }
 
-/* Why guests cannot run here, or NULL after entering VMX operation. */
+/* Why VT-x cannot run guests here, or NULL after entering VMX operation. */
 static const char *vmx_prepare(struct vmx_controls *ctl)
 {
 	struct vmx_caps caps;
@@ -283,19 +293,56 @@ static const char *vmx_prepare(struct vmx_controls *ctl)
 	return NULL;
 }
 
-/* quantum=N[us|ms|s] (bare N: milliseconds): the slice each vCPU runs before it yields. */
-static void read_quantum(void)
+/* The backend from the CPU: VMX when it is usable, else SVM. NULL, or why neither can run guests
+ * ("VMX unavailable: ...; SVM unavailable: ..."). */
+static const char *backend_prepare(struct vmx_controls *ctl)
+{
+	static char why[320];
+	const char *vmx_why = vmx_prepare(ctl);
+	if (!vmx_why) {
+		backend = BACKEND_VMX;
+		return NULL;
+	}
+	const char *svm_why = svm_enable(ctl);
+	if (!svm_why) {
+		backend = BACKEND_SVM;
+		return NULL;
+	}
+	ksnprintf(why, sizeof(why), "VMX unavailable: %s; SVM unavailable: %s", vmx_why, svm_why);
+	return why;
+}
+
+/* Makes v's VMCS or VMCB and writes its start state. */
+static int backend_vcpu_setup(struct vcpu *v, const struct guest_boot *boot)
+{
+	if (backend == BACKEND_SVM)
+		return svm_vcpu_setup(v, boot);
+	return vmcs_setup(v, boot, quantum_us);
+}
+
+static void backend_vcpu_teardown(struct vcpu *v)
+{
+	if (backend == BACKEND_SVM)
+		svm_vcpu_teardown(v);
+	else
+		vmcs_teardown(v);
+}
+
+/* quantum=N[us|ms|s] (bare N: milliseconds): the slice each vCPU runs before it yields. False
+ * when the command line gives none (the backend's default then). */
+static bool read_quantum(void)
 {
 	const char *q = option_get("quantum");
 	uint64_t us;
 	if (!q)
-		return;
+		return false;
 	if (parse_time_us(q, &us) < 0 || us == 0) {
 		log_warn("command line: quantum=%s is not a time (e.g. 2ms, 500us): using %lluus\n", q,
 			 (unsigned long long)quantum_us);
-		return;
+		return false;
 	}
 	quantum_us = us;
+	return true;
 }
 
 size_t vmx_start_guests(void)
@@ -308,14 +355,16 @@ size_t vmx_start_guests(void)
 	cpuid_leaves_init(); /* the VMX options are checked at boot, guests or not */
 	if (exit_export_at_end() && !exit_analytics_on())
 		log_warn("command line: stats_export=on exports nothing under exit_analytics=off\n");
-	read_quantum();
+	bool quantum_given = read_quantum();
 	if (!guests)
 		return 0;
-	const char *why_not = vmx_prepare(&ctl);
+	const char *why_not = backend_prepare(&ctl);
 	if (why_not) {
-		kprintf("VMX: %zu guest module(s) not started: VMX unavailable: %s\n", guests, why_not);
+		kprintf("VMX: %zu guest module(s) not started: %s\n", guests, why_not);
 		return 0;
 	}
+	if (backend == BACKEND_SVM && !quantum_given)
+		quantum_us = SVM_DEFAULT_QUANTUM_US;
 	platform_read_host_clock();
 	for (size_t i = 0; i < boot_info.module_count && nvcpus < VCPUS_MAX; i++) {
 		if (!is_vcpu_module(boot_info.modules[i].cmdline))
@@ -327,9 +376,11 @@ size_t vmx_start_guests(void)
 	linux_report_orphan_initrds();
 	if (nvcpus == VCPUS_MAX && guests > VCPUS_MAX)
 		kprintf("VMX: %zu guest module(s) beyond the first %d not started\n", guests - VCPUS_MAX, VCPUS_MAX);
-	ept_flush_all(ctl.ept_vpid_cap); /* EPT frames and VPIDs may have served earlier guests */
+	if (backend == BACKEND_VMX)
+		ept_flush_all(ctl.ept_vpid_cap); /* EPT frames and VPIDs may have served earlier guests */
 	nlive = nvcpus;
 	if (nvcpus)
-		kprintf("VMX: %zu guest(s) run concurrently, quantum %lluus\n", nvcpus, (unsigned long long)quantum_us);
+		kprintf("VMX: %zu guest(s) run concurrently under %s, quantum %lluus\n", nvcpus, backend_name(),
+			(unsigned long long)quantum_us);
 	return nvcpus;
 }

@@ -3,13 +3,14 @@
 #include "vmx/ept.h"
 #include "vmx/guest_walk.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 
 /* Intel SDM Vol. 3A, 4.3-4.5: entry bits and address masks. */
 #define PTE_PRESENT 0x1ull
 #define PTE_LARGE 0x80ull          /* PS: this entry maps a page (PDE: 2/4 MiB, PDPTE: 1 GiB) */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define CR4_PSE_BIT (1ull << 4)
+#define CR4_LA57 (1ull << 12) /* SDM Vol. 3A, 4.5: 5-level paging (QEMU's -cpu max has it; Linux uses it) */
 
 static bool read_entry(const struct vcpu *v, uint64_t gpa, unsigned width, uint64_t *e)
 {
@@ -56,14 +57,14 @@ static bool walk64(const struct vcpu *v, uint64_t table, uint64_t la, int levels
 
 bool guest_linear_to_physical(const struct vcpu *v, uint64_t la, uint64_t *gpa)
 {
-	uint64_t cr0 = vmcs_read(VMCS_CR0_READ_SHADOW), cr4 = vmcs_read(VMCS_CR4_READ_SHADOW);
-	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
+	uint64_t cr0 = vcpu_read(VMCS_CR0_READ_SHADOW), cr4 = vcpu_read(VMCS_CR4_READ_SHADOW);
+	uint64_t cr3 = vcpu_read(VMCS_GUEST_CR3);
 	if (!(cr0 & CR0_PG)) {
 		*gpa = (uint32_t)la;
 		return true;
 	}
-	if (vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA)
-		return walk64(v, cr3 & PTE_ADDR, la, 4, gpa);
+	if (vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LMA)
+		return walk64(v, cr3 & PTE_ADDR, la, cr4 & CR4_LA57 ? 5 : 4, gpa);
 	if (cr4 & CR4_PAE) { /* the four PDPTEs at CR3 bits 31:5 stand for the top level */
 		uint64_t pdpte;
 		if (!read_entry(v, (cr3 & 0xffffffe0u) + ((la >> 30) & 3) * 8, 8, &pdpte))

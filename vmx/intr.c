@@ -3,7 +3,7 @@
 #include "kernel/arch/x86.h"
 #include "vmx/exit.h"
 #include "vmx/platform.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 
 /* Intel SDM Vol. 3C, 25.4.2, Table 25-3: interruptibility state. */
 #define BLOCKING_BY_STI (1u << 0)
@@ -57,18 +57,18 @@ uint64_t intr_next_deadline(const struct vcpu *v)
 
 static bool can_take_interrupt(void)
 {
-	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
+	if (!(vcpu_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF))
 		return false;
-	if (vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS))
+	if (vcpu_read(VMCS_GUEST_INTERRUPTIBILITY) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS))
 		return false;
-	return !(vmcs_read(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID); /* an exception goes first */
+	return !(vcpu_read(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID); /* an exception goes first */
 }
 
 static void set_window_exiting(struct vcpu *v, bool on)
 {
 	uint32_t proc = on ? v->ctl->proc | PROC_INTERRUPT_WINDOW_EXITING : v->ctl->proc;
 	if (proc != v->proc_controls) {
-		vmcs_write(VMCS_PROC_CONTROLS, proc);
+		vcpu_write(VMCS_PROC_CONTROLS, proc);
 		v->proc_controls = proc;
 	}
 }
@@ -85,7 +85,7 @@ static void program_timer(struct vcpu *v, uint64_t now, uint64_t quantum_end, ui
 	if (ticks > 0xffffffffu)
 		ticks = 0xffffffffu;
 	if (ticks != v->timer_value) {
-		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks);
+		vcpu_write(VMCS_PREEMPTION_TIMER_VALUE, ticks);
 		v->timer_value = ticks;
 	}
 }
@@ -112,7 +112,7 @@ void intr_before_entry(struct vcpu *v, uint64_t quantum_end)
 	if (intr_pending(v)) {
 		if (can_take_interrupt()) {
 			int vector = acknowledge(v);
-			vmcs_write(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL_INTERRUPT | (uint32_t)vector);
+			vcpu_write(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL_INTERRUPT | (uint32_t)vector);
 			v->injected = true;
 			window = intr_pending(v); /* another one waits behind it */
 		} else {

@@ -5,6 +5,7 @@
 #include "kernel/console.h"
 #include "kernel/options.h"
 #include "vmx/acpi_tables.h"
+#include "vmx/backend.h"
 #include "vmx/ept.h"
 #include "vmx/linux_boot.h"
 #include "vmx/linux_guest.h"
@@ -106,7 +107,7 @@ int linux_guest_load(struct vcpu *v, size_t index, uint64_t mem, struct guest_bo
 		kprintf("guest %s: not started: no initrd module with name=%s\n", v->name, v->name);
 		return -1;
 	}
-	if (ept_create(&v->mem, mem) < 0) {
+	if (ept_create(&v->mem, mem, backend_tables()) < 0) {
 		kprintf("guest %s: not started: no %llu KiB of memory for it\n", v->name, (unsigned long long)(mem >> 10));
 		return -1;
 	}

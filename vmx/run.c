@@ -8,8 +8,9 @@
 #include "vmx/exit.h"
 #include "vmx/platform.h"
 #include "vmx/run.h"
+#include "vmx/svm/svm.h"
 #include "vmx/vcpu_switch.h"
-#include "vmx/vmcs.h"
+#include "vmx/backend.h"
 #include "vmx/vmcs_setup.h"
 
 /* Cycles spent inside vcpu_run over all vCPUs (guest time and exit handling), and when any vCPU
@@ -55,20 +56,20 @@ void vcpu_reset_request(struct vcpu *v, const char *how)
 
 uint64_t vcpu_gpr(const struct vcpu *v, unsigned n)
 {
-	return n == GPR_RSP ? vmcs_read(VMCS_GUEST_RSP) : v->regs.gpr[n];
+	return n == GPR_RSP ? vcpu_read(VMCS_GUEST_RSP) : v->regs.gpr[n];
 }
 
 void vcpu_set_gpr(struct vcpu *v, unsigned n, uint64_t val)
 {
 	if (n == GPR_RSP)
-		vmcs_write(VMCS_GUEST_RSP, val);
+		vcpu_write(VMCS_GUEST_RSP, val);
 	else
 		v->regs.gpr[n] = val;
 }
 
 bool vcpu_long_mode(void)
 {
-	return vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA;
+	return vcpu_read(VMCS_GUEST_IA32_EFER) & EFER_LMA;
 }
 
 static void report_vmfail(struct vcpu *v, int status)
@@ -78,11 +79,11 @@ static void report_vmfail(struct vcpu *v, int status)
 		vcpu_stop(v, "%s failed: VMfailInvalid (no current VMCS)", insn);
 		return;
 	}
-	uint64_t err = vmcs_read(VMCS_VM_INSTRUCTION_ERROR);
+	uint64_t err = vcpu_read(VMCS_VM_INSTRUCTION_ERROR);
 	vcpu_stop(v, "%s failed: VM-instruction error %llu (%s)", insn, (unsigned long long)err,
 		  vmcs_instruction_error_name(err));
 	com1_flush(v); /* the stop report first, then the dump */
-	vmcs_dump_guest_state(v->name);
+	vcpu_dump_state(v->name);
 }
 
 /* The previous exit ended at end_tsc (the last rdtsc before this entry, or its yield). */
@@ -110,8 +111,8 @@ static void count_exit(struct vcpu *v, uint32_t reason)
 		exit_timeline_add(&v->timeline, reason, v->regs.exit_tsc);
 	if (v->trace.size)
 		*exit_trace_push(&v->trace) = (struct exit_trace_entry){
-			.tsc = v->regs.exit_tsc, .rip = vmcs_read(VMCS_GUEST_RIP),
-			.qual = vmcs_read(VMCS_EXIT_QUALIFICATION), .cycles = EXIT_TRACE_UNTIMED, .reason = reason };
+			.tsc = v->regs.exit_tsc, .rip = vcpu_read(VMCS_GUEST_RIP),
+			.qual = vcpu_read(VMCS_EXIT_QUALIFICATION), .cycles = EXIT_TRACE_UNTIMED, .reason = reason };
 	v->pending_reason = reason;
 	v->pending_exit_tsc = v->regs.exit_tsc;
 	v->timing_pending = true;
@@ -154,12 +155,12 @@ static void account_yield(struct vcpu *v, uint64_t start, uint64_t now)
 static bool yields(struct vcpu *v, uint32_t reason, uint64_t quantum_end)
 {
 	bool quantum_over = v->regs.exit_tsc >= quantum_end ||
-			    (reason == EXIT_REASON_PREEMPTION_TIMER && !v->timer_for_interrupt);
+			    (reason == backend_timer_reason() && !v->timer_for_interrupt);
 	if (!v->stopped && !v->halted && !quantum_over)
 		return false;
 	if (!v->stopped && v->timeout_ms && time_ms() - v->start_ms >= v->timeout_ms) {
 		vcpu_stop(v, "timeout=%llums ran out at RIP 0x%llx", (unsigned long long)v->timeout_ms,
-			  (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+			  (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
 	}
 	return true;
 }
@@ -171,32 +172,57 @@ static void redeliver(struct vcpu *v)
 	if (!v->injected) /* only an interrupt Tally injected can be caught in delivery */
 		return;
 	v->injected = false;
-	uint32_t info = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
+	uint32_t info = (uint32_t)vcpu_read(VMCS_IDT_VECTORING_INFO);
 	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_EXTERNAL_INTERRUPT) {
-		vmcs_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
+		vcpu_write(VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
 		v->injected = true; /* on its way again */
 	}
+}
+
+/* Enters v once; false (v stopped) when VMLAUNCH/VMRESUME failed. SVM's VMRUN does not fail
+ * that way: a VMCB it refuses comes back as an exit (VMEXIT_INVALID, an entry failure). */
+static bool enter(struct vcpu *v)
+{
+	if (backend == BACKEND_SVM) {
+		svm_enter(v);
+		return true;
+	}
+	int status = vmx_enter(&v->regs);
+	if (status != VMX_OK)
+		report_vmfail(v, status);
+	return status == VMX_OK;
+}
+
+/* A reason past the backend's table stops the guest by name. */
+static bool reason_known(struct vcpu *v, uint32_t reason)
+{
+	if (backend == BACKEND_SVM && reason >= VMX_EXIT_REASON_COUNT) {
+		uint64_t code = svm_exit_code_now();
+		vcpu_stop(v, "SVM exit code 0x%llx is not in the APM's table (Vol. 2, Appendix C), RIP 0x%llx",
+			  (unsigned long long)code, (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
+		return false;
+	}
+	if (backend != BACKEND_SVM && reason >= VMX_SDM_REASON_COUNT) {
+		vcpu_stop(v, "exit reason %u is beyond the SDM table (0-%u), RIP 0x%llx", reason,
+			  VMX_SDM_REASON_COUNT - 1, (unsigned long long)vcpu_read(VMCS_GUEST_RIP));
+		return false;
+	}
+	return true;
 }
 
 /* One entry and the handling of the exit it ends with; false when the entry failed. */
 static bool enter_and_handle(struct vcpu *v, uint32_t *reason, uint64_t quantum_end)
 {
 	intr_before_entry(v, quantum_end);
-	int status = vmx_enter(&v->regs);
-	if (status != VMX_OK) {
-		report_vmfail(v, status);
+	if (!enter(v))
 		return false;
-	}
 	v->regs.launched = 1;
 	uint64_t book = rdtsc();
 	vcpu_time_pending_exit(v, v->regs.entry_tsc);
-	uint32_t raw = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+	uint32_t raw = (uint32_t)vcpu_read(VMCS_EXIT_REASON);
 	*reason = EXIT_REASON_BASIC(raw);
-	if (*reason >= VMX_EXIT_REASON_COUNT) {
-		vcpu_stop(v, "exit reason %u is beyond the SDM table (0-%u), RIP 0x%llx", *reason,
-			  VMX_EXIT_REASON_COUNT - 1, (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+	if (!reason_known(v, *reason))
 		return false;
-	}
 	count_exit(v, *reason);
 	end_bookkeeping(v, book);
 	redeliver(v);

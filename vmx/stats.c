@@ -3,7 +3,9 @@
 
 #include "kernel/arch/tsc.h"
 #include "kernel/console.h"
+#include "vmx/backend.h"
 #include "vmx/stats.h"
+#include "vmx/svm/svm_exits.h"
 
 #define REASON_NAME_ENTRY(name, num, handler) [num] = #name,
 static const char *const reason_names[VMX_EXIT_REASON_COUNT] = { VMX_EXIT_REASONS(REASON_NAME_ENTRY) };
@@ -11,7 +13,7 @@ static const char *const reason_names[VMX_EXIT_REASON_COUNT] = { VMX_EXIT_REASON
 
 #define REASON_COUNT_ENTRY(name, num, handler) +1
 _Static_assert(0 VMX_EXIT_REASONS(REASON_COUNT_ENTRY) == VMX_EXIT_REASON_COUNT,
-	       "the exit reason table lists every number 0..85 exactly once");
+	       "the exit reason table lists every number 0..VMX_EXIT_REASON_COUNT-1 exactly once");
 #undef REASON_COUNT_ENTRY
 
 struct exit_stats exit_stats_all;
@@ -57,6 +59,11 @@ static void print_row(const struct exit_stat *e, uint64_t total, unsigned reason
 		(unsigned long long)e->cycles, (unsigned long long)avg, (unsigned long long)tsc_cycles_to_ns(avg),
 		(unsigned long long)(e->min == UINT64_MAX ? 0 : e->min), (unsigned long long)e->max);
 	print_percentiles(hist, reason, e);
+	if (backend == BACKEND_SVM) { /* the SVM exits this reason counts (vmx/svm/svm_exits.h) */
+		char names[160];
+		if (svm_exit_names_of_reason(reason, names, sizeof(names)))
+			kprintf("%6s  = SVM %s\n", "", names);
+	}
 }
 
 /* Not an exit reason: the times Tally took the CPU back (count) and the cycles it kept it. */

@@ -18,7 +18,7 @@
  * RSP's slot is unused, the CPU keeps guest RSP in the VMCS. */
 enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI, GPR_COUNT = 16 };
 
-/* Shared with vmx/entry.asm: keep the offsets there (REGS_*) equal to these. */
+/* Shared with the entry stubs: keep the offsets in vmx/guest_regs.inc (REGS_*) equal to these. */
 struct guest_regs {
 	uint64_t gpr[GPR_COUNT];
 	uint64_t exit_tsc;   /* rdtsc, first thing on the exit path */
@@ -26,11 +26,11 @@ struct guest_regs {
 	uint64_t kernel_rsp; /* Tally's stack pointer inside vmx_enter() */
 	uint64_t launched;   /* 0: VMLAUNCH next, else VMRESUME */
 };
-_Static_assert(offsetof(struct guest_regs, gpr) == 0, "entry.asm: REGS_GPR");
-_Static_assert(offsetof(struct guest_regs, exit_tsc) == 128, "entry.asm: REGS_EXIT_TSC");
-_Static_assert(offsetof(struct guest_regs, entry_tsc) == 136, "entry.asm: REGS_ENTRY_TSC");
-_Static_assert(offsetof(struct guest_regs, kernel_rsp) == 144, "entry.asm: REGS_KERNEL_RSP");
-_Static_assert(offsetof(struct guest_regs, launched) == 152, "entry.asm: REGS_LAUNCHED");
+_Static_assert(offsetof(struct guest_regs, gpr) == 0, "guest_regs.inc: REGS_GPR");
+_Static_assert(offsetof(struct guest_regs, exit_tsc) == 128, "guest_regs.inc: REGS_EXIT_TSC");
+_Static_assert(offsetof(struct guest_regs, entry_tsc) == 136, "guest_regs.inc: REGS_ENTRY_TSC");
+_Static_assert(offsetof(struct guest_regs, kernel_rsp) == 144, "guest_regs.inc: REGS_KERNEL_RSP");
+_Static_assert(offsetof(struct guest_regs, launched) == 152, "guest_regs.inc: REGS_LAUNCHED");
 
 /* Enters the guest of the current VMCS; returns 0 after a VM exit, or the VMfail status of
  * VMLAUNCH/VMRESUME (VMX_FAIL_INVALID / VMX_FAIL_VALID). vmx/entry.asm. */
@@ -42,6 +42,7 @@ void vmx_exit_stub(void);
  * the VMCS (load/save debug controls); the task priority (CR8) is the guest APIC's TPR, never the host's. */
 #define VCPU_SYSCALL_MSRS 4 /* IA32_STAR, LSTAR, CSTAR, FMASK: SYSCALL reads them in the CPU */
 #define MTRR_DEF_TYPE_INIT 0x806ull /* SDM Vol. 3A, 12.11.2.1: MTRRs enabled (E), default type WB */
+struct svm_vcpu;
 struct vcpu_cpu_state {
 	uint64_t xcr0, cr2, dr[4], dr6, kernel_gs_base;
 	uint64_t syscall_msr[VCPU_SYSCALL_MSRS]; /* MSR_IA32_STAR + i */
@@ -67,8 +68,9 @@ struct vcpu {
 	char name[32];
 	uint16_t vpid;
 	const struct vmx_controls *ctl;
-	void *vmcs;
+	void *vmcs;               /* VMX backend */
 	void *msr_bitmap;
+	struct svm_vcpu *svm;     /* SVM backend: its VMCB and permission maps (vmx/svm/svm.h) */
 	struct guest_memory mem;
 	struct exit_stats stats;
 	struct exit_hist hist;        /* its exits' cycles per reason (the table's percentiles) */

@@ -4,6 +4,8 @@
 
 #include "kernel/arch/x86.h"
 #include "kernel/mm/mm.h"
+#include "vmx/backend.h"
+#include "vmx/svm/svm.h"
 #include "vmx/vcpu_switch.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmxon.h"
@@ -36,6 +38,7 @@ static void save_state(struct vcpu *v)
 {
 	struct vcpu_cpu_state *c = &v->cpu;
 	if (xsave_mask) {
+		c->xcr0 = xgetbv(0); /* the guest's: a CPU that does not intercept XSETBV let it set it itself */
 		xsetbv(0, xsave_mask);
 		xsave_all(c->fpu);
 	} else {
@@ -47,6 +50,8 @@ static void save_state(struct vcpu *v)
 	c->dr[2] = read_dr(2);
 	c->dr[3] = read_dr(3);
 	c->dr6 = read_dr(6);
+	if (backend == BACKEND_SVM)
+		return; /* the rest is in the VMCB: VMLOAD/VMSAVE around every run (vmx/svm/svm_entry.asm) */
 	c->kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE);
 	for (unsigned i = 0; i < VCPU_SYSCALL_MSRS; i++)
 		c->syscall_msr[i] = rdmsr(MSR_IA32_STAR + i);
@@ -68,6 +73,8 @@ static void load_state(struct vcpu *v)
 	write_dr(2, c->dr[2]);
 	write_dr(3, c->dr[3]);
 	write_dr(6, c->dr6);
+	if (backend == BACKEND_SVM)
+		return;
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, c->kernel_gs_base);
 	for (unsigned i = 0; i < VCPU_SYSCALL_MSRS; i++)
 		wrmsr(MSR_IA32_STAR + i, c->syscall_msr[i]);
@@ -113,6 +120,14 @@ int vcpu_switch_to(struct vcpu *v)
 {
 	if (current == v)
 		return 0;
+	if (backend == BACKEND_SVM) {
+		svm_make_current(v);
+		if (current)
+			save_state(current);
+		load_state(v);
+		current = v;
+		return 0;
+	}
 	enum vmx_status st = vmptrld((uintptr_t)v->vmcs);
 	if (st != VMX_OK) {
 		vcpu_stop(v, "VMPTRLD failed (%s)", st == VMX_FAIL_INVALID ? "VMfailInvalid" :

@@ -15,16 +15,18 @@ enum vcpu_yield {
 	VCPU_YIELD_STOPPED, /* it ended (exit port, fault, timeout, stop): never runs again */
 };
 
-/* Prints the capability lines of the banner. */
+/* Prints the capability lines of the banner (VT-x, then AMD SVM). */
 void vmx_report_caps(void);
 /* `vmx`: every IA32_VMX_* capability MSR decoded (controls by SDM name: may be 0, may be 1, and
  * whether Tally uses it; EPT/VPID, VMX_MISC, CR0/CR4 fixed bits, VMCS revision); the banner
  * prints it too at loglevel=debug. */
 void vmx_print_capabilities(void);
-/* Why VT-x cannot be used here, in words; NULL when it can. */
+/* Why neither VT-x nor AMD SVM can run guests here, in words ("<VT-x's reason>; SVM unavailable:
+ * <SVM's>"); NULL when one can. */
 const char *vmx_unusable_reason(void);
-/* Enters VMX operation and makes one vCPU of every "guest" module, reporting each that cannot
- * start. Returns how many vCPUs are ready to run (0 when VT-x is unusable or there are no guests). */
+/* Picks the backend from the CPU (VMX when usable, else SVM), enables it and makes one vCPU of
+ * every "guest" module, reporting each that cannot start. Returns how many vCPUs are ready to run
+ * (0 when neither backend is usable or there are no guests). */
 size_t vmx_start_guests(void);
 /* The vCPUs made so far, in module order (ended ones included). */
 size_t vmx_vcpu_count(void);

@@ -1,15 +1,17 @@
 # vmx.mk: vmx/ is linked into the kernel; its boot tests run the guests of guest/ under Bochs.
-KERNEL_C_SRCS += $(wildcard vmx/*.c)
-KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
+KERNEL_C_SRCS += $(wildcard vmx/*.c vmx/svm/*.c)
+KERNEL_ASM_SRCS += $(wildcard vmx/*.asm vmx/svm/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
+BOOT_TESTS += tests/boot/svm_linux.sh tests/boot/svm_guests.sh tests/boot/svm_platform.sh tests/boot/svm_isolation.sh tests/boot/svm_apic.sh
 BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_apic_bochs.sh tests/boot/vmx_guests.sh \
 	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh \
 	tests/boot/vmx_report_bochs.sh
 
-# make bench-vmx: the bench guest under Bochs, with the exit analytics (histograms, timeline,
-# trace) and without them (exit_analytics=off), both boots at once; prints each one's two result
-# lines and its `book` row (recording cycles per exit) (not a test).
+# make bench-vmx: the bench guest under Bochs (VMX), with the exit analytics (histograms, timeline,
+# trace) and without them (exit_analytics=off), and the same ISO with the analytics under QEMU TCG
+# (AMD SVM), all three boots at once; prints each one's two result lines and its `book` row
+# (recording cycles per exit) (not a test).
 BENCHES += bench-vmx
 .PHONY: bench-vmx
 bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
@@ -18,14 +20,17 @@ bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 		tools/mkiso.sh -o $(BUILD)/bench/vmx-$$a.iso -k $(KERNEL_ELF) -c "exit_analytics=$$a" \
 			-m $(BUILD)/guest/bench.elf "guest name=bench mem=16M" || exit 1; \
 		tools/run-bochs.sh -i $(BUILD)/bench/vmx-$$a.iso -s $(BUILD)/bench/vmx-$$a.log -t 300 & \
-	done; wait
-	@for a in on off; do \
-		log=$(BUILD)/bench/vmx-$$a.log; \
+	done; \
+	tools/run-qemu.sh --tcg -s $(BUILD)/bench/svm-on.log -t 300 $(BUILD)/bench/vmx-on.iso & \
+	wait
+	@for run in vmx-on vmx-off svm-on; do \
+		log=$(BUILD)/bench/$$run.log; \
+		label="$$(case $$run in vmx-*) echo "VMX in Bochs";; *) echo "SVM in QEMU TCG";; esac), exit_analytics=$${run#*-}"; \
 		grep -aq "bench-vmx:" $$log || { echo "bench-vmx: no result; see $$log"; tail -n 20 $$log; exit 1; }; \
-		grep -a "bench-vmx:" $$log | sed "s/bench-vmx:/bench-vmx (exit_analytics=$$a):/"; \
-		grep -a -m1 "  book  " $$log | sed "s/^ */bench-vmx (exit_analytics=$$a): /"; \
+		grep -a "bench-vmx:" $$log | sed "s/bench-vmx:/bench-vmx ($$label):/"; \
+		grep -a -m1 "  book  " $$log | sed "s/^ */bench-vmx ($$label): /"; \
 	done
-	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx-on.log
+	@for run in vmx-on svm-on; do grep -aE "^(TSC|CPU):" $(BUILD)/bench/$$run.log | sed "s/^/$$run: /"; done
 
 # make bench-linux: Debian's cloud kernel to its first user-space line under Bochs, as a Tally guest
 # and booted directly by GRUB: wall times, their ratio, the boot's exits and top reasons (not a test).

@@ -4,11 +4,11 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
+#include "vmx/backend.h"
 #include "vmx/caps.h"
 #include "vmx/vmx_insn.h"
 #include "vmx/vmxon.h"
 
-#define CPUID_1_ECX_XSAVE (1u << 26) /* SDM Vol. 2A, CPUID leaf 1 */
 #define HOST_STACK_PAGES 4
 
 static bool vmx_on;
@@ -29,22 +29,13 @@ static int feature_control_enable(void)
 	return -1;
 }
 
-/* XSETBV exits are carried out on the host CPU, which needs CR4.OSXSAVE (SDM Vol. 2B, XSETBV). */
-static void host_enable_xsave(void)
-{
-	struct cpuid_regs r;
-	cpuid(1, 0, &r);
-	if (r.ecx & CPUID_1_ECX_XSAVE)
-		write_cr4(read_cr4() | CR4_OSXSAVE);
-}
-
 int vmx_enable(const struct vmx_controls *c)
 {
 	if (vmx_on)
 		return 0;
 	if (feature_control_enable() < 0)
 		return -1;
-	host_enable_xsave();
+	backend_host_enable_xsave();
 	/* SDM Vol. 3C, 24.8: CR0 and CR4 must honour the fixed bits before VMXON (CR4.VMXE is one). */
 	write_cr0((read_cr0() | c->cr0_fixed0) & c->cr0_fixed1);
 	write_cr4((read_cr4() | CR4_VMXE | c->cr4_fixed0) & c->cr4_fixed1);

@@ -44,6 +44,11 @@ uint32_t last_fault_error(void);
 int try_vmxoff(void);
 int try_vmclear(uint64_t *region);
 int try_vmxon(uint64_t *region);
+/* AMD SVM's CLGI and VMSAVE (EAX = region). */
+int try_clgi(void);
+int try_vmsave(uint64_t *region);
+/* VMCALL under VT-x, VMMCALL under SVM (backend from Tally's leaf: TALLY_BACKEND_*): EAX in, EAX out. */
+uint32_t hypercall(uint32_t backend, uint32_t eax);
 
 /* The leaf that answers query q in layout abi (0 when that layout has none), and the statistics
  * read through it (vmx/abi.h). */

@@ -252,6 +252,29 @@ int try_vmclear(uint64_t *region)
 	return fault_vector;
 }
 
+int try_clgi(void)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN ".byte 0x0f, 0x01, 0xdd" TRY_END ::: "memory", "cc"); /* CLGI */
+	return fault_vector;
+}
+
+int try_vmsave(uint64_t *region)
+{
+	fault_vector = -1;
+	__asm__ volatile(TRY_BEGIN ".byte 0x0f, 0x01, 0xdb" TRY_END ::"a"(region) : "memory", "cc"); /* VMSAVE */
+	return fault_vector;
+}
+
+uint32_t hypercall(uint32_t backend, uint32_t eax)
+{
+	if (backend == TALLY_BACKEND_SVM)
+		__asm__ volatile(".byte 0x0f, 0x01, 0xd9" : "+a"(eax)::"memory"); /* VMMCALL */
+	else
+		__asm__ volatile("vmcall" : "+a"(eax)::"memory");
+	return eax;
+}
+
 uint32_t tally_leaf(enum tally_abi abi, enum tally_query q)
 {
 #define LEAF_MATCH(a, leaf, query) if ((a) == abi && (query) == q) return leaf;

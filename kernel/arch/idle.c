@@ -135,3 +135,23 @@ void idle_wait(uint32_t us)
 	apic_write(APIC_TIMER_INIT, ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
 	__asm__ volatile("sti; hlt; cli" ::: "memory"); /* sti's shadow covers hlt: no lost wake-up */
 }
+
+bool idle_timer_arm_ns(uint64_t ns)
+{
+	if (!apic)
+		return false;
+	uint64_t ticks = ticks_per_ms * ns / 1000000;
+	apic_write(APIC_TIMER_INIT, ticks > 0xffffffffu ? 0xffffffffu : ticks ? (uint32_t)ticks : 1);
+	return true;
+}
+
+void idle_timer_stop(void)
+{
+	if (apic)
+		apic_write(APIC_TIMER_INIT, 0);
+}
+
+void idle_timer_take(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory"); /* the pending interrupt is taken after sti's shadow */
+}

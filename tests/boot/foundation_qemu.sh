@@ -18,6 +18,7 @@ expect "memory found (512 MiB VM)" '^Memory: 5[01][0-9] MiB usable in [0-9]+ map
 expect "one module" '^Modules: 1$'
 expect "module size and command line" '^  module 0: 12 bytes at 0x[0-9a-f]+: note hello world$'
 expect "QEMU TCG: VMX unusable, with the reason" '^VMX: unusable: CPUID.1:ECX.VMX is 0'
+expect "QEMU TCG (-cpu max): SVM usable, with what it offers" '^SVM: revision [0-9]+, [0-9]+ ASIDs; VM_CR\.SVMDIS=0 lock=[01]; nested paging yes, NRIP save (yes|no), '
 expect "orderly end" '^Tally: all VMs have ended$'
 expect_eq "QEMU exit status via isa-debug-exit (code 0 -> 1)" 1 "$QEMU_STATUS"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# linux_bochs.sh: under Bochs, Debian's cloud kernel boots as a Tally guest beside the test guest,
+# linux_bochs.sh: under Bochs (or AMD SVM in QEMU TCG: svm_linux.sh), Debian's cloud kernel boots as a
+# Tally guest beside the test guest,
 # to an initramfs whose /init runs Debian's cpuid tool on leaf 0x4fffffff and guest/linux/checker
 # (exit statistics seen from Linux user space), which ends the guest through port 0xf4.
 # Material: tools/fetch-linux.sh (apt-get download into build/linux/, never committed).
@@ -18,11 +19,11 @@ if [ ! -f build/linux/vmlinuz ] || [ ! -f build/linux/initrd.img ]; then
 	tools/fetch-linux.sh >"$TEST_DIR/fetch.log" 2>&1 || { fail "tools/fetch-linux.sh (see $TEST_DIR/fetch.log)"; finish; exit; }
 fi
 
-make_iso linux "" \
+make_iso linux "$PLATFORM_CMDLINE" \
 	build/linux/vmlinuz "linux name=deb mem=$LINUX_MEM timeout=$LINUX_TIMEOUT -- $LINUX_CMDLINE" \
 	build/linux/initrd.img "initrd name=deb" \
 	build/guest/testguest.elf "guest name=testguest mem=16M"
-boot_bochs linux 420 -m "$BOCHS_MEGS"
+boot_platform linux 420 -m "$BOCHS_MEGS"
 
 expect "the bzImage is loaded by the 64-bit boot protocol" \
 	'^guest deb: Linux boot protocol 2\.[0-9]+: kernel at 0x1000000 \(up to 0x[0-9a-f]+\), initrd at 0x[0-9a-f]+ \([0-9]+ KiB\), zero page 0x8000, 64-bit entry 0x1000200$'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vmx_isolation.sh: under Bochs: guests are isolated from each other and from Tally. Two marks
+# vmx_isolation.sh: under Bochs (or AMD SVM in QEMU TCG: svm_isolation.sh): guests are isolated from each other and from Tally. Two marks
 # guests run at once and a third after them: each finds CR2, DR0-DR3, DR6, DR7, XMM0, MXCSR, the
 # x87 control word and IA32_KERNEL_GS_BASE at their reset values, keeps its own marks across yields,
 # gets #GP from RDPMC; control bytes in guest output appear escaped. A 64-bit guest sets CR8=15 and
@@ -10,12 +10,12 @@ G=build/guest
 CHECKS=4
 line_of() { tr -d '\r' <"$1" | grep -nE -- "$2" | cut -d: -f1 | head -n1; }
 
-make_iso isolation "" \
+make_iso isolation "$PLATFORM_CMDLINE" \
 	"$G/negative-marks.elf" "guest name=m1 mem=4M mark=1" \
 	"$G/negative-marks.elf" "guest name=m2 mem=4M mark=2" \
 	"$G/negative-cr8.elf" "guest name=cr8 mem=4M" \
 	"$G/negative-marks.elf" "guest name=m3 mem=4M mark=3 wait=200"
-boot_bochs isolation 120
+boot_platform isolation 120
 L=$last_log
 
 for g in m1 m2 m3; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vmx_platform.sh: under Bochs: the platform test guest takes PIT interrupts through the PIC with HLT
+# vmx_platform.sh: under Bochs (or AMD SVM in QEMU TCG: svm_platform.sh): the platform test guest takes PIT interrupts through the PIC with HLT
 # between them, reads the RTC, drives the 16550A with interrupts and REP OUTSB, and ends through
 # port 0xf4; a second guest's reset request through the i8042 ends it alone with one line.
 . tests/boot/lib.sh
@@ -7,10 +7,10 @@
 G=build/guest
 CHECKS=18
 
-make_iso platform "" \
+make_iso platform "$PLATFORM_CMDLINE" \
 	"$G/platform.elf" "guest name=platform mem=8M" \
 	"$G/platform.elf" "guest name=reset mem=4M mode=reset"
-boot_bochs platform 400
+boot_platform platform 400
 
 expect_count "platform guest: every check passed" "$CHECKS" '^platform: PASS: [0-9]+ '
 expect_not "platform guest: no check failed" '^platform: FAIL'
