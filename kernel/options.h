@@ -15,6 +15,8 @@
 	V(0, "ping") V(0, "tcp-send") V(0, "tcp-recv")
 #define EXIT_VALUES(V) V(0, "poweroff") V(0, "halt") V(0, "shell")
 #define SHELL_VALUES(V) V(0, "on") V(0, "off")
+#define SCREEN_VALUES(V) V(SCREEN_ON, "on") V(SCREEN_OFF, "off")
+enum { SCREEN_ON, SCREEN_OFF }; /* option_choice("screen") */
 #define CPUID_SCOPE_VALUES(V) V(0, "guest") V(0, "global")
 #define STATS_EXPORT_VALUES(V) V(0, "off") V(0, "on")
 enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on" */
@@ -42,6 +44,7 @@ enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on
 	X(migrate_total_timeout, ANY_VALUE, "ms from connecting by which an incoming migration must end (default 600000)") \
 	X(slice, ANY_VALUE, "default MIPS slice in instructions")                           \
 	X(shell, SHELL_VALUES, "the serial console shell (default on)")                      \
+	X(screen, SCREEN_VALUES, "the screen console: VGA text or the framebuffer shows what serial does, with a status line (default on)") \
 	X(console, ANY_VALUE, "NAME: the serial console starts in VMX guest NAME's COM1, as the shell's `console NAME`")
 
 /* Parses boot_info.cmdline; reports unknown keys and malformed words. Returns the number of errors. */

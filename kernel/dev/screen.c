@@ -1,0 +1,379 @@
+/* screen.c: the screen console. A grid of character cells mirrors what is on the screen; writing
+ * or scrolling redraws only the cells that change, in VGA text memory or as glyphs of the built-in
+ * PSF font on a linear framebuffer (reading a framebuffer back is slow on real hardware). */
+#include <stdint.h>
+#include <string.h>
+
+#include "kernel/arch/x86.h"
+#include "kernel/bootinfo.h"
+#include "kernel/console.h"
+#include "kernel/dev/font.h"
+#include "kernel/dev/screen.h"
+#include "kernel/mm/mm.h"
+
+/* The font, built in from Debian's console-setup at build time (kernel/dev/font_data.asm). */
+extern const uint8_t screen_font[], screen_font_end[];
+
+/* IBM VGA: text attribute = background << 4 | foreground, in the 16-colour palette. */
+#define ATTR_TEXT 0x07   /* light grey on black */
+#define ATTR_STATUS 0x70 /* black on light grey */
+#define CELL(ch, attr) ((uint16_t)((uint8_t)(ch) | (attr) << 8))
+#define CELL_BLANK CELL(' ', ATTR_TEXT)
+#define TAB_WIDTH 8
+
+/* IBM VGA registers (FreeVGA; Linux vgacon loads fonts the same way). */
+#define VGA_SEQ_INDEX 0x3c4
+#define VGA_SEQ_DATA 0x3c5
+#define VGA_GC_INDEX 0x3ce
+#define VGA_GC_DATA 0x3cf
+#define VGA_MISC_READ 0x3cc
+#define VGA_MISC_COLOR 0x01 /* CRTC at 0x3d4 (else 0x3b4) */
+#define VGA_CRTC_CURSOR_START 0x0a
+#define VGA_CRTC_CURSOR_HIGH 0x0e
+#define VGA_CRTC_CURSOR_LOW 0x0f
+#define VGA_FONT_PLANE 0xa0000ull /* plane 2 while it is mapped for font loading */
+#define VGA_FONT_SLOT 32          /* bytes a character in plane 2 */
+#define VGA_TEXT_CHAR_HEIGHT 16   /* mode 3: 80x25 of 9x16 */
+
+enum screen_mode { SCREEN_NONE, SCREEN_VGA_TEXT, SCREEN_FB };
+
+static struct {
+	enum screen_mode mode;
+	const char *why; /* SCREEN_NONE: the reason */
+	uint32_t cols, rows; /* rows includes the status line */
+	uint16_t *cells;
+	uint32_t row, col;
+	int esc; /* 0; 1 after ESC; 2 inside ESC [ ... */
+	uint32_t cursor_row, cursor_col; /* where the cursor was last shown */
+	bool cursor_shown;
+	bool vga_font; /* the PSF font was loaded into the VGA */
+	/* VGA text */
+	volatile uint16_t *vga;
+	uint16_t crtc;
+	/* framebuffer */
+	uint8_t *fb;
+	uint32_t pitch, bytes_pp, width, height;
+	uint32_t palette[16];
+	struct font font;
+} scr = { .why = "not started" };
+
+static const struct boot_framebuffer *fb_info;
+
+/* ---- VGA text mode ---- */
+
+static void vga_write(uint16_t index_port, uint8_t index, uint8_t value)
+{
+	outb(index_port, index);
+	outb(index_port + 1, value);
+}
+
+/* Plane 2 holds the character shapes: map it at 0xA0000, write 256 glyphs, map text back. */
+static void vga_load_font(void)
+{
+	if (scr.font.width != 8 || scr.font.height != VGA_TEXT_CHAR_HEIGHT)
+		return; /* the VGA's own font stays */
+	vga_write(VGA_SEQ_INDEX, 0x00, 0x01); /* synchronous reset */
+	vga_write(VGA_SEQ_INDEX, 0x02, 0x04); /* write plane 2 only */
+	vga_write(VGA_SEQ_INDEX, 0x04, 0x07); /* sequential addressing */
+	vga_write(VGA_SEQ_INDEX, 0x00, 0x03);
+	vga_write(VGA_GC_INDEX, 0x04, 0x02);  /* read plane 2 */
+	vga_write(VGA_GC_INDEX, 0x05, 0x00);  /* no odd/even */
+	vga_write(VGA_GC_INDEX, 0x06, 0x00);  /* map 0xA0000, 128 KiB */
+	volatile uint8_t *plane = (volatile uint8_t *)(uintptr_t)VGA_FONT_PLANE;
+	for (uint32_t c = 0; c < FONT_CODES; c++) {
+		const uint8_t *g = font_glyph(&scr.font, (uint8_t)c);
+		for (uint32_t y = 0; y < VGA_FONT_SLOT; y++)
+			plane[c * VGA_FONT_SLOT + y] = y < scr.font.height ? g[y] : 0;
+	}
+	vga_write(VGA_SEQ_INDEX, 0x00, 0x01);
+	vga_write(VGA_SEQ_INDEX, 0x02, 0x03); /* planes 0 and 1: characters and attributes */
+	vga_write(VGA_SEQ_INDEX, 0x04, 0x03); /* odd/even addressing */
+	vga_write(VGA_SEQ_INDEX, 0x03, 0x00); /* character map 0 */
+	vga_write(VGA_SEQ_INDEX, 0x00, 0x03);
+	vga_write(VGA_GC_INDEX, 0x04, 0x00);
+	vga_write(VGA_GC_INDEX, 0x05, 0x10);  /* odd/even */
+	vga_write(VGA_GC_INDEX, 0x06, 0x0e);  /* map 0xB8000, 32 KiB, text */
+	scr.vga_font = true;
+}
+
+/* A text buffer that keeps what is written: machines (and QEMU's -vga none) without a VGA have none. */
+static bool vga_answers(volatile uint16_t *p)
+{
+	uint16_t saved = p[0];
+	p[0] = 0x1f5a;
+	bool ok = p[0] == 0x1f5a;
+	p[0] = 0xe1a5;
+	ok = ok && p[0] == 0xe1a5;
+	p[0] = saved;
+	return ok;
+}
+
+static bool vga_init(const struct boot_framebuffer *fb)
+{
+	if (fb->addr != 0xb8000 || fb->width < 20 || fb->height < 4 || fb->width > 132 || fb->height > 60) {
+		scr.why = "unexpected VGA text geometry";
+		return false;
+	}
+	scr.vga = (volatile uint16_t *)(uintptr_t)fb->addr;
+	if (!vga_answers(scr.vga)) {
+		scr.why = "nothing answers at the VGA text buffer (no VGA)";
+		return false;
+	}
+	scr.crtc = inb(VGA_MISC_READ) & VGA_MISC_COLOR ? 0x3d4 : 0x3b4;
+	scr.cols = fb->width;
+	scr.rows = fb->height;
+	vga_load_font();
+	return true;
+}
+
+static void vga_cursor(uint32_t row, uint32_t col)
+{
+	uint16_t pos = (uint16_t)(row * scr.cols + col);
+	vga_write(scr.crtc, VGA_CRTC_CURSOR_HIGH, pos >> 8);
+	vga_write(scr.crtc, VGA_CRTC_CURSOR_LOW, pos & 0xff);
+}
+
+/* ---- linear framebuffer ---- */
+
+/* The VGA's 16 colours as 8-bit R, G, B. */
+static const uint8_t vga_rgb[16][3] = {
+	{ 0, 0, 0 }, { 0, 0, 170 }, { 0, 170, 0 }, { 0, 170, 170 }, { 170, 0, 0 }, { 170, 0, 170 },
+	{ 170, 85, 0 }, { 170, 170, 170 }, { 85, 85, 85 }, { 85, 85, 255 }, { 85, 255, 85 },
+	{ 85, 255, 255 }, { 255, 85, 85 }, { 255, 85, 255 }, { 255, 255, 85 }, { 255, 255, 255 },
+};
+
+static uint32_t fb_component(uint8_t value, uint8_t pos, uint8_t size)
+{
+	return size ? (uint32_t)(value >> (8 - (size > 8 ? 8 : size))) << pos : 0;
+}
+
+static bool fb_init(const struct boot_framebuffer *fb, const char *font_error)
+{
+	if (font_error) {
+		scr.why = font_error;
+		return false;
+	}
+	scr.bytes_pp = (fb->bpp + 7) / 8;
+	if (fb->bpp < 15 || fb->bpp > 32 || fb->pitch < (uint64_t)fb->width * scr.bytes_pp) {
+		scr.why = "unsupported pixel format";
+		return false;
+	}
+	scr.cols = fb->width / scr.font.width;
+	scr.rows = fb->height / scr.font.height;
+	if (scr.cols < 20 || scr.rows < 4) {
+		scr.why = "framebuffer too small for the font";
+		return false;
+	}
+	scr.fb = mmio_map(fb->addr, (uint64_t)fb->pitch * fb->height);
+	if (!scr.fb) {
+		scr.why = "cannot map the framebuffer";
+		return false;
+	}
+	scr.pitch = fb->pitch, scr.width = fb->width, scr.height = fb->height;
+	for (int i = 0; i < 16; i++)
+		scr.palette[i] = fb_component(vga_rgb[i][0], fb->red_pos, fb->red_size) |
+				 fb_component(vga_rgb[i][1], fb->green_pos, fb->green_size) |
+				 fb_component(vga_rgb[i][2], fb->blue_pos, fb->blue_size);
+	return true;
+}
+
+static void fb_pixel(uint8_t *p, uint32_t v)
+{
+	switch (scr.bytes_pp) {
+	case 4: *(volatile uint32_t *)p = v; break;
+	case 3: p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16); break;
+	default: *(volatile uint16_t *)p = (uint16_t)v; break;
+	}
+}
+
+/* The cell's glyph; underline marks the cursor (its last two pixel rows in the foreground colour). */
+static void fb_draw(uint32_t row, uint32_t col, uint16_t cell, bool underline)
+{
+	const struct font *f = &scr.font;
+	const uint8_t *g = font_glyph(f, (uint8_t)cell);
+	uint32_t fg = scr.palette[(cell >> 8) & 15], bg = scr.palette[(cell >> 12) & 15];
+	uint8_t *line = scr.fb + (uint64_t)row * f->height * scr.pitch + (uint64_t)col * f->width * scr.bytes_pp;
+	for (uint32_t y = 0; y < f->height; y++, line += scr.pitch, g += f->row_bytes) {
+		bool solid = underline && y + 2 >= f->height;
+		for (uint32_t x = 0; x < f->width; x++)
+			fb_pixel(line + x * scr.bytes_pp, solid || (g[x >> 3] & (0x80 >> (x & 7))) ? fg : bg);
+	}
+}
+
+/* ---- cells ---- */
+
+static void draw(uint32_t row, uint32_t col)
+{
+	uint16_t cell = scr.cells[row * scr.cols + col];
+	if (scr.mode == SCREEN_VGA_TEXT)
+		scr.vga[row * scr.cols + col] = cell;
+	else
+		fb_draw(row, col, cell, false);
+}
+
+static void set_cell(uint32_t row, uint32_t col, uint16_t cell)
+{
+	uint16_t *c = &scr.cells[row * scr.cols + col];
+	if (*c == cell)
+		return;
+	*c = cell;
+	draw(row, col);
+}
+
+/* Rows above the status line move up one; only cells that differ are drawn again. */
+static void scroll(void)
+{
+	uint32_t text_rows = scr.rows - 1;
+	for (uint32_t r = 0; r + 1 < text_rows; r++)
+		for (uint32_t c = 0; c < scr.cols; c++)
+			set_cell(r, c, scr.cells[(r + 1) * scr.cols + c]);
+	for (uint32_t c = 0; c < scr.cols; c++)
+		set_cell(text_rows - 1, c, CELL_BLANK);
+}
+
+static void newline(void)
+{
+	scr.col = 0;
+	if (scr.row + 2 < scr.rows)
+		scr.row++;
+	else
+		scroll();
+}
+
+static void put_printable(uint8_t ch)
+{
+	if (scr.col == scr.cols)
+		newline();
+	set_cell(scr.row, scr.col++, CELL(ch, ATTR_TEXT));
+}
+
+/* True when c belongs to an escape sequence (ESC, ESC x, or ESC [ parameters final). */
+static bool in_escape(uint8_t c)
+{
+	if (c == 0x1b) {
+		scr.esc = 1;
+		return true;
+	}
+	if (scr.esc == 1) {
+		scr.esc = c == '[' ? 2 : 0;
+		return true;
+	}
+	if (scr.esc == 2) {
+		if (c >= 0x40 && c <= 0x7e) /* ECMA-48 5.4: the final byte */
+			scr.esc = 0;
+		return true;
+	}
+	return false;
+}
+
+void screen_putc(char ch)
+{
+	uint8_t c = (uint8_t)ch;
+	if (scr.mode == SCREEN_NONE || in_escape(c))
+		return;
+	switch (c) {
+	case '\n': newline(); break;
+	case '\r': scr.col = 0; break;
+	case '\b':
+		if (scr.col)
+			scr.col--;
+		break;
+	case '\t':
+		do
+			put_printable(' ');
+		while (scr.col % TAB_WIDTH && scr.col < scr.cols);
+		break;
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			put_printable(c);
+		break; /* other control bytes draw nothing */
+	}
+}
+
+void screen_status(const char *text)
+{
+	if (scr.mode == SCREEN_NONE)
+		return;
+	size_t n = strlen(text);
+	for (uint32_t c = 0; c < scr.cols; c++)
+		set_cell(scr.rows - 1, c, CELL(c < n ? text[c] : ' ', ATTR_STATUS));
+}
+
+void screen_sync_cursor(void)
+{
+	if (scr.mode == SCREEN_NONE)
+		return;
+	uint32_t row = scr.row, col = scr.col < scr.cols ? scr.col : scr.cols - 1;
+	if (scr.cursor_shown && row == scr.cursor_row && col == scr.cursor_col)
+		return;
+	if (scr.mode == SCREEN_VGA_TEXT) {
+		vga_cursor(row, col);
+	} else {
+		if (scr.cursor_shown)
+			draw(scr.cursor_row, scr.cursor_col);
+		fb_draw(row, col, scr.cells[row * scr.cols + col], true);
+	}
+	scr.cursor_row = row, scr.cursor_col = col, scr.cursor_shown = true;
+}
+
+bool screen_init(const struct boot_framebuffer *fb)
+{
+	fb_info = fb;
+	const char *font_error = NULL;
+	if (font_load(&scr.font, screen_font, (size_t)(screen_font_end - screen_font), &font_error) < 0)
+		scr.font.width = 0; /* VGA text keeps the VGA's own font */
+	bool ok;
+	if (fb->kind == BOOT_FB_EGA_TEXT) {
+		ok = vga_init(fb);
+	} else if (fb->kind == BOOT_FB_RGB) {
+		ok = fb_init(fb, font_error);
+	} else {
+		scr.why = fb->kind == BOOT_FB_NONE ? "the boot loader gave no framebuffer"
+						  : "indexed-colour framebuffers are not supported";
+		ok = false;
+	}
+	if (ok) {
+		scr.cells = kmalloc((size_t)scr.cols * scr.rows * sizeof(uint16_t));
+		if (!scr.cells) {
+			scr.why = "out of memory for the cell grid";
+			ok = false;
+		}
+	}
+	if (!ok)
+		return false;
+	scr.mode = fb->kind == BOOT_FB_EGA_TEXT ? SCREEN_VGA_TEXT : SCREEN_FB;
+	for (uint32_t i = 0; i < scr.cols * scr.rows; i++) {
+		scr.cells[i] = CELL_BLANK;
+		draw(i / scr.cols, i % scr.cols);
+	}
+	if (scr.mode == SCREEN_VGA_TEXT) /* a visible underline cursor (start line 14, end 15) */
+		vga_write(scr.crtc, VGA_CRTC_CURSOR_START, 14), vga_write(scr.crtc, VGA_CRTC_CURSOR_START + 1, 15);
+	return true;
+}
+
+void screen_disable(void)
+{
+	scr.why = NULL;
+}
+
+void screen_describe(void)
+{
+	const struct boot_framebuffer *fb = fb_info;
+	switch (scr.mode) {
+	case SCREEN_VGA_TEXT:
+		kprintf("Screen: VGA text %ux%u, %s\n", scr.cols, scr.rows,
+			scr.vga_font ? "built-in 8x16 font loaded" : "the VGA's own font");
+		break;
+	case SCREEN_FB:
+		kprintf("Screen: framebuffer %ux%u, %u bits a pixel at 0x%llx; %ux%u characters of %ux%u\n",
+			fb->width, fb->height, fb->bpp, (unsigned long long)fb->addr, scr.cols, scr.rows,
+			scr.font.width, scr.font.height);
+		break;
+	case SCREEN_NONE:
+		if (scr.why)
+			kprintf("Screen: none: %s\n", scr.why);
+		else
+			kprintf("Screen: off (screen=off)\n");
+		break;
+	}
+}
