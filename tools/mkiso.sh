@@ -43,10 +43,11 @@ for ((i = 0; i < ${#modules[@]}; i += 2)); do
 	module_lines+="	module2 ${nounzip[i / 2]}/boot/modules/$name ${modules[i + 1]}"$'\n'
 done
 version=$(git -C "$here" describe --always --dirty --tags 2>/dev/null || echo unknown)
-gfx_line=${gfx:+	set gfxpayload=$gfx}
+gfx_line='	if [ "$grub_platform" = pc ]; then set gfxpayload=text; fi'
+[ -n "$gfx" ] && gfx_line="	set gfxpayload=$gfx"
 awk -v cmd="$cmdline" -v mods="$module_lines" -v ver="$version" -v gfx="$gfx_line" '
 	{ gsub(/@CMDLINE@/, cmd); gsub(/@VERSION@/, ver) }
-	/@GFXPAYLOAD@/ { if (gfx != "") print gfx; next }
+	/@GFXPAYLOAD@/ { print gfx; next }
 	/@MODULES@/ { printf "%s", mods; next }
 	{ print }' "$here/boot/grub.cfg.in" >"$dir/boot/grub/grub.cfg"
 # The log must not live in $dir: xorriso reads the tree while it grows ("MISHAP", exit 32).
