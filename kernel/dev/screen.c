@@ -218,6 +218,8 @@ static void set_cell(uint32_t row, uint32_t col, uint16_t cell)
 		return;
 	*c = cell;
 	draw(row, col);
+	if (scr.cursor_shown && row == scr.cursor_row && col == scr.cursor_col)
+		scr.cursor_shown = false; /* drawn over: the next sync draws it again */
 }
 
 /* Rows above the status line move up one; only cells that differ are drawn again. */

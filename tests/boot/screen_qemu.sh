@@ -60,18 +60,12 @@ run_uefi() {
 	mon uefi --type 'halt\n'
 	wait
 }
-run_vbe() {
-	start vbe &
-	wait_for "$TEST_DIR/vbe.log" '^Tally: the shell stays up' 60 || return
-	shot vbe boot
-	mon vbe --type 'halt\n'
-	wait
-}
-run_off() {
-	start off &
-	wait_for "$TEST_DIR/off.log" '^Tally: the shell stays up' 60 || return
-	shot off boot
-	mon off --type 'halt\n'
+# run_plain NAME [run-qemu.sh args...]: boot, one screen dump, halt.
+run_plain() {
+	start "$@" &
+	wait_for "$TEST_DIR/$1.log" '^Tally: the shell stays up' 60 || return
+	shot "$1" boot
+	mon "$1" --type 'halt\n'
 	wait
 }
 
@@ -82,8 +76,8 @@ make_iso off "exit=shell screen=off"
 rm -f "$TEST_DIR"/*.status "$TEST_DIR"/*.txt
 run_text >"$TEST_DIR/text.run" 2>&1 &
 run_uefi >"$TEST_DIR/uefi.run" 2>&1 &
-run_vbe >"$TEST_DIR/vbe.run" 2>&1 &
-run_off >"$TEST_DIR/off.run" 2>&1 &
+run_plain vbe >"$TEST_DIR/vbe.run" 2>&1 &
+run_plain off >"$TEST_DIR/off.run" 2>&1 &
 wait
 
 # screen_matches NAME TAG: the dump's text rows are the serial console's last lines, row for row.
@@ -98,6 +92,11 @@ screen_matches() {
 	expect_eq "$1 ($2): all ${rows} rows but the status line show the serial console's last lines" \
 		"$(python3 tests/boot/screen_check.py tail "$TEST_DIR/$1-$2.serial" "$cols" $((rows - 1)) | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')" \
 		"$(sed -n "2,${rows}p" "$txt" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')"
+}
+# halted NAME: 'halt' typed on the keyboard powered off (isa-debug-exit, code 0: QEMU's status 1).
+halted() {
+	expect "$1: 'halt' typed powers off" '^Tally: powering off \(halt\)$' "$TEST_DIR/$1.log"
+	expect_eq "$1: QEMU's exit status" 1 "$(cat "$TEST_DIR/$1.status" 2>/dev/null)"
 }
 status_line='^ Tally [0-9a-f]+[^ ]* \| VMX guests running: 0 \| MIPS VMs running: 0 \| up [0-9]+:[0-9]{2}:[0-9]{2}$'
 banner='^Tally [0-9a-f]+.*: a type-1 hypervisor for measuring virtualization$'
@@ -117,8 +116,7 @@ expect_not "keyboard: Ctrl-U erased the line" "unknown command 'junk"
 expect_count "keyboard: mem ran, and again from the up arrow" 2 '^  frames: [0-9]+ free'
 screen_matches text typed
 expect "text: the typed command on the screen" '^tally> mem$' "$TEST_DIR/text-typed.txt"
-expect "keyboard: 'halt' typed powers off" '^Tally: powering off \(halt\)$'
-expect_eq "text: QEMU's exit status (isa-debug-exit, code 0)" 1 "$(cat "$TEST_DIR/text.status" 2>/dev/null)"
+halted text
 
 # UEFI's framebuffer (OVMF), keyboard included.
 last_log=$TEST_DIR/uefi.log
@@ -128,8 +126,7 @@ screen_matches uefi typed
 expect "uefi: the banner on the screen" "$banner" "$TEST_DIR/uefi-typed.txt"
 expect "uefi: the status line" "$status_line" "$TEST_DIR/uefi-typed.txt"
 expect "uefi: the keyboard's command on the screen" '^vms$' "$TEST_DIR/uefi-typed.txt"
-expect "uefi: 'halt' typed powers off" '^Tally: powering off \(halt\)$'
-expect_eq "uefi: QEMU's exit status" 1 "$(cat "$TEST_DIR/uefi.status" 2>/dev/null)"
+halted uefi
 
 # A VBE framebuffer under BIOS (GRUB's gfxpayload=1024x768x32).
 last_log=$TEST_DIR/vbe.log
@@ -139,12 +136,11 @@ expect "vbe: read back as 128x48 cells" '^screen: 128x48 cells of 8x16$' "$TEST_
 screen_matches vbe boot
 expect "vbe: the banner on the screen" "$banner" "$TEST_DIR/vbe-boot.txt"
 expect "vbe: the status line" "$status_line" "$TEST_DIR/vbe-boot.txt"
-expect_eq "vbe: QEMU's exit status" 1 "$(cat "$TEST_DIR/vbe.status" 2>/dev/null)"
+halted vbe
 
 # screen=off: the screen keeps what GRUB left; the keyboard still types.
 last_log=$TEST_DIR/off.log
 expect "off: the screen is off" '^Screen: off \(screen=off\)$'
 expect_not "off: no banner on the screen" 'Tally' "$TEST_DIR/off-boot.txt"
-expect "off: 'halt' typed powers off" '^Tally: powering off \(halt\)$'
-expect_eq "off: QEMU's exit status" 1 "$(cat "$TEST_DIR/off.status" 2>/dev/null)"
+halted off
 finish
