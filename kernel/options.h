@@ -20,6 +20,8 @@ enum { SCREEN_ON, SCREEN_OFF }; /* option_choice("screen") */
 #define CPUID_SCOPE_VALUES(V) V(0, "guest") V(0, "global")
 #define STATS_EXPORT_VALUES(V) V(0, "off") V(0, "on")
 enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on" */
+#define EXIT_ANALYTICS_VALUES(V) V(0, "on") V(0, "off")
+enum { EXIT_ANALYTICS_OFF = 1 }; /* option_choice("exit_analytics"): the index of "off" */
 #define ANY_VALUE(V)
 
 /* X(name, values, help): values is one of the lists above (ANY_VALUE: free form); the help line
@@ -31,6 +33,7 @@ enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on
 	X(cpuid_abi, TALLY_ABIS, "layout of the exit-statistics CPUID leaves")              \
 	X(cpuid_scope, CPUID_SCOPE_VALUES, "the CPUID leaves answer the asking guest's figures (default) or all guests'") \
 	X(stats_export, STATS_EXPORT_VALUES, "on: a VMX guest's end also writes its statistics, histograms, timeline and trace in the export format (default off)") \
+	X(exit_analytics, EXIT_ANALYTICS_VALUES, "off: VMX exits are only counted and timed, with no latency histograms, timeline or trace (the baseline of their cost; default on)") \
 	X(quantum, ANY_VALUE, "N[us|ms|s]: how long a VMX guest runs before the loop takes the CPU back (default 2ms)") \
 	X(ip, ANY_VALUE, "static IPv4 address a.b.c.d/len (default: DHCP)")                \
 	X(gw, ANY_VALUE, "IPv4 gateway a.b.c.d")                                            \

@@ -45,14 +45,38 @@ static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
 static void cmd_net(char **argv) { (void)argv; net_print_status(); }
 
+/* `stats save GUEST FILE`: the export block, as `stats GUEST --export` prints it, to the disk. */
+static void save_stats(const char *guest, const char *file)
+{
+	char *data, err[DISK_ERR_MAX];
+	size_t len;
+	int r = vmx_export_guest_statistics_buffer(guest, &data, &len);
+	if (r == -1)
+		kprintf("no VMX guest named '%s' (try 'vms')\n", guest);
+	if (r < 0)
+		return;
+	if (disk_write(file, data, len, err) < 0)
+		kprintf("stats save: %s's export (%zu bytes) not written: %s\n", guest, len, err);
+	else
+		kprintf("stats save: %s's export written to %s (%zu bytes)\n", guest, file, len);
+	kfree(data);
+}
+
 static void cmd_stats(char **argv)
 {
 	const char *why = vmx_unusable_reason();
+	bool save = argv[1] && !strcmp(argv[1], "save") && argv[2];
 	bool export = argv[1] && argv[2] && !strcmp(argv[2], "--export");
-	if (argv[2] && !export)
-		kprintf("stats: '%s' is not --export (stats [guest] [--export])\n", argv[2]);
+	if (save && !argv[3])
+		kprintf("stats save: no file named (stats save <guest> <file>)\n");
+	else if (argv[3] && !save)
+		kprintf("stats: too many words (stats [guest] [--export] | stats save <guest> <file>)\n");
 	else if (why && !vmx_vcpu_count())
 		kprintf("stats: no VMX guest runs here: VMX unavailable: %s\n", why);
+	else if (save)
+		save_stats(argv[2], argv[3]);
+	else if (argv[2] && !export)
+		kprintf("stats: '%s' is not --export (stats [guest] [--export])\n", argv[2]);
 	else if (!argv[1])
 		vmx_print_statistics();
 	else if ((export ? vmx_export_guest_statistics(argv[1]) : vmx_print_guest_statistics(argv[1])) < 0)

@@ -16,7 +16,7 @@
 	X(ls, 0, 0, "ls", "files on the disk and the free space")                              \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
 	X(mem, 0, 0, "mem", "frames and heap in use")                                          \
-	X(stats, 0, 2, "stats [guest] [--export]", "VMX exit statistics per reason (p50/p90/p99 too): all guests, or one (also after it ended); --export: its figures, histograms, timeline and trace as JSON lines") \
+	X(stats, 0, 3, "stats [guest] [--export] | stats save <guest> <file>", "VMX exit statistics per reason (p50/p90/p99 too): all guests, or one (also after it ended); --export: its figures, histograms, timeline and trace as JSON lines; save: the same lines to a file on the FAT disk") \
 	X(trace, 1, 2, "trace <guest> [N]", "the last N exits of a VMX guest (default 16): reason, RIP, qualification, cycles, TSC") \
 	X(pc, 1, 1, "pc <guest>", "a VMX guest's emulated PC: PIC, PIT and COM1 registers, its next timer interrupt") \
 	X(console, 1, 1, "console <guest>", "type into a VMX guest's COM1 and see its output raw; Ctrl-] returns (so does its end)") \

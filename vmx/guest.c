@@ -41,7 +41,8 @@ static int parse_time_us(const char *s, uint64_t *us)
 	return 0;
 }
 
-/* trace=N: the guest keeps its last N exits (0: none), EXIT_TRACE_DEFAULT without it. */
+/* trace=N: the guest keeps its last N exits (0: none), EXIT_TRACE_DEFAULT without it; none
+ * under exit_analytics=off. */
 static int parse_trace_option(struct vcpu *v, const char *words)
 {
 	char buf[32];
@@ -52,6 +53,8 @@ static int parse_trace_option(struct vcpu *v, const char *words)
 			EXIT_TRACE_MAX);
 		return -1;
 	}
+	if (!v->analytics)
+		n = 0;
 	if (n && !(v->trace.ring = kzalloc(n * sizeof(struct exit_trace_entry)))) {
 		kprintf("guest %s: not started: no memory for a trace of %llu exits\n", v->name, (unsigned long long)n);
 		return -1;
@@ -78,6 +81,7 @@ static int parse_module_options(struct vcpu *v, size_t index, const char *words,
 	}
 	if (kv_find(words, "timeout", buf, sizeof(buf)))
 		v->timeout_ms = us / 1000;
+	v->analytics = exit_analytics_on();
 	return parse_trace_option(v, words);
 }
 
@@ -135,7 +139,7 @@ int vmx_print_guest_statistics(const char *name)
 	const struct vcpu *v = find_vcpu(name);
 	if (!v)
 		return -1;
-	exit_stats_print(&v->stats, &v->hist, v->name);
+	exit_stats_print(&v->stats, exit_analytics_on() ? &v->hist : NULL, v->name);
 	return 0;
 }
 
@@ -146,7 +150,7 @@ void vmx_print_statistics(void)
 	memset(&all, 0, sizeof(all));
 	for (size_t i = 0; i < nvcpus; i++)
 		exit_hist_merge(&all, &vcpus[i]->hist);
-	exit_stats_print(exit_stats_global(), &all, "all guests");
+	exit_stats_print(exit_stats_global(), exit_analytics_on() ? &all : NULL, "all guests");
 }
 
 int vmx_export_guest_statistics(const char *name)
@@ -156,6 +160,14 @@ int vmx_export_guest_statistics(const char *name)
 		return -1;
 	exit_stats_export(v);
 	return 0;
+}
+
+int vmx_export_guest_statistics_buffer(const char *name, char **data, size_t *len)
+{
+	const struct vcpu *v = find_vcpu(name);
+	if (!v)
+		return -1;
+	return exit_stats_export_buffer(v, data, len) < 0 ? -2 : 0;
 }
 
 int vmx_print_guest_trace(const char *name, uint32_t n)
@@ -180,8 +192,8 @@ int vmx_print_guest_platform(const char *name)
 static void vcpu_end(struct vcpu *v)
 {
 	com1_flush(v); /* its last words and the report of how it ended come before its table */
-	exit_stats_print(&v->stats, &v->hist, v->name);
-	if (exit_export_at_end())
+	exit_stats_print(&v->stats, exit_analytics_on() ? &v->hist : NULL, v->name);
+	if (exit_export_at_end() && v->analytics) /* else said at boot */
 		exit_stats_export(v);
 	vcpu_switch_forget(v);
 	vmcs_teardown(v);
@@ -292,7 +304,8 @@ size_t vmx_start_guests(void)
 		guests += is_vcpu_module(boot_info.modules[i].cmdline);
 	exit_stats_init(exit_stats_global());
 	cpuid_leaves_init(); /* the VMX options are checked at boot, guests or not */
-	exit_export_at_end();
+	if (exit_export_at_end() && !exit_analytics_on())
+		log_warn("command line: stats_export=on exports nothing under exit_analytics=off\n");
 	read_quantum();
 	if (!guests)
 		return 0;

@@ -93,10 +93,12 @@ void vcpu_time_pending_exit(struct vcpu *v, uint64_t end_tsc)
 	uint64_t cycles = end_tsc - v->pending_exit_tsc;
 	exit_stats_time(&v->stats, v->pending_reason, cycles);
 	exit_stats_time(exit_stats_global(), v->pending_reason, cycles);
-	exit_hist_add(&v->hist, v->pending_reason, cycles);
-	struct exit_trace_entry *e = exit_trace_last(&v->trace);
-	if (e)
-		e->cycles = cycles;
+	if (v->analytics) {
+		exit_hist_add(&v->hist, v->pending_reason, cycles);
+		struct exit_trace_entry *e = exit_trace_last(&v->trace);
+		if (e)
+			e->cycles = cycles;
+	}
 	v->timing_pending = false;
 }
 
@@ -104,7 +106,8 @@ static void count_exit(struct vcpu *v, uint32_t reason)
 {
 	exit_stats_count(&v->stats, reason);
 	exit_stats_count(exit_stats_global(), reason);
-	exit_timeline_add(&v->timeline, reason, v->regs.exit_tsc);
+	if (v->analytics)
+		exit_timeline_add(&v->timeline, reason, v->regs.exit_tsc);
 	if (v->trace.size)
 		*exit_trace_push(&v->trace) = (struct exit_trace_entry){
 			.tsc = v->regs.exit_tsc, .rip = vmcs_read(VMCS_GUEST_RIP),

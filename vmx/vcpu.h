@@ -75,6 +75,7 @@ struct vcpu {
 	struct exit_hist hist;        /* its exits' cycles per reason (the table's percentiles) */
 	struct exit_timeline timeline; /* its exits per reason over time since its first entry */
 	struct exit_trace trace;      /* its last exits (trace=N entries) */
+	bool analytics;               /* hist, timeline and trace are kept (exit_analytics=on) */
 	struct com1 com1;
 	struct platform plat;     /* its PC: PIC, PIT, UART, CMOS, ... */
 	uint32_t proc_controls;   /* as last written to the VMCS (interrupt-window exiting varies) */

@@ -53,6 +53,9 @@ void vmx_list_guests(void);
 int vmx_print_guest_statistics(const char *name);
 /* `stats NAME --export`: its figures in the export format (vmx/stats_export.c); -1: no such guest. */
 int vmx_export_guest_statistics(const char *name);
+/* `stats save NAME FILE`: the same block in a heap buffer (kfree it); -1: no such guest; -2:
+ * nothing to export or no memory (said on the console). */
+int vmx_export_guest_statistics_buffer(const char *name, char **data, size_t *len);
 /* `trace NAME [N]`: its last n exits (VMX_TRACE_SHOWN without N), oldest first; -1: no such guest. */
 #define VMX_TRACE_SHOWN 16
 int vmx_print_guest_trace(const char *name, uint32_t n);

@@ -3,18 +3,28 @@ KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
-BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh \
+BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh \
 	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
 
-# make bench-vmx: the bench guest under Bochs; prints its two result lines (not a test).
+# make bench-vmx: the bench guest under Bochs, with the exit analytics (histograms, timeline,
+# trace) and without them (exit_analytics=off), both boots at once; prints each one's two result
+# lines and its `book` row (recording cycles per exit) (not a test).
 BENCHES += bench-vmx
 .PHONY: bench-vmx
 bench-vmx: $(KERNEL_ELF) $(BUILD)/guest/bench.elf
 	@mkdir -p $(BUILD)/bench
-	@tools/mkiso.sh -o $(BUILD)/bench/vmx.iso -k $(KERNEL_ELF) -c "" -m $(BUILD)/guest/bench.elf "guest name=bench mem=16M"
-	@tools/run-bochs.sh -i $(BUILD)/bench/vmx.iso -s $(BUILD)/bench/vmx.log -t 300
-	@grep -a "bench-vmx:" $(BUILD)/bench/vmx.log || { echo "bench-vmx: no result; see $(BUILD)/bench/vmx.log"; tail -n 20 $(BUILD)/bench/vmx.log; exit 1; }
-	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx.log
+	@for a in on off; do \
+		tools/mkiso.sh -o $(BUILD)/bench/vmx-$$a.iso -k $(KERNEL_ELF) -c "exit_analytics=$$a" \
+			-m $(BUILD)/guest/bench.elf "guest name=bench mem=16M" || exit 1; \
+		tools/run-bochs.sh -i $(BUILD)/bench/vmx-$$a.iso -s $(BUILD)/bench/vmx-$$a.log -t 300 & \
+	done; wait
+	@for a in on off; do \
+		log=$(BUILD)/bench/vmx-$$a.log; \
+		grep -aq "bench-vmx:" $$log || { echo "bench-vmx: no result; see $$log"; tail -n 20 $$log; exit 1; }; \
+		grep -a "bench-vmx:" $$log | sed "s/bench-vmx:/bench-vmx (exit_analytics=$$a):/"; \
+		grep -a -m1 "  book  " $$log | sed "s/^ */bench-vmx (exit_analytics=$$a): /"; \
+	done
+	@grep -aE "^(TSC|CPU):" $(BUILD)/bench/vmx-on.log
 
 # make bench-linux: Debian's cloud kernel to its first user-space line under Bochs, as a Tally guest
 # and booted directly by GRUB: wall times, their ratio, the boot's exits and top reasons (not a test).

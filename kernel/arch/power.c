@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/arch/acpi.h"
 #include "kernel/arch/power.h"
 #include "kernel/arch/x86.h"
 #include "kernel/bootinfo.h"
@@ -14,26 +15,8 @@
 #define QEMU_FW_CFG_DATA 0x511
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
-/* ACPI 6.4: 5.2.5.3 RSDP, 5.2.7/5.2.8 RSDT/XSDT, 5.2.9 FADT field offsets. */
-#define FADT_DSDT 40
-#define FADT_SMI_CMD 48
-#define FADT_ACPI_ENABLE 52
-#define FADT_PM1A_CNT 64
-#define FADT_PM1B_CNT 68
-#define PM1_SCI_EN 0x0001
-#define PM1_SLP_EN (1u << 13)
-#define PM1_SLP_TYP_SHIFT 10
 #define AML_PACKAGE_OP 0x12
 #define AML_BYTE_PREFIX 0x0a
-
-struct acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision, checksum;
-	char oem_id[6], oem_table_id[8];
-	uint32_t oem_revision, creator_id, creator_revision;
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_header) == 36, "ACPI SDT header is 36 bytes");
 
 static bool running_on_qemu(void)
 {
@@ -44,32 +27,22 @@ static bool running_on_qemu(void)
 	return !memcmp(sig, "QEMU", 4);
 }
 
-static bool checksum_ok(const void *p, uint32_t len)
-{
-	uint8_t sum = 0;
-	for (uint32_t i = 0; i < len; i++)
-		sum += ((const uint8_t *)p)[i];
-	return sum == 0;
-}
-
 static const struct acpi_header *table_at(uint64_t addr)
 {
 	if (!addr || addr >= (4ull << 30))
 		return NULL;
 	const struct acpi_header *h = (const void *)(uintptr_t)addr;
-	if (h->length < sizeof(*h) || h->length > (1u << 24) || !checksum_ok(h, h->length))
+	if (h->length < sizeof(*h) || h->length > (1u << 24) || acpi_sum(h, h->length))
 		return NULL;
 	return h;
 }
 
-static const struct acpi_header *find_fadt(void)
+static const struct acpi_fadt *find_fadt(void)
 {
-	const uint8_t *rsdp = (const void *)(uintptr_t)boot_info.acpi_rsdp;
-	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8) || !checksum_ok(rsdp, 20))
+	const struct acpi_rsdp *rsdp = (const void *)(uintptr_t)boot_info.acpi_rsdp;
+	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) || acpi_sum(rsdp, ACPI_RSDP_V1_LEN))
 		return NULL;
-	uint32_t rsdt_addr;
-	memcpy(&rsdt_addr, rsdp + 16, 4);
-	const struct acpi_header *rsdt = table_at(rsdt_addr);
+	const struct acpi_header *rsdt = table_at(rsdp->rsdt);
 	if (!rsdt || memcmp(rsdt->signature, "RSDT", 4))
 		return NULL;
 	const uint8_t *entries = (const uint8_t *)(rsdt + 1);
@@ -77,8 +50,9 @@ static const struct acpi_header *find_fadt(void)
 		uint32_t a;
 		memcpy(&a, entries + off, 4);
 		const struct acpi_header *t = table_at(a);
-		if (t && !memcmp(t->signature, "FACP", 4) && t->length >= FADT_PM1B_CNT + 4)
-			return t;
+		const struct acpi_fadt *f = (const void *)t;
+		if (t && !memcmp(t->signature, "FACP", 4) && ACPI_FADT_HAS(f, pm1b_cnt_blk))
+			return f;
 	}
 	return NULL;
 }
@@ -102,26 +76,21 @@ static int find_s5_type(const struct acpi_header *dsdt)
 
 static void acpi_poweroff(void)
 {
-	const struct acpi_header *fadt = find_fadt();
-	if (!fadt)
+	const struct acpi_fadt *f = find_fadt();
+	if (!f)
 		return;
-	const uint8_t *f = (const uint8_t *)fadt;
-	uint32_t dsdt_addr, pm1a, pm1b, smi_cmd;
-	memcpy(&dsdt_addr, f + FADT_DSDT, 4);
-	memcpy(&smi_cmd, f + FADT_SMI_CMD, 4);
-	memcpy(&pm1a, f + FADT_PM1A_CNT, 4);
-	memcpy(&pm1b, f + FADT_PM1B_CNT, 4);
-	const struct acpi_header *dsdt = table_at(dsdt_addr);
+	uint32_t pm1a = f->pm1a_cnt_blk, pm1b = f->pm1b_cnt_blk, smi_cmd = f->smi_cmd;
+	const struct acpi_header *dsdt = table_at(f->dsdt);
 	int slp_typ = dsdt ? find_s5_type(dsdt) : -1;
 	if (slp_typ < 0 || !pm1a)
 		return;
-	if (!(inw(pm1a) & PM1_SCI_EN) && smi_cmd) {
-		outb(smi_cmd, f[FADT_ACPI_ENABLE]);
-		for (int i = 0; i < 300 && !(inw(pm1a) & PM1_SCI_EN); i++)
+	if (!(inw(pm1a) & ACPI_PM1_SCI_EN) && smi_cmd) {
+		outb(smi_cmd, f->acpi_enable);
+		for (int i = 0; i < 300 && !(inw(pm1a) & ACPI_PM1_SCI_EN); i++)
 			for (volatile int d = 0; d < 100000; d++)
 				;
 	}
-	uint16_t v = (uint16_t)((slp_typ & 7) << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN;
+	uint16_t v = (uint16_t)((slp_typ & 7) << ACPI_PM1_SLP_TYP_SHIFT) | ACPI_PM1_SLP_EN;
 	outw(pm1a, v);
 	if (pm1b)
 		outw(pm1b, v);

@@ -4,7 +4,9 @@
 # per-reason counts are what the guest read through CPUID last plus the exits the trace shows after
 # that read; every reason's histogram and timeline sum to its count; the trace's RIPs are the
 # guest's own instructions (nm names the function, objdump the instruction); `trace testguest 8`
-# shows the export's last 8 entries; tools/tally-report makes a PNG and the text report of the log.
+# shows the export's last 8 entries; `stats save` builds the same block for the disk (Bochs has
+# none: it says how many bytes it did not write); tools/tally-report makes a PNG and the text
+# report of the log.
 . tests/boot/lib.sh
 
 G=build/guest
@@ -12,7 +14,7 @@ ELF=$G/testguest.elf
 TRACE=512 # the final reads (88 exits) and what follows (the line they print, ~250 exits)
 
 make_iso analytics "exit=shell stats_export=on" "$ELF" "guest name=testguest mem=16M trace=$TRACE"
-printf '%s\n' "trace testguest 8" "stats testguest --export" "halt" >"$TEST_DIR/analytics.keys"
+printf '%s\n' "trace testguest 8" "stats testguest --export" "stats save testguest exits.jsonl" "halt" >"$TEST_DIR/analytics.keys"
 SHELL_AFTER='^Tally: the shell stays up' boot_bochs_shell analytics 120 "$TEST_DIR/analytics.keys"
 L=$last_log
 
@@ -21,6 +23,11 @@ expect "the test guest read its final figures in one undisturbed span" '^testgue
 expect "the guest ended through port 0xf4" '^guest testguest: exited through port 0xf4 with code 0$'
 expect_count "two export blocks: at the guest's end and from the shell" 2 '^tally-export-begin v1 guest=testguest$'
 expect "the shell's trace view" "^Exit trace: testguest, last 8 of [0-9]+ exits \(trace=$TRACE\), oldest first$"
+
+# stats save: the block it built has the bytes of the one the shell printed.
+block_bytes=$(tr -d '\r' <"$L" | awk '/^tally-export-begin/ { n++ } n == 2 { print } n == 2 && /^tally-export-end/ { exit }' | wc -c)
+expect "stats save built the shell's export block ($block_bytes bytes) and names the missing disk" \
+	"^stats save: testguest's export \($block_bytes bytes\) not written: no disk attached"
 
 # The judgement of the export against the guest's figures, the symbols and the trace view.
 while IFS= read -r line; do
