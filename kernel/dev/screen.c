@@ -21,14 +21,27 @@ extern const uint8_t screen_font[], screen_font_end[];
 #define CELL_BLANK CELL(' ', ATTR_TEXT)
 #define TAB_WIDTH 8
 
-/* IBM VGA registers (FreeVGA; Linux vgacon loads fonts the same way). */
+/* IBM VGA registers (FreeVGA's register reference): index port, data port = index port + 1. */
 #define VGA_SEQ_INDEX 0x3c4
-#define VGA_SEQ_DATA 0x3c5
+#define VGA_SEQ_RESET 0x00
+#define VGA_SEQ_RESET_SYNC 0x01     /* synchronous reset: memory kept, sequencer held */
+#define VGA_SEQ_RESET_RUN 0x03
+#define VGA_SEQ_MAP_MASK 0x02       /* which planes a write reaches */
+#define VGA_SEQ_CHAR_MAP 0x03       /* which 8 KiB of plane 2 holds the font */
+#define VGA_SEQ_MEMORY_MODE 0x04
+#define VGA_SEQ_MEM_SEQUENTIAL 0x07 /* extended memory, odd/even off: plane 2 as plain bytes */
+#define VGA_SEQ_MEM_TEXT 0x03       /* extended memory, odd/even on: text mode */
 #define VGA_GC_INDEX 0x3ce
-#define VGA_GC_DATA 0x3cf
+#define VGA_GC_READ_MAP 0x04
+#define VGA_GC_MODE 0x05
+#define VGA_GC_MODE_ODD_EVEN 0x10
+#define VGA_GC_MISC 0x06
+#define VGA_GC_MISC_A0000_128K 0x00 /* graphics window at 0xA0000 (font loading) */
+#define VGA_GC_MISC_B8000_TEXT 0x0e /* text window at 0xB8000, 32 KiB, odd/even chained */
 #define VGA_MISC_READ 0x3cc
 #define VGA_MISC_COLOR 0x01 /* CRTC at 0x3d4 (else 0x3b4) */
 #define VGA_CRTC_CURSOR_START 0x0a
+#define VGA_CRTC_CURSOR_END 0x0b
 #define VGA_CRTC_CURSOR_HIGH 0x0e
 #define VGA_CRTC_CURSOR_LOW 0x0f
 #define VGA_FONT_PLANE 0xa0000ull /* plane 2 while it is mapped for font loading */
@@ -52,7 +65,7 @@ static struct {
 	uint16_t crtc;
 	/* framebuffer */
 	uint8_t *fb;
-	uint32_t pitch, bytes_pp, width, height;
+	uint32_t pitch, bytes_pp;
 	uint32_t palette[16];
 	struct font font;
 } scr = { .why = "not started" };
@@ -67,32 +80,33 @@ static void vga_write(uint16_t index_port, uint8_t index, uint8_t value)
 	outb(index_port + 1, value);
 }
 
-/* Plane 2 holds the character shapes: map it at 0xA0000, write 256 glyphs, map text back. */
+/* Plane 2 holds the character shapes: map it at 0xA0000, write 256 glyphs, map text back (the
+ * sequence Linux's vgacon and setfont use). */
 static void vga_load_font(void)
 {
 	if (scr.font.width != 8 || scr.font.height != VGA_TEXT_CHAR_HEIGHT)
 		return; /* the VGA's own font stays */
-	vga_write(VGA_SEQ_INDEX, 0x00, 0x01); /* synchronous reset */
-	vga_write(VGA_SEQ_INDEX, 0x02, 0x04); /* write plane 2 only */
-	vga_write(VGA_SEQ_INDEX, 0x04, 0x07); /* sequential addressing */
-	vga_write(VGA_SEQ_INDEX, 0x00, 0x03);
-	vga_write(VGA_GC_INDEX, 0x04, 0x02);  /* read plane 2 */
-	vga_write(VGA_GC_INDEX, 0x05, 0x00);  /* no odd/even */
-	vga_write(VGA_GC_INDEX, 0x06, 0x00);  /* map 0xA0000, 128 KiB */
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_RESET, VGA_SEQ_RESET_SYNC);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_MAP_MASK, 1 << 2);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_MEMORY_MODE, VGA_SEQ_MEM_SEQUENTIAL);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_RESET, VGA_SEQ_RESET_RUN);
+	vga_write(VGA_GC_INDEX, VGA_GC_READ_MAP, 2);
+	vga_write(VGA_GC_INDEX, VGA_GC_MODE, 0);
+	vga_write(VGA_GC_INDEX, VGA_GC_MISC, VGA_GC_MISC_A0000_128K);
 	volatile uint8_t *plane = (volatile uint8_t *)(uintptr_t)VGA_FONT_PLANE;
 	for (uint32_t c = 0; c < FONT_CODES; c++) {
 		const uint8_t *g = font_glyph(&scr.font, (uint8_t)c);
 		for (uint32_t y = 0; y < VGA_FONT_SLOT; y++)
 			plane[c * VGA_FONT_SLOT + y] = y < scr.font.height ? g[y] : 0;
 	}
-	vga_write(VGA_SEQ_INDEX, 0x00, 0x01);
-	vga_write(VGA_SEQ_INDEX, 0x02, 0x03); /* planes 0 and 1: characters and attributes */
-	vga_write(VGA_SEQ_INDEX, 0x04, 0x03); /* odd/even addressing */
-	vga_write(VGA_SEQ_INDEX, 0x03, 0x00); /* character map 0 */
-	vga_write(VGA_SEQ_INDEX, 0x00, 0x03);
-	vga_write(VGA_GC_INDEX, 0x04, 0x00);
-	vga_write(VGA_GC_INDEX, 0x05, 0x10);  /* odd/even */
-	vga_write(VGA_GC_INDEX, 0x06, 0x0e);  /* map 0xB8000, 32 KiB, text */
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_RESET, VGA_SEQ_RESET_SYNC);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_MAP_MASK, 1 << 0 | 1 << 1); /* characters and attributes */
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_MEMORY_MODE, VGA_SEQ_MEM_TEXT);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_CHAR_MAP, 0);
+	vga_write(VGA_SEQ_INDEX, VGA_SEQ_RESET, VGA_SEQ_RESET_RUN);
+	vga_write(VGA_GC_INDEX, VGA_GC_READ_MAP, 0);
+	vga_write(VGA_GC_INDEX, VGA_GC_MODE, VGA_GC_MODE_ODD_EVEN);
+	vga_write(VGA_GC_INDEX, VGA_GC_MISC, VGA_GC_MISC_B8000_TEXT);
 	scr.vga_font = true;
 }
 
@@ -169,7 +183,7 @@ static bool fb_init(const struct boot_framebuffer *fb, const char *font_error)
 		scr.why = "cannot map the framebuffer";
 		return false;
 	}
-	scr.pitch = fb->pitch, scr.width = fb->width, scr.height = fb->height;
+	scr.pitch = fb->pitch;
 	for (int i = 0; i < 16; i++)
 		scr.palette[i] = fb_component(vga_rgb[i][0], fb->red_pos, fb->red_size) |
 				 fb_component(vga_rgb[i][1], fb->green_pos, fb->green_size) |
@@ -348,8 +362,10 @@ bool screen_init(const struct boot_framebuffer *fb)
 		scr.cells[i] = CELL_BLANK;
 		draw(i / scr.cols, i % scr.cols);
 	}
-	if (scr.mode == SCREEN_VGA_TEXT) /* a visible underline cursor (start line 14, end 15) */
-		vga_write(scr.crtc, VGA_CRTC_CURSOR_START, 14), vga_write(scr.crtc, VGA_CRTC_CURSOR_START + 1, 15);
+	if (scr.mode == SCREEN_VGA_TEXT) { /* an underline cursor on the cell's last two rows */
+		vga_write(scr.crtc, VGA_CRTC_CURSOR_START, VGA_TEXT_CHAR_HEIGHT - 2);
+		vga_write(scr.crtc, VGA_CRTC_CURSOR_END, VGA_TEXT_CHAR_HEIGHT - 1);
+	}
 	return true;
 }
 

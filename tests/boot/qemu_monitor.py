@@ -71,7 +71,9 @@ class Monitor:
 
     def run(self, command):
         self.sock.sendall(command.encode() + b"\n")
-        if command == "quit":
+        if command == "quit":  # QEMU closes the monitor as it ends
+            while self.sock.recv(4096):
+                pass
             return ""
         answer = self.read_to_prompt()
         # HMP echoes the command line (with terminal escapes); an error is a line of its own.

@@ -22,12 +22,21 @@ start() {
 }
 
 # shot NAME TAG: once the serial log has been quiet for a second, a screen dump read back into
-# $TEST_DIR/NAME-TAG.txt, and the serial log as it was then in NAME-TAG.serial.
+# $TEST_DIR/NAME-TAG.txt, and the serial log as it was then in NAME-TAG.serial. A dump whose size
+# is not the mode the Screen: line names is taken again (QEMU once handed back GRUB's text screen
+# from before the VBE mode switch).
 shot() {
-	settle "$TEST_DIR/$1.log" 20
-	cp "$TEST_DIR/$1.log" "$TEST_DIR/$1-$2.serial"
-	mon "$1" "screendump $TEST_DIR/$1-$2.ppm" &&
-		python3 tests/boot/screen_check.py decode "$FONT_PSF" "$TEST_DIR/$1-$2.ppm" >"$TEST_DIR/$1-$2.txt"
+	local log=$TEST_DIR/$1.log ppm=$TEST_DIR/$1-$2.ppm size want
+	settle "$log" 20
+	cp "$log" "$TEST_DIR/$1-$2.serial"
+	want=$(tr -d '\r' <"$log" | sed -nE 's/^Screen: framebuffer ([0-9]+)x([0-9]+),.*/\1 \2/p; s/^Screen: VGA text 80x25.*/720 400/p')
+	for _ in 1 2 3 4 5; do
+		mon "$1" "screendump $ppm" || return
+		size=$(head -c 20 "$ppm" | tr '\n' ' ' | cut -d' ' -f2,3)
+		[ -z "$want" ] || [ "$size" = "$want" ] && break
+		sleep 1
+	done
+	python3 tests/boot/screen_check.py decode "$FONT_PSF" "$ppm" >"$TEST_DIR/$1-$2.txt"
 }
 
 # type_line NAME TEXT REGEX: types TEXT and Enter, then waits for REGEX on the serial console.
