@@ -85,6 +85,7 @@ void console_screen_start(void)
 	screen_on = true;
 	for (size_t i = 0; i < early_len; i++)
 		screen_putc(early[i]);
+	screen_flush();
 }
 
 static unsigned breaks;
@@ -117,6 +118,8 @@ int console_getc(void)
 
 void console_flush(void)
 {
+	if (screen_on && !in_screen)
+		screen_flush();
 	for (int spins = 0; uart_present && spins < 10000000; spins++) {
 		if (inb(COM1_BASE + UART_LSR) & UART_LSR_TX_IDLE)
 			return;

@@ -1,6 +1,8 @@
-/* screen.c: the screen console. A grid of character cells mirrors what is on the screen; writing
- * or scrolling redraws only the cells that change, in VGA text memory or as glyphs of the built-in
- * PSF font on a linear framebuffer (reading a framebuffer back is slow on real hardware). */
+/* screen.c: the screen console. Output goes into a grid of character cells in RAM; a flush draws
+ * the cells that differ from what is shown, in VGA text memory or as glyphs of the built-in PSF font
+ * on a linear framebuffer (never reading a framebuffer back: slow on real hardware). Flushes come
+ * from the loop at most every SCREEN_FLUSH_CYCLES and from console_flush, so a long burst of output
+ * costs a few redraws, not one per scrolled line. */
 #include <stdint.h>
 #include <string.h>
 
@@ -20,6 +22,9 @@ extern const uint8_t screen_font[], screen_font_end[];
 #define CELL(ch, attr) ((uint16_t)((uint8_t)(ch) | (attr) << 8))
 #define CELL_BLANK CELL(' ', ATTR_TEXT)
 #define TAB_WIDTH 8
+/* TSC cycles between two redraws from the loop (~0.25 s at 2 GHz; ~1.3 s under Bochs, whose TSC runs
+ * at its instruction rate and whose emulated VGA is slow to write). */
+#define SCREEN_FLUSH_CYCLES (1ull << 28)
 
 /* IBM VGA registers (FreeVGA's register reference): index port, data port = index port + 1. */
 #define VGA_SEQ_INDEX 0x3c4
@@ -54,7 +59,9 @@ static struct {
 	enum screen_mode mode;
 	const char *why; /* SCREEN_NONE: the reason */
 	uint32_t cols, rows; /* rows includes the status line */
-	uint16_t *cells;
+	uint16_t *cells; /* what the screen should show */
+	uint16_t *shown; /* what it shows */
+	uint64_t flushed_tsc;
 	uint32_t row, col;
 	int esc; /* 0; 1 after ESC; 2 inside ESC [ ... */
 	uint32_t cursor_row, cursor_col; /* where the cursor was last shown */
@@ -227,22 +234,29 @@ static void draw(uint32_t row, uint32_t col)
 
 static void set_cell(uint32_t row, uint32_t col, uint16_t cell)
 {
-	uint16_t *c = &scr.cells[row * scr.cols + col];
-	if (*c == cell)
-		return;
-	*c = cell;
-	draw(row, col);
-	if (scr.cursor_shown && row == scr.cursor_row && col == scr.cursor_col)
-		scr.cursor_shown = false; /* drawn over: the next sync draws it again */
+	scr.cells[row * scr.cols + col] = cell;
 }
 
-/* Rows above the status line move up one; only cells that differ are drawn again. */
+/* Draws the cells that differ from what is shown. */
+static void flush(void)
+{
+	for (uint32_t i = 0; i < scr.cols * scr.rows; i++) {
+		if (scr.cells[i] == scr.shown[i])
+			continue;
+		scr.shown[i] = scr.cells[i];
+		uint32_t row = i / scr.cols, col = i % scr.cols;
+		draw(row, col);
+		if (scr.cursor_shown && row == scr.cursor_row && col == scr.cursor_col)
+			scr.cursor_shown = false; /* drawn over: drawn again by the next sync */
+	}
+	scr.flushed_tsc = rdtsc();
+}
+
+/* Rows above the status line move up one. */
 static void scroll(void)
 {
 	uint32_t text_rows = scr.rows - 1;
-	for (uint32_t r = 0; r + 1 < text_rows; r++)
-		for (uint32_t c = 0; c < scr.cols; c++)
-			set_cell(r, c, scr.cells[(r + 1) * scr.cols + c]);
+	memmove(scr.cells, scr.cells + scr.cols, (size_t)(text_rows - 1) * scr.cols * sizeof(uint16_t));
 	for (uint32_t c = 0; c < scr.cols; c++)
 		set_cell(text_rows - 1, c, CELL_BLANK);
 }
@@ -315,10 +329,17 @@ void screen_status(const char *text)
 		set_cell(scr.rows - 1, c, CELL(c < n ? text[c] : ' ', ATTR_STATUS));
 }
 
+void screen_flush(void)
+{
+	if (scr.mode != SCREEN_NONE)
+		flush();
+}
+
 void screen_sync_cursor(void)
 {
-	if (scr.mode == SCREEN_NONE)
+	if (scr.mode == SCREEN_NONE || rdtsc() - scr.flushed_tsc < SCREEN_FLUSH_CYCLES)
 		return;
+	flush();
 	uint32_t row = scr.row, col = scr.col < scr.cols ? scr.col : scr.cols - 1;
 	if (scr.cursor_shown && row == scr.cursor_row && col == scr.cursor_col)
 		return;
@@ -350,7 +371,10 @@ bool screen_init(const struct boot_framebuffer *fb)
 	}
 	if (ok) {
 		scr.cells = kmalloc((size_t)scr.cols * scr.rows * sizeof(uint16_t));
-		if (!scr.cells) {
+		scr.shown = kmalloc((size_t)scr.cols * scr.rows * sizeof(uint16_t));
+		if (!scr.cells || !scr.shown) {
+			kfree(scr.cells);
+			kfree(scr.shown);
 			scr.why = "out of memory for the cell grid";
 			ok = false;
 		}
@@ -360,8 +384,9 @@ bool screen_init(const struct boot_framebuffer *fb)
 	scr.mode = fb->kind == BOOT_FB_EGA_TEXT ? SCREEN_VGA_TEXT : SCREEN_FB;
 	for (uint32_t i = 0; i < scr.cols * scr.rows; i++) {
 		scr.cells[i] = CELL_BLANK;
-		draw(i / scr.cols, i % scr.cols);
+		scr.shown[i] = (uint16_t)~CELL_BLANK; /* the first flush clears the screen */
 	}
+	flush();
 	if (scr.mode == SCREEN_VGA_TEXT) { /* an underline cursor on the cell's last two rows */
 		vga_write(scr.crtc, VGA_CRTC_CURSOR_START, VGA_TEXT_CHAR_HEIGHT - 2);
 		vga_write(scr.crtc, VGA_CRTC_CURSOR_END, VGA_TEXT_CHAR_HEIGHT - 1);

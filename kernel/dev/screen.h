@@ -18,7 +18,10 @@ void screen_disable(void);
 void screen_putc(char c);
 /* The bottom line, in inverse video (cut to the screen's width). */
 void screen_status(const char *text);
-/* Moves the hardware (or drawn) cursor to where the next character goes; called from the loop. */
+/* Draws what was written since the last flush (output is drawn in batches). */
+void screen_flush(void);
+/* Flushes (at most every SCREEN_FLUSH_CYCLES) and moves the hardware (or drawn) cursor to where
+ * the next character goes; called from the loop. */
 void screen_sync_cursor(void);
 /* The banner's Screen: line. */
 void screen_describe(void);
