@@ -18,7 +18,8 @@ GUEST_negative-spin := guest/negative/spin.c
 GUEST_negative-marks := guest/negative/marks.c
 GUEST_negative-cr8 := guest/negative/cr8.c
 GUEST_echo := guest/echo/main.c
-GUEST_NAMES := testguest platform fidelity bench echo negative-triple negative-outside negative-vmxon negative-spin negative-marks negative-cr8
+GUEST_apic := guest/apic/main.c
+GUEST_NAMES := testguest platform fidelity apic bench echo negative-triple negative-outside negative-vmxon negative-spin negative-marks negative-cr8
 GUEST_ELFS := $(foreach g,$(GUEST_NAMES),$(GUEST_BUILD)/$(g).elf)
 
 $(GUEST_BUILD)/lib/%.o: guest/lib/%.S

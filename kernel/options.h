@@ -19,6 +19,7 @@
 enum { SCREEN_ON, SCREEN_OFF }; /* option_choice("screen") */
 #define CPUID_SCOPE_VALUES(V) V(0, "guest") V(0, "global")
 #define STATS_EXPORT_VALUES(V) V(0, "off") V(0, "on")
+#define MIPS_ENGINE_VALUES(V) V(0, "interp") V(0, "jit")	/* indexes: enum mips_engine */
 enum { STATS_EXPORT_ON = 1 }; /* option_choice("stats_export"): the index of "on" */
 #define EXIT_ANALYTICS_VALUES(V) V(0, "on") V(0, "off")
 enum { EXIT_ANALYTICS_OFF = 1 }; /* option_choice("exit_analytics"): the index of "off" */
@@ -46,6 +47,8 @@ enum { EXIT_ANALYTICS_OFF = 1 }; /* option_choice("exit_analytics"): the index o
 	X(migrate_header_timeout, ANY_VALUE, "ms from connecting by which an incoming sender must be authenticated (default 5000)") \
 	X(migrate_total_timeout, ANY_VALUE, "ms from connecting by which an incoming migration must end (default 600000)") \
 	X(slice, ANY_VALUE, "default MIPS slice in instructions")                           \
+	X(mips_engine, MIPS_ENGINE_VALUES, "MIPS VMs translated to x86-64 (default) or interpreted; a module's engine= decides for its VM") \
+	X(mips_jit_cache, ANY_VALUE, "KiB of translated code per MIPS VM (default 256; emptied when full)") \
 	X(shell, SHELL_VALUES, "the serial console shell (default on)")                      \
 	X(screen, SCREEN_VALUES, "the screen console: VGA text or the framebuffer shows what serial does, with a status line (default on)") \
 	X(console, ANY_VALUE, "NAME: the serial console starts in VMX guest NAME's COM1, as the shell's `console NAME`")

@@ -44,6 +44,7 @@ static void cmd_migrate(char **argv) { mipsvms_migrate(argv[1], argv[2]); }
 static void cmd_ls(char **argv) { (void)argv; disk_list(); }
 static void cmd_lspci(char **argv) { (void)argv; pci_list(); }
 static void cmd_net(char **argv) { (void)argv; net_print_status(); }
+static void cmd_vmx(char **argv) { (void)argv; vmx_print_capabilities(); }
 
 /* `stats save GUEST FILE`: the export block, as `stats GUEST --export` prints it, to the disk. */
 static void save_stats(const char *guest, const char *file)
@@ -144,6 +145,13 @@ static void cmd_halt(char **argv)
 	(void)argv;
 	kprintf("Tally: powering off (halt)\n");
 	machine_exit(0);
+}
+
+static void cmd_reboot(char **argv)
+{
+	(void)argv;
+	kprintf("Tally: rebooting\n");
+	machine_reboot();
 }
 
 static void cmd_mem(char **argv)

@@ -102,7 +102,7 @@ bool mips_asm_reserve(struct asm_ctx *a, int col, enum asm_seg seg, uint64_t n)
 	if (seg == SEG_TEXT && text + n > ASM_TEXT_MAX) {
 		if (!a->over_limit)
 			mips_asm_error(a, col, "program text larger than 16 MiB");
-	} else if (total > a->mem_limit || (seg == SEG_DATA && data + n > MIPS_USER_END - MIPS_DATA_BASE)) {
+	} else if (total > a->mem_limit || (seg == SEG_DATA && data + n > MIPS_DATA_END - MIPS_DATA_BASE)) {
 		if (!a->over_limit)
 			mips_asm_error(a, col, "program larger than the VM memory limit of %u KiB "
 				       "(%llu bytes of text, data and strings)", a->mem_limit >> 10,

@@ -29,7 +29,57 @@ void mips_op_decode(struct mips_op *op, uint32_t word, uint32_t pc)
 
 static uint32_t bits(unsigned n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1; }
 
-uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
+/* spim's load that raised an exception completes with 0 in its register (lwl and lwr too: the
+ * word they merge is 0 and replaces the register whole). */
+static __attribute__((noinline, cold)) void load_zero(struct mips_vm *vm, const struct mips_op *op)
+{
+	switch (op->id) {
+	case MIPS_I_LB: case MIPS_I_LH: case MIPS_I_LWL: case MIPS_I_LW: case MIPS_I_LBU: case MIPS_I_LHU:
+	case MIPS_I_LWR: case MIPS_I_LL:
+		if (op->rt)
+			vm->r[op->rt] = 0;
+		return;
+	case MIPS_I_LWC1:
+		vm->fpr[op->rt] = 0;
+		return;
+	default:	/* a store: nothing to complete */
+		return;
+	}
+}
+
+/*
+ * ldc1/sdc1 as spim runs them: two independent word accesses, the even register's first, each with
+ * its own alignment check (spim asks no 8-byte alignment) and its own bad address; one exception
+ * is then reported, the last one raised. False when the VM stopped.
+ */
+static __attribute__((noinline)) bool fp_pair(struct mips_vm *vm, uint32_t addr, unsigned ft, bool store)
+{
+	enum mips_exc exc = MIPS_EXC_COUNT;
+	uint32_t bad = 0;
+
+	for (unsigned i = 0; i < 2 && (exc == MIPS_EXC_COUNT || vm->exc_mode == MIPS_EXCEPTIONS_SPIM); i++) {
+		uint32_t a = addr + 4 * i, *f = &vm->fpr[(ft & 30u) | i];
+		uint8_t *p = NULL;
+		if (a & 3)
+			exc = store ? MIPS_EXC_ADES : MIPS_EXC_ADEL, bad = a;
+		else if (!(p = store ? mips_mem_w(vm, a) : mips_mem_r(vm, a)) && !vm->exc_pending)
+			return false;
+		else if (!p)
+			exc = MIPS_EXC_DBE, bad = vm->exc_addr, vm->exc_pending = 0;
+		if (p && store)
+			mips_put32(p, *f);
+		else if (p)
+			*f = mips_get32(p);
+		else if (!store)
+			*f = 0;
+	}
+	if (exc == MIPS_EXC_COUNT || mips_exception(vm, vm->pc, exc, bad))
+		return true;
+	mips_vm_faultf(vm, vm->pc, "address error: unaligned access to 0x%08x", bad);
+	return false;
+}
+
+uint64_t mips_interp_run(struct mips_vm *vm, uint64_t budget)
 {
 	static const void *const dispatch[MIPS_OP_REDECODE + 1] = {
 #define MIPS_X_LABEL(id, name, ops, match, mask, imm) [MIPS_I_##id] = &&op_##id,
@@ -113,13 +163,11 @@ op_MULTU: {
 	vm->lo = (uint32_t)m, vm->hi = (uint32_t)(m >> 32);
 	NEXT();
 }
-op_DIV:	/* a zero divisor leaves HI/LO unpredictable (Vol. II, DIV): we leave them unchanged */
-	if (RT == 0)
+op_DIV:	/* a zero divisor leaves HI/LO unpredictable (Vol. II, DIV): we leave them unchanged, and so
+	 * does spim for -2^31 / -1 (its host's division faults and it goes on) */
+	if (RT == 0 || (RS == 0x80000000u && RT == 0xffffffffu))
 		NEXT();
-	if (RS == 0x80000000u && RT == 0xffffffffu)
-		vm->lo = 0x80000000u, vm->hi = 0;
-	else
-		vm->lo = (uint32_t)((int32_t)RS / (int32_t)RT), vm->hi = (uint32_t)((int32_t)RS % (int32_t)RT);
+	vm->lo = (uint32_t)((int32_t)RS / (int32_t)RT), vm->hi = (uint32_t)((int32_t)RS % (int32_t)RT);
 	NEXT();
 op_DIVU:
 	if (RT)
@@ -259,13 +307,12 @@ op_LWC1:  LOADP(4); vm->fpr[op->rt] = mips_get32(p); NEXT();
 op_SWC1:  STOREP(4); mips_put32(p, vm->fpr[op->rt]); NEXT();
 /* A double is the even/odd pair, low word in the even register (MIPS32 Vol. I-A, 6.4, FR=0). */
 op_LDC1:
-	LOADP(8);
-	vm->fpr[op->rt & 30u] = mips_get32(p), vm->fpr[op->rt | 1u] = mips_get32(p + 4);
-	NEXT();
 op_SDC1:
-	STOREP(8);
-	mips_put32(p, vm->fpr[op->rt & 30u]), mips_put32(p + 4, vm->fpr[op->rt | 1u]);
-	NEXT();
+	vm->pc = pc;
+	if (fp_pair(vm, RS + IMM, op->rt, op->id == MIPS_I_SDC1))
+		NEXT();
+	SYNC();
+	goto stopped;
 op_DUMP_PROCESSOR_STATE:
 op_SNAPSHOT:
 op_MIGRATE:
@@ -309,8 +356,10 @@ trap:
 	goto stopped;
 unaligned_load:
 	SYNC();
-	if (mips_exception(vm, pc, MIPS_EXC_ADEL, addr))
+	if (mips_exception(vm, pc, MIPS_EXC_ADEL, addr)) {
+		load_zero(vm, op);
 		NEXT();
+	}
 	goto unaligned;
 unaligned_store:
 	SYNC();
@@ -328,8 +377,7 @@ mem_fault:
 	if (vm->exc_pending) {
 		vm->exc_pending = 0;
 		mips_exception(vm, pc, MIPS_EXC_DBE, vm->exc_addr);
-		if (op->id <= MIPS_I_LHU && op->id >= MIPS_I_LB && op->id != MIPS_I_LWL)
-			RT = 0;	/* spim's load from a bad address completes with 0 */
+		load_zero(vm, op);
 		NEXT();
 	}
 	goto stopped;

@@ -35,6 +35,13 @@ static bool cc_set(const struct mips_vm *vm, const struct mips_op *op)
 	return vm->fcc >> (op->rt >> 2) & 1;
 }
 
+/* spim's round.w.s and round.w.d: the value as a double plus 0.5, then truncated (a C cast), so
+ * halves go up and -1.2 rounds to 0; measured against spim 8.0. */
+static uint32_t spim_round_w(uint64_t d)
+{
+	return (uint32_t)mips_f64_to_w(mips_f64_add(d, 0x3fe0000000000000ull), MIPS_FROUND_ZERO);
+}
+
 static void exec_s(struct mips_vm *vm, const struct mips_op *op)
 {
 	uint32_t *f = vm->fpr, s = f[FS(op)], t = f[FT(op)];
@@ -49,11 +56,11 @@ static void exec_s(struct mips_vm *vm, const struct mips_op *op)
 	case MIPS_I_ABS_S: f[d] = mips_f32_abs(s); break;
 	case MIPS_I_MOV_S: f[d] = s; break;
 	case MIPS_I_NEG_S: f[d] = mips_f32_neg(s); break;
-	case MIPS_I_ROUND_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_ROUND_W_S: f[d] = spim_round_w(mips_f32_to_f64(s)); break;
 	case MIPS_I_TRUNC_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_ZERO); break;
 	case MIPS_I_CEIL_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_UP); break;
 	case MIPS_I_FLOOR_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_DOWN); break;
-	case MIPS_I_CVT_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_CVT_W_S: f[d] = (uint32_t)mips_f32_to_w(s, MIPS_FROUND_ZERO); break;	/* spim: a C cast */
 	case MIPS_I_CVT_D_S: set_d(vm, d, mips_f32_to_f64(s)); break;
 	case MIPS_I_MOVF_S: if (!cc_set(vm, op)) f[d] = s; break;
 	case MIPS_I_MOVT_S: if (cc_set(vm, op)) f[d] = s; break;
@@ -77,11 +84,11 @@ static void exec_d(struct mips_vm *vm, const struct mips_op *op)
 	case MIPS_I_ABS_D: set_d(vm, d, mips_f64_abs(s)); break;
 	case MIPS_I_MOV_D: set_d(vm, d, s); break;
 	case MIPS_I_NEG_D: set_d(vm, d, mips_f64_neg(s)); break;
-	case MIPS_I_ROUND_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_ROUND_W_D: vm->fpr[d] = spim_round_w(s); break;
 	case MIPS_I_TRUNC_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_ZERO); break;
 	case MIPS_I_CEIL_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_UP); break;
 	case MIPS_I_FLOOR_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_DOWN); break;
-	case MIPS_I_CVT_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_NEAREST); break;
+	case MIPS_I_CVT_W_D: vm->fpr[d] = (uint32_t)mips_f64_to_w(s, MIPS_FROUND_ZERO); break;
 	case MIPS_I_CVT_S_D: vm->fpr[d] = mips_f64_to_f32(s); break;
 	case MIPS_I_MOVF_D: if (!cc_set(vm, op)) set_d(vm, d, s); break;
 	case MIPS_I_MOVT_D: if (cc_set(vm, op)) set_d(vm, d, s); break;

@@ -136,7 +136,7 @@ struct mips_host *mips_host_new(const struct mips_port *base, const struct mips_
 		h->have_net = net->connect || net->accept;
 	}
 	h->port = (struct mips_port){ h, port_alloc, port_write, port_input, port_clock, port_storage_write,
-				      port_storage_read, port_migrate };
+				      port_storage_read, port_migrate, base->exec };
 	return h;
 }
 
@@ -413,8 +413,11 @@ size_t mips_host_round(struct mips_host *h)
 	for (size_t i = 0; i < h->nvms; i++) {
 		struct host_vm *r = h->vms[i];
 		struct mips_sched one = { &r->vm, 1, r->slice };
-		if (rec_runnable(r))
+		if (rec_runnable(r)) {
+			uint64_t t0 = mips_host_now(h);
 			mips_sched_round(&one);
+			r->run_ns += mips_host_now(h) - t0;
+		}
 		if (rec_runnable(r))
 			can_run++;
 		else if (h->cfg.report_ends && !r->reported && !r->killed && !rec_live(r))
@@ -431,9 +434,12 @@ void mips_host_list(struct mips_host *h)
 		mips_host_msg(h, "  no MIPS VMs");
 	for (size_t i = 0; i < h->nvms; i++) {
 		struct mips_vm *vm = h->vms[i]->vm;
-		mips_host_msg(h, "  mips  %-16s %-9s %llu instructions, %zu pages%s", h->vms[i]->name,
-			      mips_host_state_name(h, vm), (unsigned long long)mips_vm_icount(vm),
-			      mips_vm_page_count(vm), mips_host_sending(h, vm) ? ", migrating" : "");
+		uint64_t us = h->vms[i]->run_ns / 1000;
+		mips_host_msg(h, "  mips  %-16s %-9s %llu instructions, %zu pages, %s, %llu us running (%llu M/s)%s",
+			      h->vms[i]->name, mips_host_state_name(h, vm), (unsigned long long)mips_vm_icount(vm),
+			      mips_vm_page_count(vm), mips_vm_engine(vm) == MIPS_ENGINE_JIT ? "translated" : "interpreted",
+			      (unsigned long long)us, (unsigned long long)(us ? mips_vm_icount(vm) / us : 0),
+			      mips_host_sending(h, vm) ? ", migrating" : "");
 	}
 }
 

@@ -18,6 +18,7 @@ struct host_vm {
 	char line[HOST_LINE_MAX];	/* BRACKETS: output not yet ended by a newline */
 	size_t line_len;
 	uint32_t in_limit;		/* received over the network: its memory limit, counted in cfg.in_mem_total */
+	uint64_t run_ns;		/* time in its slices here (the platform's clock), for vms */
 };
 
 struct host_transfer;

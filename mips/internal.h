@@ -54,10 +54,12 @@ struct mips_l2;		/* a second-level page table: its layout is mem.c's */
 #define MIPS_TLB_NONE	0xffffffffu
 struct mips_tlb {
 	uint32_t vpn;
-	uint8_t *data;
+	uintptr_t addend;	/* the page's host address minus its guest address: host = addend + addr */
 };
 
 #define MIPS_INBUF_MAX	1024
+#define MIPS_JIT_SITES	256
+#define MIPS_JIT_SITE_NONE 0xffcu	/* matches no masked address: bits 2-11 are never kept */
 
 struct mips_vm {
 	uint32_t r[32];
@@ -70,13 +72,19 @@ struct mips_vm {
 	int exit_code;
 	bool migrating;		/* a sender holds it: an exit waits for the transfer (exit_parked) */
 	bool exit_parked;	/* PAUSED at its exit syscall, which runs again where it resumes */
-	uint32_t brk;
+	uint32_t brk;		/* the data segment's end (SPIM's data_top) */
+	uint32_t stack_bot;	/* the stack segment's bottom: it grows down on touch (mem.c) */
 	uint32_t user_text_end;
 	uint64_t text_hash;	/* identity of the loaded program (mips_program_text_hash) */
 	const struct mips_port *port;
 	struct mips_l2 *l1[1u << MIPS_L1_BITS];
 	size_t npages;
 	uint32_t mem_limit;
+	/* The translator's (jit.c): its state, and what generated code reads at fixed offsets. */
+	uint8_t engine;		/* enum mips_engine */
+	struct mips_jit *jit;	/* NULL until the first translated slice */
+	void **jit_entry;	/* per text word: the code of the block starting there, or NULL */
+	uint32_t jit_nbytes;	/* text bytes jit_entry covers */
 	char name[MIPS_NAME_MAX];
 	char fault[MIPS_MSG_MAX];
 	uint8_t exc_mode;	/* enum mips_exceptions */
@@ -92,10 +100,47 @@ struct mips_vm {
 	uint32_t *text_line;	/* source line of each text word */
 	uint32_t ntext_line;
 	char file[MIPS_FILE_MAX];
+	/* The translator's load sites: each remembers the last page it read (its address, and the
+	 * TLB's addend for it); MIPS_JIT_SITE_NONE is no page. Pages stay mapped for the VM's life. */
+	struct mips_jit_site {
+		uint32_t page;
+		uintptr_t addend;
+	} jit_site[MIPS_JIT_SITES];
+	uint32_t jit_next_site;
 };
 
-/* mem.c: page lookup; NULL after setting a fault (user) or when the page limit is hit. */
+/* cpu.c: the interpreter, the reference engine (mips_vm_run picks the engine). */
+uint64_t mips_interp_run(struct mips_vm *vm, uint64_t budget);
+
+/* jit.c: the translator behind the interpreter. */
+uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget);
+/* A store reached the text segment: every translation of it is dropped before code runs again. */
+void mips_jit_text_written(struct mips_vm *vm);
+void mips_jit_free(struct mips_vm *vm);
+
+/* True when addr's page holds text: stores to it never enter the write TLB, so they always reach
+ * mips_mem_slow, which notes them for the interpreter (REDECODE) and the translator. */
+static inline bool mips_text_page(const struct mips_vm *vm, uint32_t addr)
+{
+	return addr >= MIPS_TEXT_BASE && (addr - MIPS_TEXT_BASE) >> MIPS_PAGE_SHIFT <
+		((uint64_t)vm->nops * 4 + MIPS_PAGE_SIZE - 1) >> MIPS_PAGE_SHIFT;
+}
+
+/*
+ * mem.c: page lookup. For a guest access (user) the address must lie in a segment (mips_mem_valid)
+ * or in the zone below the stack, which grows the stack as SPIM does; otherwise NULL with the bad
+ * address pending (exc_pending, exc_addr: the caller takes SPIM's exception), or NULL with the VM
+ * stopped (a fault, the stack past its limit, the memory limit).
+ */
 uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user);
+/*
+ * Whether size bytes at addr lie inside one segment as it stands now (text, data up to the break,
+ * stack from its bottom, kdata): a guest load or store there needs no growth and raises nothing.
+ * Alignment is the caller's check. The syscalls and the translator's slow paths ask it too.
+ */
+bool mips_mem_valid(const struct mips_vm *vm, uint32_t addr, uint32_t size);
+/* SPIM's "Memory address out of bounds": a syscall's buffer at addr is outside the segments. */
+bool mips_mem_out_of_bounds(struct mips_vm *vm, uint32_t addr);
 void mips_mem_free_all(struct mips_vm *vm);
 void mips_tlb_flush(struct mips_vm *vm);
 bool mips_vm_page_present(const struct mips_vm *vm, uint32_t addr);
@@ -112,7 +157,7 @@ static inline uint8_t *mips_mem_r(struct mips_vm *vm, uint32_t addr)
 {
 	struct mips_tlb *e = &vm->rtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
 	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
-		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+		return (uint8_t *)(e->addend + addr);
 	return mips_mem_slow(vm, addr, false, true);
 }
 
@@ -120,7 +165,7 @@ static inline uint8_t *mips_mem_w(struct mips_vm *vm, uint32_t addr)
 {
 	struct mips_tlb *e = &vm->wtlb[(addr >> MIPS_PAGE_SHIFT) & (MIPS_TLB_SIZE - 1)];
 	if (e->vpn == addr >> MIPS_PAGE_SHIFT)
-		return e->data + (addr & (MIPS_PAGE_SIZE - 1));
+		return (uint8_t *)(e->addend + addr);
 	return mips_mem_slow(vm, addr, true, true);
 }
 
@@ -134,13 +179,15 @@ uint64_t mips_program_text_hash(const uint32_t *text, size_t n);
 uint64_t mips_vm_text_hash_now(const struct mips_vm *vm, uint32_t text_end);
 
 /* snapshot.c, snapshot_load.c: pieces of the snapshot format that migration shares. */
-/* Version 1's CPU record (integer state), and version 2's: the same, then $f0-$f31 and the FCSR
- * condition flags (u32 each). */
+/* Version 1's CPU record (integer state); version 2's: the same, then $f0-$f31 and the FCSR
+ * condition flags (u32 each); version 3's: then the stack segment's bottom (u32). */
 #define MIPS_CPU_RECORD_SIZE_V1	(35u * 4 + 8 + 3 * 4)
-#define MIPS_CPU_RECORD_SIZE	(MIPS_CPU_RECORD_SIZE_V1 + 33u * 4)
+#define MIPS_CPU_RECORD_SIZE_V2	(MIPS_CPU_RECORD_SIZE_V1 + 33u * 4)
+#define MIPS_CPU_RECORD_SIZE	(MIPS_CPU_RECORD_SIZE_V2 + 4)
 void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8_t out[MIPS_CPU_RECORD_SIZE]);
-/* Restores a CPU record of n bytes (either size above; a version-1 record leaves the FPU at zero)
- * into vm; NULL, or the name of the failed check. */
+/* Restores a CPU record of n bytes (any size above; a version-1 record leaves the FPU at zero, and
+ * an older one than 3 gets the stack its resident pages show) into vm, after its pages; NULL, or
+ * the name of the failed check. */
 const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, uint32_t text_end);
 bool mips_snap_text_bounds_ok(uint32_t text_end, uint32_t user_end);
 bool mips_snap_page_addr_ok(uint32_t addr);

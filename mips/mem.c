@@ -38,21 +38,90 @@ static uint8_t *page_get(struct mips_vm *vm, uint32_t addr, struct mips_l2 **l2o
 	return *page;
 }
 
+static bool inside(uint32_t addr, uint32_t last, uint32_t lo, uint32_t end)
+{
+	return addr >= lo && last < end;
+}
+
+bool mips_mem_valid(const struct mips_vm *vm, uint32_t addr, uint32_t size)
+{
+	uint32_t last = addr + size - 1;
+	uint32_t text_end = MIPS_TEXT_BASE + vm->nops * 4u;
+
+	if (last < addr)
+		return false;
+	return inside(addr, last, MIPS_SDATA_BASE, vm->brk) || inside(addr, last, vm->stack_bot, MIPS_STACK_TOP) ||
+	       inside(addr, last, MIPS_TEXT_BASE, text_end > MIPS_TEXT_TOP ? text_end : MIPS_TEXT_TOP) ||
+	       inside(addr, last, MIPS_KDATA_BASE, MIPS_KDATA_TOP);
+}
+
+/*
+ * SPIM's stack grows when a program touches between the data segment's end and the stack's bottom,
+ * less than MIPS_STACK_ZONE below it: by the distance (plus a word), and at least doubling; past
+ * MIPS_STACK_LIMIT spim ends the program. False when the VM stopped.
+ */
+static bool stack_grow(struct mips_vm *vm, uint32_t addr)
+{
+	uint32_t want = vm->stack_bot - addr + 4;
+	uint32_t old = MIPS_STACK_TOP - vm->stack_bot, delta = (want + 3) & ~3u;
+	uint32_t size = old + (delta > old ? delta : old);
+
+	if (size <= MIPS_STACK_LIMIT) {
+		vm->stack_bot = MIPS_STACK_TOP - size;
+		return true;
+	}
+	if (vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {
+		char line[128];
+		size_t n = mips_snprintf(line, sizeof line,
+					 "Can't expand stack segment by %u bytes to %u bytes\nUse -lstack # with # > %u\n",
+					 want, size, size);
+		vm->port->write(vm->port->ud, vm, MIPS_STREAM_DIAG, line, n);
+		vm->state = MIPS_VM_EXITED;
+		vm->exit_code = 0;
+		return false;
+	}
+	mips_vm_faultf(vm, vm->pc,
+		       "stack overflow: touching 0x%08x needs a stack of %u bytes, past SPIM's limit of %u", addr, size,
+		       MIPS_STACK_LIMIT);
+	return false;
+}
+
+/* A guest access at addr outside the segments: the stack grows, or it is a bad address. */
+static bool user_outside(struct mips_vm *vm, uint32_t addr, bool write)
+{
+	if (addr > vm->brk && addr < vm->stack_bot && addr > vm->stack_bot - MIPS_STACK_ZONE)
+		return stack_grow(vm, addr);
+	if (vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {	/* the caller takes SPIM's exception */
+		vm->exc_pending = 1;
+		vm->exc_addr = addr;
+		return false;
+	}
+	mips_vm_faultf(vm, vm->pc,
+		       "bad address: %s of 0x%08x, outside the text, data (to 0x%08x) and stack (from 0x%08x) segments",
+		       write ? "store" : "load", addr, vm->brk, vm->stack_bot);
+	return false;
+}
+
+bool mips_mem_out_of_bounds(struct mips_vm *vm, uint32_t addr)
+{
+	if (vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {	/* spim's syscalls end the program */
+		static const char msg[] = "Memory address out of bounds\n";
+		vm->port->write(vm->port->ud, vm, MIPS_STREAM_DIAG, msg, sizeof msg - 1);
+		vm->state = MIPS_VM_EXITED;
+		vm->exit_code = 0;
+		return false;
+	}
+	mips_vm_faultf(vm, vm->pc, "bad address: the syscall's buffer reaches 0x%08x, outside the segments", addr);
+	return false;
+}
+
 uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 {
 	struct mips_l2 *l2;
 	unsigned idx;
 
-	if (user && (addr < MIPS_USER_LOW || addr >= MIPS_USER_END)) {
-		if (vm->exc_mode == MIPS_EXCEPTIONS_SPIM) {	/* the caller takes SPIM's exception */
-			vm->exc_pending = 1;
-			vm->exc_addr = addr;
-			return NULL;
-		}
-		mips_vm_faultf(vm, vm->pc, "address error on %s of 0x%08x (outside user memory)",
-			       write ? "store" : "load", addr);
+	if (user && !mips_mem_valid(vm, addr, 1) && !user_outside(vm, addr, write))
 		return NULL;
-	}
 	size_t before = vm->npages;
 	uint8_t *page = page_get(vm, addr, &l2, &idx);
 	if (!page) {
@@ -68,15 +137,19 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 	bool in_text = addr >= MIPS_TEXT_BASE && addr - MIPS_TEXT_BASE < vm->nops * 4u;
 	if (write) {
 		l2->dirty[idx / 32] |= 1u << (idx % 32);
-		if (in_text)	/* a store into code: its op is decoded again when reached */
+		if (in_text) {	/* a store into code: its op is decoded again when reached */
 			vm->ops[(addr - MIPS_TEXT_BASE) >> 2].id = MIPS_OP_REDECODE;
+			mips_jit_text_written(vm);
+		}
 	}
-	if (user) {
+	/* Only a page wholly inside a segment is cached: the one holding the break or the stack's
+	 * bottom keeps this path, which sees each address. Segments only grow, so no entry goes stale. */
+	if (user && mips_mem_valid(vm, vpn << MIPS_PAGE_SHIFT, MIPS_PAGE_SIZE)) {
 		struct mips_tlb *e = write ? vm->wtlb : vm->rtlb;
 		e += vpn & (MIPS_TLB_SIZE - 1);
-		if (!(write && in_text)) {	/* stores into text always take this slow path */
+		if (!(write && mips_text_page(vm, addr))) {	/* stores into text always take this slow path */
 			e->vpn = vpn;
-			e->data = page;
+			e->addend = (uintptr_t)page - ((uintptr_t)vpn << MIPS_PAGE_SHIFT);
 		}
 	}
 	return page + (addr & (MIPS_PAGE_SIZE - 1));

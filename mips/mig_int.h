@@ -28,7 +28,7 @@
  * proves nothing about who sent it.
  */
 #define MIG_MAGIC	"TALLYMIG"
-#define MIG_VERSION	2u	/* 2: the CPU record carries the FPU */
+#define MIG_VERSION	3u	/* 2: the CPU record carries the FPU; 3: and the stack's bottom */
 #define GREET_SIZE	(8u + 4 * 3 + MIPS_MIG_NONCE_SIZE + 4)
 #define MIG_F_KEYED	1u
 #define ROUND_F_FINAL	1u

@@ -8,16 +8,31 @@
 
 #include "port.h"
 
-/* Memory map (SPIM's defaults). */
+/*
+ * Memory map: SPIM 8.0's segments and its default sizes (measured against Debian's spim). A guest
+ * load or store outside them is a bad address (mem.c, mips_mem_valid).
+ *   text   MIPS_TEXT_BASE .. MIPS_TEXT_TOP (or the program's end, if longer)
+ *   data   MIPS_SDATA_BASE .. the break (sbrk moves it up; MIPS_HEAP_MIN at first, at most MIPS_DATA_END)
+ *   stack  its bottom .. MIPS_STACK_TOP; MIPS_STACK_BOT_INIT at first, grown when the program touches
+ *          the MIPS_STACK_ZONE below it, to at most MIPS_STACK_LIMIT bytes
+ *   kdata  MIPS_KDATA_BASE .. MIPS_KDATA_TOP (Tally keeps the para-instruction strings there)
+ */
 #define MIPS_TEXT_BASE	0x00400000u
+#define MIPS_TEXT_TOP	0x00410000u
 #define MIPS_SDATA_BASE	0x10000000u	/* SPIM's small data (.extern), reached through $gp */
 #define MIPS_SDATA_SIZE	0x10000u
 #define MIPS_DATA_BASE	0x10010000u
 #define MIPS_GP_INIT	0x10008000u
 #define MIPS_SP_INIT	0x7fffeffcu
-#define MIPS_HEAP_MIN	0x10020000u	/* SPIM's first sbrk answer */
-#define MIPS_KDATA_BASE	0x90000000u	/* para-instruction strings; unreachable from guest loads */
-#define MIPS_USER_LOW	0x00400000u	/* guest loads and stores must fall in [USER_LOW, USER_END) */
+#define MIPS_HEAP_MIN	0x10020000u	/* SPIM's first break: its first sbrk answer */
+#define MIPS_DATA_END	0x70000000u	/* the break stays below, far from the stack's zone */
+#define MIPS_STACK_TOP	0x80000000u
+#define MIPS_STACK_BOT_INIT 0x7fff0000u
+#define MIPS_STACK_LIMIT (256u << 10)
+#define MIPS_STACK_ZONE	(16u << 20)
+#define MIPS_KDATA_BASE	0x90000000u
+#define MIPS_KDATA_TOP	0x90010000u
+#define MIPS_USER_LOW	0x00400000u	/* every user segment lies in [USER_LOW, USER_END) but kdata */
 #define MIPS_USER_END	0x80000000u
 #define MIPS_PAGE_SHIFT	12
 #define MIPS_PAGE_SIZE	(1u << MIPS_PAGE_SHIFT)
@@ -73,6 +88,21 @@ struct mips_vm;
  * instruction (the default), or the VM stops with a fault report. */
 enum mips_exceptions { MIPS_EXCEPTIONS_SPIM, MIPS_EXCEPTIONS_STOP };
 void mips_vm_set_exceptions(struct mips_vm *vm, enum mips_exceptions mode);
+
+/* Which engine runs the VM: the translator to x86-64 (where the host gives executable memory,
+ * MIPS_PORT_JIT and mips_port.exec), or the interpreter, the reference. Both give the same results
+ * to the instruction. A new VM takes the translator when its port offers it. */
+enum mips_engine { MIPS_ENGINE_INTERP, MIPS_ENGINE_JIT };
+/* False (the engine unchanged) when the translator is asked for and the port cannot have it. */
+bool mips_vm_set_engine(struct mips_vm *vm, enum mips_engine engine);
+enum mips_engine mips_vm_engine(const struct mips_vm *vm);
+/* The translator's figures: blocks translated, cache flushes (a store into text, a full cache),
+ * exits to the interpreter for one instruction, direct jumps linked (chains; chain_exits of them
+ * found unlinked while running) (zeros under the interpreter). */
+struct mips_jit_stats {
+	uint64_t blocks, flushes, interp_steps, chains, chain_exits;
+};
+void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st);
 
 /*
  * The one rule for VM names that come from outside (snapshots, migration streams): 1 to

@@ -12,7 +12,7 @@ MIPS_SCRIPT_TESTS := $(wildcard tests/mips/test_*.sh)
 MIPS_FUZZERS := $(BUILD)/fuzz/fuzz_asm $(BUILD)/fuzz/fuzz_snapshot $(BUILD)/fuzz/fuzz_mig_in
 UNIT_TESTS += $(MIPS_C_TESTS) $(MIPS_SCRIPT_TESTS)
 BOOT_TEST_DEPS += $(BUILD)/mipsvm
-BENCHES += bench-mips
+BENCHES += bench-mips bench-mips-tally
 
 # The optimised tool and a sanitized twin (the script tests use the latter when present).
 $(BUILD)/mipsvm: $(MIPS_TOOL_OBJS) $(patsubst %.c,$(BUILD)/tool/%.o,$(MIPSVM_SRCS))
@@ -27,7 +27,7 @@ $(MIPS_C_TESTS): $(BUILD)/host/test_mips_%: $(BUILD)/host/tests/unit/test_mips_%
 		$(MIPSVM_PORT_HOST_OBJS) | $(BUILD)/mipsvm $(BUILD)/mipsvm-asan
 	$(CC) $(HOST_LDFLAGS) -o $@ $^ -lm
 
-$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy \
+$(MIPS_SCRIPT_TESTS): $(BUILD)/mipsvm $(BUILD)/mipsvm-asan $(MIPS_FUZZERS) $(BUILD)/tool/faultproxy $(MIPS_C_TESTS) \
 	$(BUILD)/host/test_mips_migrate
 
 # libFuzzer targets (clang), built from the same sources with ASan/UBSan; run by test_libfuzzer.sh.
@@ -36,6 +36,8 @@ $(BUILD)/fuzz/fuzz_%: tests/mips/fuzz_%.c tests/mips/fuzz_port.h tests/mips/mig_
 	@mkdir -p $(dir $@)
 	clang $(MIPS_FUZZ_CFLAGS) -Imips -o $@ $< $(MIPS_SRCS)
 
-.PHONY: bench-mips
+.PHONY: bench-mips bench-mips-tally
 bench-mips: $(BUILD)/mipsvm
 	tests/mips/bench.sh $(BUILD)/mipsvm
+bench-mips-tally: all
+	tools/bench-mips-tally.sh

@@ -17,6 +17,31 @@ char *strchr(const char *s, int c);
 
 struct mips_vm;
 
+/*
+ * The translator (jit.c, jit_x86.c) emits x86-64 code: on any other host, or built with
+ * -DMIPS_NO_JIT, mips/ has only the interpreter and struct mips_port.exec is never used.
+ */
+#if defined(__x86_64__) && !defined(MIPS_NO_JIT)
+#define MIPS_PORT_JIT 1
+#else
+#define MIPS_PORT_JIT 0
+#endif
+
+/*
+ * Executable memory for the translator's code cache, kept W^X: a region is handed out writable and
+ * not executable, and the translator flips it between the two with protect before writing code and
+ * before running it. A host without it leaves struct mips_port.exec NULL (the interpreter runs).
+ */
+struct mips_exec_mem {
+	void *ud;
+	/* size bytes (a multiple of 4 KiB), page aligned, writable; NULL if none is left. */
+	void *(*alloc)(void *ud, size_t size);
+	/* exec: read and execute only; otherwise read and write only. 0 on success. */
+	int (*protect)(void *ud, void *p, size_t size, int exec);
+	void (*free)(void *ud, void *p, size_t size);
+	size_t cache_size;	/* bytes of code cache per VM (0: MIPS_JIT_CACHE_DEFAULT, 1 MiB) */
+};
+
 /* Streams of mips_port.write. */
 enum mips_stream {
 	MIPS_STREAM_OUT,	/* the guest's own output (print syscalls, DUMP_PROCESSOR_STATE) */
@@ -48,6 +73,8 @@ struct mips_port {
 	 * keeps running here while its pages go; the host drives the transfer and reports the outcome,
 	 * or says why it could not start. */
 	void (*migrate)(void *ud, struct mips_vm *vm, const char *target);
+	/* Executable memory for the translator; NULL: VMs made over this port use the interpreter. */
+	const struct mips_exec_mem *exec;
 };
 
 #endif

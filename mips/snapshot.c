@@ -88,6 +88,7 @@ void mips_snap_put_cpu(const struct mips_vm *vm, enum mips_vm_state state, uint8
 	for (unsigned i = 0; i < 32; i++, p += 4)
 		mips_put32(p, vm->fpr[i]);
 	mips_put32(p, vm->fcc);
+	mips_put32(p + 4, vm->stack_bot);
 }
 
 static void w_cpu(struct snap_writer *w, const struct mips_vm *vm)

@@ -27,7 +27,7 @@ static bool read_header(struct snap_reader *r)
 	if (memcmp(r->buf, SNAP_MAGIC, 8))
 		return fail(r, "magic");
 	r->version = mips_get32(r->buf + 8);
-	if (r->version != SNAP_VERSION && r->version != 1)	/* version 1: no FPU state */
+	if (r->version < 1 || r->version > SNAP_VERSION)	/* 1: no FPU state; 2: no stack bottom */
 		return fail(r, "version");
 	if (mips_get32(r->buf + 12) != SNAP_HDR_SIZE)
 		return fail(r, "header size");
@@ -87,14 +87,26 @@ static bool read_page(struct snap_reader *r, const uint8_t *p, uint32_t n)
 	return true;
 }
 
+/* A record older than version 3 has no stack bottom: SPIM's first one, or lower to keep every
+ * resident page of the zone the stack grows into (those VMs could touch any address). */
+static uint32_t stack_bot_from_pages(const struct mips_vm *vm)
+{
+	uint32_t bot = MIPS_STACK_BOT_INIT;
+
+	for (uint32_t a = bot - MIPS_PAGE_SIZE; a > MIPS_STACK_BOT_INIT - MIPS_STACK_ZONE; a -= MIPS_PAGE_SIZE)
+		if (a >= vm->brk && mips_vm_page_present(vm, a))
+			bot = a;
+	return bot;
+}
+
 const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, uint32_t text_end)
 {
-	if (n != MIPS_CPU_RECORD_SIZE_V1 && n != MIPS_CPU_RECORD_SIZE)
+	if (n != MIPS_CPU_RECORD_SIZE_V1 && n != MIPS_CPU_RECORD_SIZE_V2 && n != MIPS_CPU_RECORD_SIZE)
 		return "CPU length";
 	const uint8_t *f = p + MIPS_CPU_RECORD_SIZE_V1;
 	for (unsigned i = 0; i < 32; i++)
-		vm->fpr[i] = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 4 * i) : 0;
-	uint32_t fcc = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 128) : 0;
+		vm->fpr[i] = n >= MIPS_CPU_RECORD_SIZE_V2 ? mips_get32(f + 4 * i) : 0;
+	uint32_t fcc = n >= MIPS_CPU_RECORD_SIZE_V2 ? mips_get32(f + 128) : 0;
 	if (fcc > 0xff)
 		return "CPU FPU condition flags";
 	vm->fcc = (uint8_t)fcc;
@@ -112,8 +124,12 @@ const char *mips_snap_get_cpu(struct mips_vm *vm, const uint8_t *p, uint32_t n, 
 		return "CPU state";
 	if ((vm->pc & 3) || vm->pc < MIPS_TEXT_BASE || vm->pc >= text_end)
 		return "CPU pc inside text";
-	if (vm->brk < MIPS_DATA_BASE || vm->brk >= MIPS_USER_END)
+	if (vm->brk < MIPS_DATA_BASE || vm->brk > MIPS_DATA_END)
 		return "CPU break";
+	vm->stack_bot = n == MIPS_CPU_RECORD_SIZE ? mips_get32(f + 132) : stack_bot_from_pages(vm);
+	if ((vm->stack_bot & 3) || vm->stack_bot > MIPS_STACK_BOT_INIT ||
+	    (n == MIPS_CPU_RECORD_SIZE && vm->stack_bot < MIPS_STACK_TOP - MIPS_STACK_LIMIT))
+		return "CPU stack bottom";
 	vm->state = state == MIPS_VM_BLOCKED ? MIPS_VM_RUNNING : (enum mips_vm_state)state;
 	return NULL;
 }
@@ -122,7 +138,7 @@ static bool read_cpu(struct snap_reader *r, const uint8_t *p, uint32_t n)
 {
 	if (!r->have_prog || r->have_cpu)
 		return fail(r, "CPU once after PROG");
-	if (n != (r->version == 1 ? MIPS_CPU_RECORD_SIZE_V1 : CPU_SIZE))
+	if (n != (r->version == 1 ? MIPS_CPU_RECORD_SIZE_V1 : r->version == 2 ? MIPS_CPU_RECORD_SIZE_V2 : CPU_SIZE))
 		return fail(r, "CPU length");
 	const char *bad = mips_snap_get_cpu(r->vm, p, n, r->text_end);
 	if (bad)

@@ -50,9 +50,9 @@ enum mips_fround {
 	MIPS_FROUND_UP,
 	MIPS_FROUND_DOWN,
 };
-/* A NaN, infinity or out-of-range value gives 2^31-1 (MIPS32 Vol. I-A, 6.8.3 default results
- * for the Invalid Operation exception when it is not enabled). */
-#define MIPS_FCVT_W_INVALID	0x7fffffff
+/* A NaN, infinity or out-of-range value gives -2^31, as on the x86 SPIM runs on (its "integer
+ * indefinite", Intel SDM Vol. 1, 4.8.3.5), not MIPS's 2^31-1 (MIPS32 Vol. I-A, 6.8.3). */
+#define MIPS_FCVT_W_INVALID	((int32_t)0x80000000)
 int32_t mips_f32_to_w(uint32_t a, enum mips_fround mode);
 int32_t mips_f64_to_w(uint64_t a, enum mips_fround mode);
 

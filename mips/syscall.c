@@ -6,7 +6,6 @@
 #define REG_V0 2
 #define REG_A0 4
 #define REG_A1 5
-#define MIPS_HEAP_END 0x70000000u	/* leaves 256 MiB below the stack */
 
 typedef bool syscall_fn(struct mips_vm *vm);
 
@@ -23,7 +22,10 @@ static bool sys_print_string(struct mips_vm *vm)
 	char buf[256];
 	size_t n = 0;
 
-	for (uint32_t a = vm->r[REG_A0];; a++) {
+	/* spim checks where the string starts; it stops at its segment's end, as spim's does */
+	if (!mips_mem_valid(vm, vm->r[REG_A0], 1))
+		return mips_mem_out_of_bounds(vm, vm->r[REG_A0]);
+	for (uint32_t a = vm->r[REG_A0]; mips_mem_valid(vm, a, 1); a++) {
 		uint8_t *p = mips_mem_r(vm, a);
 		if (!p)
 			return false;
@@ -139,6 +141,8 @@ static bool sys_read_string(struct mips_vm *vm)
 	int32_t len = (int32_t)vm->r[REG_A1];
 	uint32_t buf = vm->r[REG_A0];
 
+	if (!mips_mem_valid(vm, buf, 1))	/* spim checks the buffer's start before it reads */
+		return mips_mem_out_of_bounds(vm, buf);
 	if (len < 1)
 		return true;
 	if (!input_fill(vm, (size_t)len - 1, true))
@@ -146,6 +150,8 @@ static bool sys_read_string(struct mips_vm *vm)
 	size_t n = 0;
 	while (n < vm->inlen && n < (size_t)len - 1 && (n == 0 || vm->inbuf[n - 1] != '\n'))
 		n++;
+	if (!mips_mem_valid(vm, buf, (uint32_t)n + 1))	/* spim would write past its segment */
+		return mips_mem_out_of_bounds(vm, buf + (uint32_t)n);
 	for (size_t i = 0; i <= n; i++) {
 		uint8_t *p = mips_mem_w(vm, buf + (uint32_t)i);
 		if (!p)
@@ -169,20 +175,36 @@ static bool sys_read_char(struct mips_vm *vm)
 	return true;
 }
 
-/* Grows the heap by a0 bytes rounded up to a word; returns the old break. */
+/*
+ * Grows the data segment by a0 bytes rounded up to a word and returns its old end, as spim's
+ * expand_data; a negative a0, or a segment beyond the VM's memory limit (or MIPS_DATA_END), ends
+ * the program with spim's message (spim's own limit is 1 MiB, -ldata; Tally's is the VM's memory).
+ */
 static bool sys_sbrk(struct mips_vm *vm)
 {
 	int32_t n = (int32_t)vm->r[REG_A0];
 	uint32_t old = vm->brk;
-	int64_t grow = ((int64_t)n + 3) & ~3ll;
+	int64_t size = (int64_t)(old - MIPS_SDATA_BASE) + (((int64_t)n + 3) & ~3ll);
+	int64_t limit = vm->mem_limit < MIPS_DATA_END - MIPS_SDATA_BASE ? vm->mem_limit : MIPS_DATA_END - MIPS_SDATA_BASE;
 
-	if (n < 0 || (uint64_t)old + (uint64_t)grow > MIPS_HEAP_END) {
-		mips_vm_faultf(vm, vm->pc, "sbrk(%d): heap cannot grow past 0x%08x", n, old);
+	if (n >= 0 && size <= limit) {
+		vm->brk = MIPS_SDATA_BASE + (uint32_t)size;
+		vm->r[REG_V0] = old;
+		return true;
+	}
+	if (vm->exc_mode != MIPS_EXCEPTIONS_SPIM) {
+		mips_vm_faultf(vm, vm->pc, "sbrk(%d): the data segment cannot be %lld bytes (its limit is %lld)", n,
+			       (long long)size, (long long)limit);
 		return false;
 	}
-	vm->brk = old + (uint32_t)grow;
-	vm->r[REG_V0] = old;
-	return true;
+	char line[128];
+	size_t len = mips_snprintf(line, sizeof line,
+				   "Can't expand data segment by %d bytes to %lld bytes\nUse -ldata # with # > %lld\n", n,
+				   (long long)size, (long long)size);
+	vm->port->write(vm->port->ud, vm, MIPS_STREAM_DIAG, line, len);
+	vm->state = MIPS_VM_EXITED;
+	vm->exit_code = 0;
+	return false;
 }
 
 /* A VM that reaches its exit while it is being sent waits there: the transfer finishes and the
@@ -277,11 +299,5 @@ bool mips_syscall(struct mips_vm *vm)
 		mips_vm_faultf(vm, vm->pc, "unknown syscall %u in $v0", vm->r[REG_V0]);
 		return false;
 	}
-	if (s->fn(vm))
-		return true;
-	if (vm->exc_pending) {	/* a syscall's buffer outside user memory: no exception to go on from */
-		vm->exc_pending = 0;
-		mips_vm_faultf(vm, vm->pc, "address error on access to 0x%08x (outside user memory)", vm->exc_addr);
-	}
-	return false;
+	return s->fn(vm);
 }

@@ -27,6 +27,7 @@ struct mips_vm *mips_vm_new(const struct mips_port *port, const char *name, uint
 	vm->port = port;
 	vm->mem_limit = mem_limit ? mem_limit : MIPS_DEFAULT_MEM_LIMIT;
 	vm->state = MIPS_VM_EXITED;	/* nothing to run until a program or snapshot is loaded */
+	vm->engine = MIPS_PORT_JIT && port->exec ? MIPS_ENGINE_JIT : MIPS_ENGINE_INTERP;
 	size_t n = strlen(name);
 	n = n < MIPS_NAME_MAX - 1 ? n : MIPS_NAME_MAX - 1;
 	memcpy(vm->name, name, n);
@@ -47,6 +48,7 @@ void mips_vm_release(struct mips_vm *vm)
 	mips_free(vm->port, vm->text_line, vm->ntext_line * sizeof *vm->text_line);
 	vm->text_line = NULL;
 	vm->ntext_line = 0;
+	mips_jit_free(vm);
 	mips_mem_free_all(vm);
 	mips_free(vm->port, vm->ops, vm->nops * sizeof *vm->ops);
 	vm->ops = NULL;
@@ -59,6 +61,7 @@ bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end)
 	uint32_t n = (text_end - MIPS_TEXT_BASE) / 4;
 	uint8_t w[4];
 
+	mips_jit_text_written(vm);
 	mips_free(vm->port, vm->ops, vm->nops * sizeof *vm->ops);
 	vm->nops = 0;
 	if (!(vm->ops = mips_alloc(vm->port, n * sizeof *vm->ops)))
@@ -138,6 +141,7 @@ bool mips_vm_load(struct mips_vm *vm, const struct mips_program *prog)
 	vm->r[REG_RA] = prog->user_text_end + 4;	/* the exit stub: returning from main exits */
 	uint32_t data_end = (MIPS_DATA_BASE + (uint32_t)prog->ndata + 7) & ~7u;
 	vm->brk = data_end > MIPS_HEAP_MIN ? data_end : MIPS_HEAP_MIN;
+	vm->stack_bot = MIPS_STACK_BOT_INIT;
 	vm->state = MIPS_VM_RUNNING;
 	return true;
 }

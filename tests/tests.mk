@@ -2,7 +2,7 @@
 FOUNDATION_UNIT := build/host/test_frames build/host/test_heap build/host/test_format build/host/test_options
 UNIT_TESTS += $(FOUNDATION_UNIT)
 BOOT_TESTS += tests/boot/foundation_qemu.sh tests/boot/panic_qemu.sh tests/boot/foundation_bochs.sh \
-	tests/boot/mips_qemu.sh tests/boot/asm_bound_qemu.sh tests/boot/run_scripts.sh
+	tests/boot/mips_qemu.sh tests/boot/mips_qemu_interp.sh tests/boot/asm_bound_qemu.sh tests/boot/run_scripts.sh tests/boot/idle_apic.sh tests/boot/power_qemu.sh
 
 build/host/test_frames: build/host/tests/unit/test_frames.o build/host/kernel/mm/frames.o
 build/host/test_heap: build/host/tests/unit/test_heap.o build/host/kernel/mm/heap.o

@@ -17,7 +17,8 @@ PACKAGES=(
 	python3                                          # run-pair's console (tools/pair-console.py), test helpers
 	python3-matplotlib                               # tools/tally-report: exits over time and latency pictures
 	xz-utils dpkg-dev                                # lwIP source from Debian (tools/fetch-lwip.sh)
-	spim binutils-mipsel-linux-gnu                   # MIPS oracle and encoding checks
+	spim binutils-mipsel-linux-gnu                   # MIPS oracle and encoding checks, bench-mips's ELF files
+	qemu-user                                        # bench-mips: qemu-mipsel, the JIT the translator is measured against
 	clang libclang-rt-14-dev                         # libFuzzer targets of mips/
 	cpio libc6-dev                                   # Linux guest initramfs, static checker (tools/fetch-linux.sh)
 )

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tools/mipsvm.h"
@@ -28,6 +29,8 @@ struct options {
 	const char *emit_text;
 	bool stats;
 	enum mips_exceptions exceptions;	/* --exceptions spim|stop */
+	bool interp;		/* --engine interp */
+	uint64_t jit_cache;	/* --jit-cache KIB, in bytes (0: the library's default) */
 	const char *listen;	/* --listen [ADDR:]PORT, or NULL */
 	const char *snapshot_dir;	/* where SNAPSHOT names resolve (default ".") */
 	bool once;
@@ -55,6 +58,9 @@ static void usage(FILE *f)
 		"  --emit-text FILE assemble one program and write its text words (little-endian) to FILE\n"
 		"  --snapshot-dir DIR  SNAPSHOT names (from programs, also ones received over the network) are\n"
 		"                   files under DIR (default .); absolute paths, '..' and symbolic links are refused\n"
+		"  --engine jit|interp  run guests translated to x86-64 (the default where the host is x86-64)\n"
+		"                   or interpreted; without the option, the environment's MIPSVM_ENGINE says\n"
+		"  --jit-cache KIB  code cache per VM for the translator (default 1024); when full it is emptied\n"
 		"  --stats          print instructions, seconds and million instructions/s per VM to stderr\n"
 		"  --listen [ADDR:]PORT  receive VMs live-migrated to ADDR:PORT (ADDR default 0.0.0.0; port 0\n"
 		"                   picks a free one) and run them; \"mipsvm: listening on ADDR:PORT\" goes to stderr.\n"
@@ -196,18 +202,31 @@ static bool read_key_file(struct options *o, const char *path)
 	return ok;
 }
 
+static bool parse_engine(struct options *o, const char *e, const char *from)
+{
+	if (strcmp(e, "jit") && strcmp(e, "interp")) {
+		fprintf(stderr, "mipsvm: %s: expected jit or interp, not '%s'\n", from, e);
+		return false;
+	}
+	o->interp = e[0] == 'i' || !MIPS_PORT_JIT;
+	return true;
+}
+
 /* Returns 0 to go on, or an exit status. */
 static int parse_args(struct options *o, int argc, char **argv)
 {
 	bool last_was_v = false;
+	const char *env = getenv("MIPSVM_ENGINE");
 
+	if (env && *env && !parse_engine(o, env, "MIPSVM_ENGINE"))
+		return EXIT_BAD_INPUT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool needs1 = !strcmp(a, "-v") || !strcmp(a, "-s") || !strcmp(a, "-c") || !strcmp(a, "--slice") ||
 			      !strcmp(a, "--mem") || !strcmp(a, "--emit-text") || !strcmp(a, "--listen") ||
 			      !strcmp(a, "--migrate-key") || !strcmp(a, "--migrate-key-file") ||
 			      !strcmp(a, "--snapshot-dir") || !strcmp(a, "--listen-mem") || !strcmp(a, "--listen-max") ||
-			      !strcmp(a, "--exceptions");
+			      !strcmp(a, "--exceptions") || !strcmp(a, "--engine") || !strcmp(a, "--jit-cache");
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return -1;
@@ -248,6 +267,16 @@ static int parse_args(struct options *o, int argc, char **argv)
 				return EXIT_BAD_INPUT;
 			}
 			o->exceptions = e[1] == 't' ? MIPS_EXCEPTIONS_STOP : MIPS_EXCEPTIONS_SPIM;
+		} else if (!strcmp(a, "--engine")) {
+			if (!parse_engine(o, argv[++i], "--engine"))
+				return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "--jit-cache")) {
+			if (!parse_u64(argv[i + 1], &v) || v < 64 || v > (1u << 20)) {
+				fprintf(stderr, "mipsvm: --jit-cache: expected 64 to 1048576 KiB, not '%s'\n", argv[i + 1]);
+				return EXIT_BAD_INPUT;
+			}
+			o->jit_cache = v << 10;
+			i++;
 		} else if (!strcmp(a, "--snapshot-at")) {
 			if (!parse_u64(argv[i + 1], &o->snapshot_at)) {
 				fprintf(stderr, "mipsvm: --snapshot-at: bad number '%s'\n", argv[i + 1]);
@@ -432,12 +461,31 @@ static int snapshot_at(struct mipsvm_host *h, const struct mips_port *port, stru
 	return rc;
 }
 
-static void print_stats(struct mips_vm *vm, uint64_t ns)
+/* The process's CPU time (user and system): a run's own work even on a busy machine. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void print_stats(struct mips_vm *vm, uint64_t ns, uint64_t cpu)
 {
 	double s = (double)ns / 1e9, ins = (double)mips_vm_icount(vm);
 
-	fprintf(stderr, "vm %s: %llu instructions in %.3f s: %.1f M instructions/s\n", mips_vm_name(vm),
-		(unsigned long long)mips_vm_icount(vm), s, s > 0 ? ins / s / 1e6 : 0.0);
+	fprintf(stderr, "vm %s: %llu instructions in %.3f s: %.1f M instructions/s (all VMs: %.6f s of CPU)\n",
+		mips_vm_name(vm), (unsigned long long)mips_vm_icount(vm), s, s > 0 ? ins / s / 1e6 : 0.0,
+		(double)cpu / 1e9);
+	if (mips_vm_engine(vm) == MIPS_ENGINE_JIT) {
+		struct mips_jit_stats st;
+		mips_vm_jit_stats(vm, &st);
+		fprintf(stderr, "vm %s: jit: %llu blocks, %llu jumps chained (%llu while running), %llu cache flushes, %llu interpreted steps\n",
+			mips_vm_name(vm), (unsigned long long)st.blocks, (unsigned long long)st.chains, (unsigned long long)st.chain_exits,
+			(unsigned long long)st.flushes, (unsigned long long)st.interp_steps);
+	} else {
+		fprintf(stderr, "vm %s: interpreted\n", mips_vm_name(vm));
+	}
 }
 
 /* The overall exit status once every VM has stopped; a VM that migrated away counts as exited with 0. */
@@ -488,6 +536,8 @@ static int run(const struct options *o)
 	int rc = 0;
 
 	host.out = stdout, host.diag = stderr;
+	host.interp = o->interp;
+	host.exec.cache_size = o->jit_cache;
 	if (!mipsvm_host_init(&host, &cfg)) {
 		fprintf(stderr, "mipsvm: out of memory\n");
 		return EXIT_FAULT;
@@ -514,18 +564,18 @@ static int run(const struct options *o)
 	}
 	if (!rc && o->listen && !mipsvm_mig_listen(&host, o->listen))
 		rc = EXIT_BAD_INPUT;
-	uint64_t t0 = port->clock_ns(port->ud);
+	uint64_t t0 = port->clock_ns(port->ud), c0 = cpu_ns();
 	if (!rc && o->snapshot_at_file) {
 		rc = snapshot_at(&host, port, mips_host_vm(host.host, 0), o->snapshot_at, o->snapshot_at_file);
 	} else if (!rc) {
 		run_vms(&host);
 		rc = final_status(host.host);
 	}
-	uint64_t t1 = port->clock_ns(port->ud);
+	uint64_t t1 = port->clock_ns(port->ud), c1 = cpu_ns();
 	mipsvm_mig_close(&host);
 	fflush(stdout);
 	for (size_t i = 0; o->stats && i < mips_host_count(host.host); i++)
-		print_stats(mips_host_vm(host.host, i), t1 - t0);
+		print_stats(mips_host_vm(host.host, i), t1 - t0, c1 - c0);
 	close(host.snap_fd);
 	mips_host_free(host.host);
 	return rc;

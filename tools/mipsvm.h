@@ -23,12 +23,15 @@ struct mipsvm_host {
 	size_t snap_max;		/* the largest snapshot a VM within --mem can have */
 	struct mipsvm_stream *streams;	/* open transfer sockets, for poll() */
 	bool out_midline;		/* the VMs' output so far ends inside a line */
+	bool interp;			/* --engine interp: no executable memory, every VM interprets */
+	struct mips_exec_mem exec;	/* the translator's code caches (mmap, mprotect) */
 };
 
 /* A message of mipsvm's own on stderr, as one line (a terminal's half line of VM output ended first). */
 void mipsvm_note(struct mipsvm_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Fills the Linux port and makes the host over it (net: mipsvm_net()); false if out of memory. */
+/* Fills the Linux port and makes the host over it (net: mipsvm_net()); false if out of memory.
+ * h->interp and h->exec.cache_size are read. */
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg);
 /* Bytes of the largest snapshot of a VM with mem_limit bytes: every page as a PAGE section
  * (address, 4096 bytes, tag, length, CRC) plus headroom for the header, PROG, CPU and END. */

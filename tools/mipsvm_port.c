@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -221,6 +222,26 @@ bool mipsvm_snapshot_dir(struct mipsvm_host *h, const char *dir)
 	return false;
 }
 
+/* Code caches for the translator: mapped writable, flipped to read-and-execute (W^X) by mprotect. */
+static void *exec_alloc(void *ud, size_t size)
+{
+	(void)ud;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int exec_protect(void *ud, void *p, size_t size, int exec)
+{
+	(void)ud;
+	return mprotect(p, size, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE);
+}
+
+static void exec_free(void *ud, void *p, size_t size)
+{
+	(void)ud;
+	munmap(p, size);
+}
+
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
 {
 	h->base = (struct mips_port){
@@ -232,6 +253,9 @@ bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
 		.storage_write = port_storage_write,
 		.storage_read = port_storage_read,
 	};
+	h->exec.alloc = exec_alloc, h->exec.protect = exec_protect, h->exec.free = exec_free;
+	if (!h->interp && MIPS_PORT_JIT)
+		h->base.exec = &h->exec;
 	h->listen_fd = -1;
 	h->snap_fd = -1;
 	h->host = mips_host_new(&h->base, mipsvm_net(), cfg);

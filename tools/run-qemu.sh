@@ -7,6 +7,7 @@
 #   -t      kill QEMU after this many seconds
 #   --disk  attach this raw image as a virtio-blk disk (modern virtio only)
 #   --serial-pipe BASE  serial through the FIFOs BASE.in (to Tally) and BASE.out (from Tally)
+#   --no-debug-exit  no isa-debug-exit device: Tally's power-off goes through ACPI (QEMU exits 0)
 #   --net-fwd PORT  a virtio-net card on QEMU's user network, host 127.0.0.1:PORT forwarded to
 #           Tally's migration port 7283 (the next free port when PORT is taken, said on the console)
 #   --uefi  boot under UEFI firmware (OVMF, Debian's ovmf package; OVMF_FD=FILE picks another) instead of SeaBIOS
@@ -14,7 +15,8 @@
 #   --vga   a standard VGA card (Tally's screen console; QEMU's window with --vga=show)
 #   --monitor SOCKET  QEMU's monitor on this Unix socket (tests: screendump, sendkey)
 set -euo pipefail
-gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd= uefi=0 usb=0 vga= monitor=
+gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd= debug_exit=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+uefi=0 usb=0 vga= monitor=
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--disk) disk=$2; shift 2 ;;
 	--serial-pipe) pipe=$2; shift 2 ;;
 	--net-fwd) fwd=$2; shift 2 ;;
+	--no-debug-exit) debug_exit=(); shift ;;
 	--uefi) uefi=1; shift ;;
 	--usb) usb=1; shift ;;
 	--vga) vga=hidden; shift ;;
@@ -48,8 +51,7 @@ elif [ -z "$serial$pipe" ]; then
 	echo "run-qemu: no usable VT-x on this host: QEMU TCG (VMX guests unavailable; MIPS VMs, disk and network run)"
 fi
 
-args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem"
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot)
+args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" "${debug_exit[@]}" -no-reboot)
 case "$vga" in
 '') args+=(-display none -vga none) ;;
 hidden) args+=(-display none -vga std) ;;

@@ -1,6 +1,7 @@
 /* caps.c: VT-x availability and the features Tally needs, said in words for the boot banner. */
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
+#include "kernel/options.h"
 #include "vmx/caps.h"
 #include "vmx/controls.h"
 #include "vmx/vmcs.h"
@@ -70,4 +71,6 @@ void vmx_report_caps(void)
 		c.feature_control_locked, c.feature_control_vmxon, c.ept ? "yes" : "no", c.vpid ? "yes" : "no",
 		c.unrestricted_guest ? "yes" : "no", c.preemption_timer ? "yes" : "no",
 		(unsigned)(c.basic & 0x7fffffff));
+	if (option_choice("loglevel") == LOG_DEBUG)
+		vmx_print_capabilities();
 }

@@ -22,6 +22,10 @@
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
 #define MSR_IA32_VMX_TRUE_EXIT_CTLS 0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490
+#define MSR_IA32_VMX_VMCS_ENUM 0x48a
+#define MSR_IA32_VMX_VMFUNC 0x491
+#define MSR_IA32_VMX_PROCBASED_CTLS3 0x492
+#define MSR_IA32_VMX_EXIT_CTLS2 0x493
 
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 #define FEATURE_CONTROL_LOCK (1ull << 0)
@@ -29,9 +33,16 @@
 
 #define CPUID_1_ECX_VMX (1u << 5)
 
-/* SDM Vol. 3D, A.10: IA32_VMX_EPT_VPID_CAP bits Tally needs. */
+/* SDM Vol. 3D, A.10: IA32_VMX_EPT_VPID_CAP bits Tally needs, and those it uses when offered
+ * (vmx/ept.c: INVEPT and INVVPID of all contexts). */
 #define EPT_CAP_WALK_4 (1ull << 6)
 #define EPT_CAP_WB (1ull << 14)
+#define EPT_CAP_INVEPT (1ull << 20)
+#define EPT_CAP_INVEPT_ALL (1ull << 26)
+#define EPT_CAP_INVVPID (1ull << 32)
+#define EPT_CAP_INVVPID_ALL (1ull << 42)
+#define EPT_CAPS_NEEDED (EPT_CAP_WALK_4 | EPT_CAP_WB)
+#define EPT_CAPS_USED (EPT_CAP_INVEPT | EPT_CAP_INVEPT_ALL | EPT_CAP_INVVPID | EPT_CAP_INVVPID_ALL)
 
 struct vmx_caps {
 	bool usable;          /* everything Tally needs is there and VMXON is allowed */

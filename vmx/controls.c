@@ -42,6 +42,24 @@ const char *vmx_controls_missing(const struct vmx_controls *may1)
 	return NULL;
 }
 
+/* What the CPU requires, Tally's required controls, and the optional ones the CPU allows. */
+static void choose_controls(struct vmx_controls *c, const struct vmx_controls *must1, const struct vmx_controls *may1)
+{
+	*c = *must1;
+#define SET_REQUIRED(control, bit, name) c->control |= (bit);
+	VMX_REQUIRED_CONTROLS(SET_REQUIRED)
+#undef SET_REQUIRED
+	c->proc2 |= PROC2_WBINVD_EXITING & may1->proc2; /* optional: without it WBINVD runs natively */
+	c->entry &= ~ENTRY_IA32E_GUEST; /* guests start in 32-bit protected mode */
+}
+
+void vmx_controls_programmed(struct vmx_controls *c)
+{
+	struct vmx_controls must1, may1;
+	read_ctls(&must1, &may1);
+	choose_controls(c, &must1, &may1);
+}
+
 const char *vmx_controls_compute(struct vmx_controls *c)
 {
 	struct vmx_controls must1, may1;
@@ -49,13 +67,8 @@ const char *vmx_controls_compute(struct vmx_controls *c)
 	const char *missing = vmx_controls_missing(&may1);
 	if (missing)
 		return missing;
-	*c = must1;
-#define SET_REQUIRED(control, bit, name) c->control |= (bit);
-	VMX_REQUIRED_CONTROLS(SET_REQUIRED)
-#undef SET_REQUIRED
-	c->proc2 |= PROC2_WBINVD_EXITING & may1.proc2; /* optional: without it WBINVD runs natively */
+	choose_controls(c, &must1, &may1);
 	c->vmcs_revision = (uint32_t)rdmsr(MSR_IA32_VMX_BASIC) & 0x7fffffff; /* SDM Vol. 3D, A.1 */
-	c->entry &= ~ENTRY_IA32E_GUEST; /* guests start in 32-bit protected mode */
 	c->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
 	c->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);

@@ -39,11 +39,21 @@ struct vmx_controls {
 	X(entry, ENTRY_LOAD_EFER, "load IA32_EFER on entry")                                   \
 	X(entry, ENTRY_LOAD_PAT, "load IA32_PAT on entry")
 
+/* X(control, bit, where): controls Tally turns on and off per vCPU while it runs, beyond those
+ * vmx_controls_compute sets for every VMCS. */
+#define VMX_TOGGLED_CONTROLS(X)                                                               \
+	X(proc, PROC_INTERRUPT_WINDOW_EXITING, "vmx/intr.c: while an interrupt waits for the guest") \
+	X(entry, ENTRY_IA32E_GUEST, "vmx/vmcs_setup.c: while the guest's EFER.LMA is 1")
+
 /* The allowed-1 halves of the five control MSRs (SDM Vol. 3D, A.3-A.5), TRUE_* ones when
  * IA32_VMX_BASIC bit 55 says they exist; proc2 is 0 when secondary controls are not allowed. */
 void vmx_controls_allowed1(struct vmx_controls *may1);
 /* The name of the first VMX_REQUIRED_CONTROLS entry that may1 does not allow, or NULL. */
 const char *vmx_controls_missing(const struct vmx_controls *may1);
+
+/* The pin, proc, proc2, exit and entry controls vmx_controls_compute sets, filled in even when the
+ * CPU does not allow all of them (the capability report shows what Tally would program). */
+void vmx_controls_programmed(struct vmx_controls *c);
 
 /* Fills c from the capability MSRs (TRUE_* ones when IA32_VMX_BASIC bit 55 says they exist).
  * Returns NULL, or the name of the first required feature the CPU does not allow. */

@@ -14,11 +14,16 @@
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors: "running under one" */
 /* Leaf 1 bits of what Tally does not emulate or a guest must not drive from inside: MCE/MCA,
- * the local APIC (x2APIC, TSC deadline), debug store, thermal monitors, SpeedStep, MONITOR/MWAIT
- * (MWAIT would sleep the host CPU), PDCM (IA32_PERF_CAPABILITIES). Linux then runs on the PIC and PIT. */
-#define CPUID_1_EDX_HIDDEN ((1u << 7) | (1u << 9) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
-#define CPUID_1_ECX_HIDDEN ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 15) | (1u << 21) | (1u << 24))
-/* Leaf 1 EBX 31:24 is the initial APIC ID: no APIC, no ID. */
+ * debug store, thermal monitors, SpeedStep, MONITOR/MWAIT (MWAIT would sleep the host CPU), PDCM
+ * (IA32_PERF_CAPABILITIES). */
+#define CPUID_1_EDX_HIDDEN ((1u << 7) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+#define CPUID_1_ECX_HIDDEN ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 15))
+/* What the emulated local APIC offers (vmx/dev_lapic.c), whatever the host has: the APIC (EDX 9,
+ * clear while IA32_APIC_BASE disables it, SDM Vol. 3A, 11.4.3), x2APIC (ECX 21), the TSC-deadline
+ * timer (ECX 24); EBX 31:24 is the initial APIC ID, 0. */
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_EBX_APIC_ID 0xff000000u
 #define CPUID_LEAF_MONITOR 0x5u
 #define CPUID_LEAF_POWER 0x6u  /* thermal and power management: nothing of it is emulated */
@@ -28,6 +33,8 @@
 #define CPUID_7_EBX_HIDDEN ((1u << 1) | (1u << 10))
 #define CPUID_7_ECX_HIDDEN ((1u << 5) | (1u << 22))
 #define CPUID_7_EDX_HIDDEN 0xfc000000u
+#define CPUID_LEAF_TOPOLOGY 0xbu /* EDX: the x2APIC ID of the CPU that asks: the guest's, 0 */
+#define CPUID_LEAF_TOPOLOGY2 0x1fu
 #define CPUID_LEAF_XSAVE 0xdu
 #define CPUID_D1_EAX_XSAVES (1u << 3) /* #UD without "enable XSAVES/XRSTORS" */
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
@@ -163,24 +170,27 @@ void cpuid_hypervisor_leaf(const struct exit_stats *s, const struct vcpu *asking
 	/* Any other hypervisor leaf answers all zeros. */
 }
 
-/* Leaf 1: VT-x hidden, the hypervisor bit set, OSXSAVE as the guest's CR4 says. */
-static void mask_leaf1(struct cpuid_regs *r)
+/* Leaf 1: VT-x hidden, the hypervisor bit set, OSXSAVE as the guest's CR4 says, the APIC's bits
+ * from the emulated APIC. */
+static void mask_leaf1(const struct vcpu *v, struct cpuid_regs *r)
 {
 	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_HIDDEN);
-	r->ecx |= CPUID_1_ECX_HYPERVISOR;
+	r->ecx |= CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
 	if (vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)
 		r->ecx |= CPUID_1_ECX_OSXSAVE;
-	r->edx &= ~CPUID_1_EDX_HIDDEN;
+	r->edx &= ~(CPUID_1_EDX_HIDDEN | CPUID_1_EDX_APIC);
+	if (lapic_enabled(&v->plat.lapic))
+		r->edx |= CPUID_1_EDX_APIC;
 	r->ebx &= ~CPUID_1_EBX_APIC_ID;
 }
 
 /* The host's answer, minus what a guest must not see or would misread. */
-static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+static void host_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	cpuid(leaf, sub, r);
 	switch (leaf) {
 	case 1:
-		mask_leaf1(r);
+		mask_leaf1(v, r);
 		return;
 	case CPUID_LEAF_MONITOR:
 	case CPUID_LEAF_POWER:
@@ -197,6 +207,10 @@ static void host_leaf(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 			r->ecx &= ~CPUID_7_ECX_HIDDEN;
 			r->edx &= ~CPUID_7_EDX_HIDDEN;
 		}
+		return;
+	case CPUID_LEAF_TOPOLOGY:
+	case CPUID_LEAF_TOPOLOGY2:
+		r->edx = 0;
 		return;
 	case CPUID_LEAF_XSAVE:
 		if (sub == 1)
@@ -216,7 +230,7 @@ void handle_cpuid(struct vcpu *v, uint32_t reason)
 	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST)
 		cpuid_hypervisor_leaf(scope_global ? exit_stats_global() : &v->stats, scope_global ? NULL : v, leaf, sub, &r);
 	else
-		host_leaf(leaf, sub, &r);
+		host_leaf(v, leaf, sub, &r);
 	vcpu_set_gpr(v, GPR_RAX, r.eax);
 	vcpu_set_gpr(v, GPR_RBX, r.ebx);
 	vcpu_set_gpr(v, GPR_RCX, r.ecx);

@@ -1,4 +1,4 @@
-/* dev_board.h: the small port devices that act on the vCPU itself: i8042, port 0x92, PCI mechanism #1 and 0xcf9. */
+/* dev_board.h: the small port devices that act on the vCPU itself: i8042, port 0x92, PCI mechanism #1 and 0xcf9, ACPI PM. */
 #ifndef VMX_DEV_BOARD_H
 #define VMX_DEV_BOARD_H
 
@@ -15,5 +15,9 @@ uint32_t port92_in(struct vcpu *v, unsigned port, unsigned size);
 void port92_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val);
 uint32_t pci_in(struct vcpu *v, unsigned port, unsigned size);
 void pci_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val);
+uint32_t acpi_pm_in(struct vcpu *v, unsigned port, unsigned size);
+void acpi_pm_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val);
+uint32_t acpi_pm_timer_in(struct vcpu *v, unsigned port, unsigned size);
+void acpi_pm_timer_out(struct vcpu *v, unsigned port, unsigned size, uint32_t val);
 
 #endif

@@ -4,6 +4,7 @@
 #include "kernel/arch/panic.h"
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
+#include "vmx/caps.h"
 #include "vmx/ept.h"
 #include "vmx/vmx_insn.h"
 
@@ -18,11 +19,6 @@
 /* SDM Vol. 3C, 25.6.11: EPTP memory type WB (bits 2:0 = 6), page-walk length - 1 in bits 5:3. */
 #define EPTP_WB 6ull
 #define EPTP_WALK_4 (3ull << 3)
-/* SDM Vol. 3D, A.10: IA32_VMX_EPT_VPID_CAP bits. */
-#define CAP_INVEPT (1ull << 20)
-#define CAP_INVEPT_ALL (1ull << 26)
-#define CAP_INVVPID (1ull << 32)
-#define CAP_INVVPID_ALL (1ull << 42)
 /* SDM Vol. 3C, 31.3: INVEPT type 2 = all contexts; INVVPID type 2 = all contexts. */
 #define INVEPT_ALL_CONTEXT 2
 #define INVVPID_ALL_CONTEXT 2
@@ -109,8 +105,8 @@ void ept_flush_all(uint64_t cap)
 {
 	static const struct invept_desc ed = { 0, 0 };
 	static const struct invvpid_desc vd = { 0, 0 };
-	if ((cap & CAP_INVEPT) && (cap & CAP_INVEPT_ALL) && invept(INVEPT_ALL_CONTEXT, &ed) != VMX_OK)
+	if ((cap & EPT_CAP_INVEPT) && (cap & EPT_CAP_INVEPT_ALL) && invept(INVEPT_ALL_CONTEXT, &ed) != VMX_OK)
 		panic("ept_flush_all: INVEPT all-context failed");
-	if ((cap & CAP_INVVPID) && (cap & CAP_INVVPID_ALL) && invvpid(INVVPID_ALL_CONTEXT, &vd) != VMX_OK)
+	if ((cap & EPT_CAP_INVVPID) && (cap & EPT_CAP_INVVPID_ALL) && invvpid(INVVPID_ALL_CONTEXT, &vd) != VMX_OK)
 		panic("ept_flush_all: INVVPID all-context failed");
 }

@@ -1,6 +1,7 @@
 /* exit.c: the handler table built from the exit reason list, dispatch, and the fatal exits. */
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/exit_apic.h"
 #include "vmx/vmcs.h"
 
 typedef void exit_handler(struct vcpu *v, uint32_t reason);
@@ -93,6 +94,8 @@ static const char *ept_access(uint64_t q)
 void handle_ept_violation(struct vcpu *v, uint32_t reason)
 {
 	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS), q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	if (apic_mmio_exit(v, gpa, q))
+		return; /* the xAPIC page is no memory: its accesses exit here and are emulated */
 	uint64_t gla = q & EPT_QUAL_LINEAR_VALID ? vmcs_read(VMCS_GUEST_LINEAR_ADDRESS) : 0;
 	vcpu_stop(v, "EPT violation (exit reason %u %s): %s at guest-physical 0x%llx %s its %llu KiB, "
 		  "qualification 0x%llx, linear 0x%llx, RIP 0x%llx",

@@ -124,15 +124,15 @@ static void guest_write_cr4(struct vcpu *v, uint64_t val)
 	vmcs_skip_instruction();
 }
 
-/* SDM Vol. 3A, 10.8.6.1: CR8 is the TPR's bits 7:4; setting bits 63:4 raises #GP. The value
- * stays with the vCPU: the host APIC's TPR (which gates Tally's idle timer) is never touched. */
+/* SDM Vol. 3A, 11.8.6.1: CR8 is the guest APIC's TPR bits 7:4; setting bits 63:4 raises #GP.
+ * The host APIC's TPR (which gates Tally's idle timer) is never touched. */
 static void guest_write_cr8(struct vcpu *v, uint64_t val)
 {
 	if (val >> 4) {
 		raise_gp();
 		return;
 	}
-	v->cpu.tpr = (uint8_t)val;
+	lapic_set_cr8(&v->plat.lapic, val);
 	vmcs_skip_instruction();
 }
 
@@ -162,7 +162,7 @@ void handle_cr_access(struct vcpu *v, uint32_t reason)
 		return;
 	case CR_MOV_FROM:
 		if (CRQ_NUMBER(q) == 3 || CRQ_NUMBER(q) == 8) {
-			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vmcs_read(VMCS_GUEST_CR3) : v->cpu.tpr);
+			vcpu_set_gpr(v, CRQ_GPR(q), CRQ_NUMBER(q) == 3 ? vmcs_read(VMCS_GUEST_CR3) : lapic_cr8(&v->plat.lapic));
 			vmcs_skip_instruction();
 			return;
 		}

@@ -2,6 +2,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/exit.h"
+#include "vmx/exit_apic.h"
 #include "vmx/vmcs.h"
 
 /* EFER bits a guest may write (LMA follows CR0.PG). */
@@ -14,6 +15,7 @@
 #define MTRR_DEF_TYPE_BITS 0xcffull
 #define MTRR_TYPE_VALID(t) ((t) == 0 || (t) == 1 || (t) == 4 || (t) == 5 || (t) == 6)
 #define NO_FIELD 0
+#define MSR_IA32_TSC_DEADLINE 0x6e0 /* SDM Vol. 3A, 11.5.4.1 */
 
 /*
  * X(name, VMCS field or NO_FIELD, read, write): every MSR a guest may read or write, once. Any
@@ -21,9 +23,13 @@
  * (#GP, SDM Vol. 4 and Vol. 3C 27.3.1.1's entry checks), so no guest write can fail a VM entry.
  *   cpu       the vCPU's own value in the CPU (vcpu_switch.c keeps it there while it runs)
  *   vmcs      a VMCS guest-state field
+ *   apic_*    the vCPU's local APIC (vmx/dev_lapic.c)
+ * The x2APIC registers, MSRs 0x800-0x8FF, are the APIC's own register table (vmx/dev_lapic.c,
+ * reached through vmx/exit_apic.c), which says for each what a read or write may do.
  */
 #define GUEST_MSRS(X)                                                                       \
 	X(IA32_TSC, NO_FIELD, tsc, tsc)                                                     \
+	X(IA32_APIC_BASE, NO_FIELD, apic_base, apic_base)                                   \
 	X(IA32_UCODE_REV, NO_FIELD, zero, ignored) /* Linux writes 0 before reading it */    \
 	X(IA32_MTRRCAP, NO_FIELD, mtrrcap, refused) /* read-only */                          \
 	X(IA32_SYSENTER_CS, VMCS_GUEST_SYSENTER_CS, vmcs, vmcs)                             \
@@ -32,6 +38,7 @@
 	X(IA32_MISC_ENABLE, NO_FIELD, misc_enable, ignored) /* what Linux toggles changes nothing */ \
 	X(IA32_PAT, VMCS_GUEST_IA32_PAT, vmcs, pat)                                         \
 	X(IA32_MTRR_DEF_TYPE, NO_FIELD, mtrr_def_type, mtrr_def_type)                       \
+	X(IA32_TSC_DEADLINE, NO_FIELD, apic_deadline, apic_deadline)                        \
 	X(IA32_EFER, VMCS_GUEST_IA32_EFER, vmcs, efer)                                      \
 	X(IA32_STAR, NO_FIELD, cpu, cpu)                                                    \
 	X(IA32_LSTAR, NO_FIELD, cpu, cpu_canonical)                                         \
@@ -106,10 +113,42 @@ static void read_cpu(const struct vcpu *v, const struct guest_msr *m, uint64_t *
 	*val = rdmsr(m->msr);
 }
 
+static void read_apic_base(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)m;
+	*val = v->plat.lapic.base;
+}
+
+/* The guest's TSC is the host's plus the TSC offset; the APIC keeps host time. 0 reads 0. */
+static void read_apic_deadline(const struct vcpu *v, const struct guest_msr *m, uint64_t *val)
+{
+	(void)m;
+	uint64_t host = lapic_read_deadline(&v->plat.lapic);
+	*val = host ? host + vmcs_read(VMCS_TSC_OFFSET) : 0;
+}
+
 static bool write_tsc(struct vcpu *v, const struct guest_msr *m, uint64_t val)
 {
 	(void)v, (void)m;
 	vmcs_write(VMCS_TSC_OFFSET, val - rdtsc());
+	return true;
+}
+
+/* SDM Vol. 3A, 11.4.4 and 11.12.5: the mode transitions lapic_write_base checks. Moving the
+ * xAPIC page onto the guest's own memory is refused (#GP): EPT maps RAM there, so the APIC
+ * would never see the accesses. */
+static bool write_apic_base(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	(void)m;
+	if ((val & APIC_BASE_ADDR_MASK) < v->mem.size)
+		return false;
+	return lapic_write_base(&v->plat.lapic, val, v->ctl->phys_reserved);
+}
+
+static bool write_apic_deadline(struct vcpu *v, const struct guest_msr *m, uint64_t val)
+{
+	(void)m;
+	lapic_write_deadline(&v->plat.lapic, val ? val - vmcs_read(VMCS_TSC_OFFSET) : 0);
 	return true;
 }
 
@@ -204,11 +243,18 @@ void handle_rdmsr(struct vcpu *v, uint32_t reason)
 	uint32_t msr = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	const struct guest_msr *m = find(msr);
 	uint64_t val;
-	if (!m) {
+	if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
+		const char *why = apic_x2apic_rdmsr(v, msr, &val);
+		if (why) {
+			raise_gp(v, "RDMSR", msr, "x2APIC", why);
+			return;
+		}
+	} else if (!m) {
 		raise_gp(v, "RDMSR", msr, "unknown", "not one the guest has");
 		return;
+	} else {
+		m->read(v, m, &val);
 	}
-	m->read(v, m, &val);
 	vcpu_set_gpr(v, GPR_RAX, (uint32_t)val);
 	vcpu_set_gpr(v, GPR_RDX, val >> 32);
 	vmcs_skip_instruction();
@@ -220,6 +266,15 @@ void handle_wrmsr(struct vcpu *v, uint32_t reason)
 	uint32_t msr = (uint32_t)vcpu_gpr(v, GPR_RCX);
 	uint64_t val = (vcpu_gpr(v, GPR_RDX) << 32) | (uint32_t)vcpu_gpr(v, GPR_RAX);
 	const struct guest_msr *m = find(msr);
+	if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
+		const char *why = apic_x2apic_wrmsr(v, msr, val);
+		if (why) {
+			raise_gp(v, "WRMSR", msr, "x2APIC", why);
+			return;
+		}
+		vmcs_skip_instruction();
+		return;
+	}
 	if (!m) {
 		raise_gp(v, "WRMSR", msr, "unknown", "not one the guest has");
 		return;

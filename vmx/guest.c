@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
 #include "kernel/options.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid_leaves.h"
 #include "vmx/ept.h"
@@ -98,6 +99,7 @@ static int load_guest(struct vcpu *v, const struct boot_module *m, uint64_t mem,
 		kprintf("guest %s: not started: no %llu KiB of memory for it\n", v->name, (unsigned long long)(mem >> 10));
 		return -1;
 	}
+	acpi_tables_give(v); /* before the kernel's segments: a kernel loaded over them wins */
 	if (loader_load_multiboot(&v->mem, (const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->cmdline, boot,
 				  err, sizeof(err)) < 0) {
 		kprintf("guest %s: not started: %s\n", v->name, err);

@@ -7,6 +7,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "vmx/abi.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/dev_board.h"
 #include "vmx/exit.h"
 #include "vmx/platform.h"
@@ -232,6 +233,8 @@ static const struct io_range io_ranges[] = {
 	{ COM1_BASE, COM1_BASE + 7, true, com1_in, com1_out },
 	{ ELCR_BASE, ELCR_BASE + 1, true, elcr_in, elcr_out },
 	{ 0xcf8, 0xcff, false, pci_in, pci_out },
+	{ ACPI_PM1A_EVT_PORT, ACPI_PM1A_CNT_PORT + 1, true, acpi_pm_in, acpi_pm_out },
+	{ ACPI_PM_TMR_PORT, ACPI_PM_TMR_PORT + 3, false, acpi_pm_timer_in, acpi_pm_timer_out },
 };
 
 /* Every port an I/O exit names is looked up here: an index of the table by port (1 + the range's

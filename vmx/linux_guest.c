@@ -4,6 +4,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/options.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/ept.h"
 #include "vmx/linux_boot.h"
 #include "vmx/linux_guest.h"
@@ -109,6 +110,7 @@ int linux_guest_load(struct vcpu *v, size_t index, uint64_t mem, struct guest_bo
 		kprintf("guest %s: not started: no %llu KiB of memory for it\n", v->name, (unsigned long long)(mem >> 10));
 		return -1;
 	}
+	acpi_tables_give(v); /* before the kernel, as firmware would */
 	struct linux_image img = {
 		.kernel = (const uint8_t *)(uintptr_t)k->start,
 		.kernel_len = k->end - k->start,

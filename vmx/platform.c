@@ -1,6 +1,7 @@
-/* platform.c: powering a guest's platform on, and the clocks its devices run on (PIT ticks and RTC seconds from the TSC). */
+/* platform.c: powering a guest's platform on, and the clocks its devices run on (PIT and PM timer ticks, RTC seconds from the TSC). */
 #include <string.h>
 
+#include "kernel/arch/acpi.h"
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/x86.h"
 #include "vmx/platform.h"
@@ -28,11 +29,13 @@ static uint64_t host_clock_tsc;
 /* Fixed-point factors between TSC cycles and PIT ticks (no 128-bit division in the kernel). */
 #define TO_PIT_SHIFT 40
 #define TO_TSC_SHIFT 20
-static uint64_t tsc_to_pit, pit_to_tsc;
+static uint64_t tsc_to_pit, pit_to_tsc, tsc_to_pm;
 
 void platform_init(struct platform *p)
 {
 	memset(p, 0, sizeof(*p));
+	lapic_firmware_init(&p->lapic);
+	p->pm1_control = ACPI_PM1_SCI_EN; /* no SMI_CMD in the FADT: always in ACPI mode */
 	pic_init(&p->pic);
 	pit_init(&p->pit);
 	uart_init(&p->uart);
@@ -73,11 +76,17 @@ void platform_read_host_clock(void)
 	host_clock_tsc = rdtsc();
 	tsc_to_pit = ((uint64_t)PIT_HZ << TO_PIT_SHIFT) / tsc_hz();
 	pit_to_tsc = (tsc_hz() << TO_TSC_SHIFT) / PIT_HZ;
+	tsc_to_pm = ((uint64_t)ACPI_PM_TIMER_HZ << TO_PIT_SHIFT) / tsc_hz();
 }
 
 uint64_t platform_pit_ticks(uint64_t tsc)
 {
 	return (uint64_t)(((unsigned __int128)tsc * tsc_to_pit) >> TO_PIT_SHIFT);
+}
+
+uint64_t platform_pm_ticks(uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)tsc * tsc_to_pm) >> TO_PIT_SHIFT);
 }
 
 uint64_t platform_tsc_of_pit(uint64_t ticks)

@@ -1,10 +1,42 @@
-/* platform_view.c: `pc NAME`: the registers of a guest's emulated PC as the guest left them (PIC, PIT, COM1). */
+/* platform_view.c: `pc NAME`: the registers of a guest's emulated PC as the guest left them (APIC, PIC, PIT, COM1, ACPI PM). */
 #include "kernel/arch/tsc.h"
 #include "kernel/arch/x86.h"
 #include "kernel/arch/uart.h"
 #include "kernel/console.h"
 #include "vmx/platform.h"
 #include "vmx/vcpu.h"
+
+static void print_vectors(const char *what, const uint32_t *map)
+{
+	kprintf(" %s", what);
+	bool any = false;
+	for (unsigned v = 0; v < 256; v++)
+		if (map[v >> 5] & (1u << (v & 31))) {
+			kprintf(" 0x%02x", v);
+			any = true;
+		}
+	if (!any)
+		kprintf(" -");
+}
+
+static void print_lapic(const struct lapic *l, uint64_t now)
+{
+	static const char *const modes[] = { "one-shot", "periodic", "TSC-deadline", "reserved" };
+	kprintf("  APIC     base 0x%llx %s  TPR 0x%02x PPR 0x%02x  SVR 0x%03x  ESR 0x%02x ", (unsigned long long)l->base,
+		!lapic_enabled(l) ? "disabled" : lapic_x2apic(l) ? "x2APIC" : "xAPIC", l->tpr, lapic_ppr(l), l->svr, l->esr);
+	print_vectors("IRR", l->irr);
+	print_vectors("  ISR", l->isr);
+	kprintf("\n  APIC LVT timer 0x%05x LINT0 0x%05x LINT1 0x%05x error 0x%05x  ICR 0x%08x:%08x  %llu IPI(s) to no CPU\n",
+		l->lvt[LVT_TIMER], l->lvt[LVT_LINT0], l->lvt[LVT_LINT1], l->lvt[LVT_ERROR], l->icr_high, l->icr_low,
+		(unsigned long long)l->ipis_dropped);
+	kprintf("  APIC timer %s, divide by %u, initial count %u, %llu interrupt(s) so far", modes[(l->lvt[LVT_TIMER] >> 17) & 3],
+		lapic_timer_divisor(l), l->timer_initial, (unsigned long long)l->timer_fired);
+	if (l->timer_next == LAPIC_NEVER)
+		kprintf(", not counting\n");
+	else
+		kprintf(", next in %llu us\n",
+			(unsigned long long)(l->timer_next > now ? tsc_cycles_to_ns(l->timer_next - now) / 1000 : 0));
+}
 
 static void print_pic(const struct pic_chip *c, const char *which)
 {
@@ -42,9 +74,12 @@ void platform_print(const struct vcpu *v)
 	else
 		kprintf(", next timer interrupt %s %llu us\n", next > now ? "in" : "overdue by",
 			(unsigned long long)(tsc_cycles_to_ns(next > now ? next - now : now - next) / 1000));
+	print_lapic(&p->lapic, now);
 	print_pic(&p->pic.chip[0], "master");
 	print_pic(&p->pic.chip[1], "slave");
 	print_pit(&p->pit.ch[0], 0);
 	print_pit(&p->pit.ch[2], 2);
 	print_uart(&p->uart);
+	kprintf("  ACPI PM  status 0x%04x enable 0x%04x control 0x%04x  timer 0x%06llx\n", p->pm1_status, p->pm1_enable,
+		p->pm1_control, (unsigned long long)(platform_pm_ticks(now) & 0xffffff));
 }

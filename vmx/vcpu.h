@@ -39,14 +39,13 @@ int vmx_enter(struct guest_regs *regs);
 void vmx_exit_stub(void);
 
 /* Guest CPU state outside the VMCS, switched by vmx/vcpu_switch.c. DR7 and IA32_DEBUGCTL are in
- * the VMCS (load/save debug controls); the task priority (CR8) is virtual, never the host's. */
+ * the VMCS (load/save debug controls); the task priority (CR8) is the guest APIC's TPR, never the host's. */
 #define VCPU_SYSCALL_MSRS 4 /* IA32_STAR, LSTAR, CSTAR, FMASK: SYSCALL reads them in the CPU */
 #define MTRR_DEF_TYPE_INIT 0x806ull /* SDM Vol. 3A, 12.11.2.1: MTRRs enabled (E), default type WB */
 struct vcpu_cpu_state {
 	uint64_t xcr0, cr2, dr[4], dr6, kernel_gs_base;
 	uint64_t syscall_msr[VCPU_SYSCALL_MSRS]; /* MSR_IA32_STAR + i */
 	uint64_t mtrr_def_type;  /* emulated: the guest's memory types come from EPT and PAT */
-	uint8_t tpr;
 	void *fpu; /* XSAVE (or FXSAVE) area: x87, MXCSR, XMM, and what XCR0 enables */
 };
 

@@ -79,7 +79,12 @@ void vmcs_write(uint64_t field, uint64_t val)
  * RFLAGS.TF the single-step trap is due now, after it (SDM Vol. 3C, 27.7.3: BS pending). */
 void vmcs_skip_instruction(void)
 {
-	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	vmcs_skip_bytes((unsigned)vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+}
+
+void vmcs_skip_bytes(unsigned len)
+{
+	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + len);
 	uint64_t shadow = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 	if (shadow & BLOCKING_BY_STI_OR_MOV_SS)
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, shadow & ~BLOCKING_BY_STI_OR_MOV_SS);

@@ -114,6 +114,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_PREEMPTION_TIMER (1u << 6)
 /* SDM Vol. 3C, 25.6.2 primary processor-based controls */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR8_LOAD_EXITING (1u << 19)
@@ -170,6 +171,8 @@ void vmcs_dump_guest_state(const char *who);
 
 /* Advances guest RIP over the instruction that exited (VM-exit instruction length). */
 void vmcs_skip_instruction(void);
+/* The same for an instruction Tally decoded itself, len bytes long (exits that give no length). */
+void vmcs_skip_bytes(unsigned len);
 /* Queues a hardware exception for the next VM entry (SDM Vol. 3C, 27.6). */
 void vmcs_inject_exception(unsigned vector, bool has_error, uint32_t error);
 

@@ -17,6 +17,10 @@ enum vcpu_yield {
 
 /* Prints the capability lines of the banner. */
 void vmx_report_caps(void);
+/* `vmx`: every IA32_VMX_* capability MSR decoded (controls by SDM name: may be 0, may be 1, and
+ * whether Tally uses it; EPT/VPID, VMX_MISC, CR0/CR4 fixed bits, VMCS revision); the banner
+ * prints it too at loglevel=debug. */
+void vmx_print_capabilities(void);
 /* Why VT-x cannot be used here, in words; NULL when it can. */
 const char *vmx_unusable_reason(void);
 /* Enters VMX operation and makes one vCPU of every "guest" module, reporting each that cannot

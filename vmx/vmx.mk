@@ -3,8 +3,9 @@ KERNEL_C_SRCS += $(wildcard vmx/*.c)
 KERNEL_ASM_SRCS += $(wildcard vmx/*.asm)
 # Longest first: the runner starts them in this order, TEST_JOBS at a time.
 BOOT_TESTS += tests/boot/linux_bochs.sh tests/boot/linux_console_bochs.sh tests/boot/linux_panic_bochs.sh tests/boot/linux_load_bochs.sh
-BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_guests.sh \
-	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh
+BOOT_TESTS += tests/boot/vmx_analytics_bochs.sh tests/boot/vmx_analytics_off_bochs.sh tests/boot/vmx_qemu.sh tests/boot/vmx_fidelity_bochs.sh tests/boot/vmx_apic_bochs.sh tests/boot/vmx_guests.sh \
+	tests/boot/vmx_concurrent.sh tests/boot/vmx_isolation.sh tests/boot/vmx_platform.sh tests/boot/vmx_console.sh \
+	tests/boot/vmx_report_bochs.sh
 
 # make bench-vmx: the bench guest under Bochs, with the exit analytics (histograms, timeline,
 # trace) and without them (exit_analytics=off), both boots at once; prints each one's two result
@@ -42,7 +43,7 @@ build/host/test_vmx_loader: build/host/tests/unit/test_vmx_loader.o build/host/t
 # Hosted unit test of the guest platform's pure device models.
 UNIT_TESTS += build/host/test_vmx_devices
 build/host/test_vmx_devices: build/host/tests/unit/test_vmx_devices.o build/host/vmx/dev_pit.o build/host/vmx/dev_pic.o \
-		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o
+		build/host/vmx/dev_uart.o build/host/vmx/dev_cmos.o build/host/vmx/dev_lapic.o build/host/vmx/mmio_decode.o
 	@echo "  LINK    $@"
 	@$(CC) $(HOST_LDFLAGS) -o $@ $^
 

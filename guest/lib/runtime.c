@@ -5,7 +5,7 @@
 #define COM1_LSR (COM1 + 5)
 #define LSR_THR_EMPTY 0x20
 #define EXC_VECTORS 21
-#define IDT_ENTRIES 64 /* exceptions, and room for the PIC's vectors */
+#define IDT_ENTRIES 256 /* exceptions, the PIC's vectors and the APIC's */
 
 /* Saved by exc_common in start.S: pusha order, then vector, error code and the CPU's frame. */
 struct exc_frame {

@@ -42,6 +42,7 @@ struct acpi_gas {
 _Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
 #define ACPI_SPACE_MEMORY 0
 #define ACPI_SPACE_IO 1
+#define ACPI_SPACE_PCI_CONFIG 2
 
 /* 5.2.9: Fixed ACPI Description Table ("FACP"), revision 6 layout. Older tables are shorter:
  * read a field only when header.length covers it (ACPI_FADT_HAS). */
@@ -141,6 +142,17 @@ struct acpi_madt_local_apic_nmi {
 	uint8_t lint; /* LINT0 or LINT1 */
 } __attribute__((packed));
 _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "MADT local APIC NMI entry is 6 bytes");
+
+/* IA-PC HPET (High Precision Event Timers) Specification 1.0a, 3.2.4: the "HPET" table. */
+struct acpi_hpet {
+	struct acpi_header header;
+	uint32_t event_timer_block_id;
+	struct acpi_gas base_address; /* the HPET's register block (system memory) */
+	uint8_t hpet_number;
+	uint16_t min_tick;
+	uint8_t page_protection;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_hpet) == 56, "HPET table is 56 bytes");
 
 /* The byte sum of n bytes at p; a table is valid when the sum over it is 0. */
 static inline uint8_t acpi_sum(const void *p, size_t n)

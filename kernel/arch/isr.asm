@@ -95,7 +95,20 @@ global idle_timer_isr
 idle_timer_isr:
 	push rax
 	mov rax, [rel apic_eoi]
+	test rax, rax
+	jz .x2apic
 	mov dword [rax], 0
+	pop rax
+	iretq
+.x2apic:			; x2APIC mode: EOI is a WRMSR of 0 to MSR 0x80b (SDM Vol. 3A, 11.12.1)
+	push rcx
+	push rdx
+	mov ecx, 0x80b
+	xor eax, eax
+	xor edx, edx
+	wrmsr
+	pop rdx
+	pop rcx
 	pop rax
 	iretq
 

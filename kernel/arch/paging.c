@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernel/arch/paging.h"
+#include "kernel/arch/panic.h"
 #include "kernel/arch/x86.h"
 #include "kernel/console.h"
 #include "kernel/mm/mm.h"
@@ -13,6 +14,7 @@
 #define PTE_PWT (1ull << 3)
 #define PTE_PCD (1ull << 4)
 #define PTE_PS (1ull << 7)
+#define PTE_NX (1ull << 63)	/* execute-disable; EFER.NXE is set by boot/ */
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define GIB (1ull << 30)
 #define MIB2 (1ull << 21)
@@ -93,4 +95,64 @@ int paging_map_uncached(uint64_t phys, uint64_t size)
 		invlpg((void *)(uintptr_t)a);
 	}
 	return 0;
+}
+
+/* The 4 KiB page table entry for virt in the code region, its tables made on the way if create. */
+static uint64_t *pte_of(uint64_t virt, bool create)
+{
+	uint64_t *e = &boot_pml4[(virt >> 39) & 511];
+	for (int shift = 30; shift >= 21; shift -= 9) {
+		if (!(*e & PTE_P) && !create)
+			return NULL;
+		uint64_t *t = table_at(e);
+		if (!t)
+			return NULL;
+		e = &t[(virt >> shift) & 511];
+	}
+	if (!(*e & PTE_P) && !create)
+		return NULL;
+	uint64_t *pt = table_at(e);
+	return pt ? &pt[(virt >> 12) & 511] : NULL;
+}
+
+static uint64_t perm_bits(enum paging_perm perm)
+{
+	return perm == PAGING_RW ? PTE_P | PTE_W | PTE_NX : PTE_P;
+}
+
+static bool in_code_region(uint64_t virt)
+{
+	return virt >= PAGING_CODE_BASE && virt - PAGING_CODE_BASE < PAGING_CODE_SIZE && !(virt & 0xfff);
+}
+
+int paging_map_4k(uint64_t virt, uint64_t phys, enum paging_perm perm)
+{
+	if (!in_code_region(virt))
+		panic("paging_map_4k: 0x%llx is not a page of the code region", (unsigned long long)virt);
+	uint64_t *pte = pte_of(virt, true);
+	if (!pte)
+		return -1;
+	*pte = (phys & PTE_ADDR_MASK) | perm_bits(perm);
+	invlpg((void *)(uintptr_t)virt);
+	return 0;
+}
+
+void paging_protect_4k(uint64_t virt, enum paging_perm perm)
+{
+	uint64_t *pte = in_code_region(virt) ? pte_of(virt, false) : NULL;
+	if (!pte || !(*pte & PTE_P))
+		panic("paging_protect_4k: 0x%llx is not mapped", (unsigned long long)virt);
+	*pte = (*pte & PTE_ADDR_MASK) | perm_bits(perm);
+	invlpg((void *)(uintptr_t)virt);
+}
+
+uint64_t paging_unmap_4k(uint64_t virt)
+{
+	uint64_t *pte = in_code_region(virt) ? pte_of(virt, false) : NULL;
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	uint64_t phys = *pte & PTE_ADDR_MASK;
+	*pte = 0;
+	invlpg((void *)(uintptr_t)virt);
+	return phys;
 }

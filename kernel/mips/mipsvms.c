@@ -7,6 +7,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
+#include "kernel/mips/jitmem.h"
 #include "kernel/mips/migrate.h"
 #include "kernel/mips/mipsvms.h"
 #include "kernel/mm/mm.h"
@@ -83,7 +84,7 @@ static long port_storage_read(void *ud, const char *name, void *buf, size_t cap)
 	return (long)len;
 }
 
-static const struct mips_port base_port = {
+static struct mips_port base_port = {
 	.ud = NULL,
 	.alloc = port_alloc,
 	.write = port_write,
@@ -104,9 +105,34 @@ static uint64_t default_slice(void)
 	return slice;
 }
 
+/*
+ * mips_engine= and mips_jit_cache= (read once): MIPS VMs, from modules and received ones, are
+ * translated unless the engine is interp; each has a code cache of that many KiB (default 256),
+ * emptied when full.
+ */
+_Static_assert(MIPS_ENGINE_INTERP == 0 && MIPS_ENGINE_JIT == 1, "MIPS_ENGINE_VALUES (options.h) index enum mips_engine");
+
+static void engine_setup(void)
+{
+	int engine = option_choice("mips_engine");
+	uint64_t kib = option_get_u64("mips_jit_cache", MIPSVMS_DEFAULT_JIT_CACHE_KIB);
+	if (kib < 64 || kib > 65536) {
+		log_warn("command line: mips_jit_cache=%llu is not 64 to 65536 KiB; using %u\n",
+			 (unsigned long long)kib, MIPSVMS_DEFAULT_JIT_CACHE_KIB);
+		kib = MIPSVMS_DEFAULT_JIT_CACHE_KIB;
+	}
+	if (engine == MIPS_ENGINE_INTERP || !MIPS_PORT_JIT) {
+		kprintf("mips: VMs are interpreted\n");
+		return;
+	}
+	base_port.exec = jitmem_get(kib << 10);
+	kprintf("mips: VMs are translated to x86-64 (a %llu KiB code cache each, W^X)\n", (unsigned long long)kib);
+}
+
 struct mips_host *mipsvms_host(void)
 {
 	if (!host) {
+		engine_setup();
 		struct mips_host_config cfg = {
 			.lines = MIPS_HOST_BRACKETS,
 			.slice = default_slice(),
@@ -140,7 +166,7 @@ static bool load(struct mips_vm *vm, const char *name, const struct mips_program
 
 /* Assembles src and starts a VM from it, or from snapshot_file when given. Returns 0 or -1. */
 static int start_vm(const char *name, const char *file, const char *src, size_t len, uint64_t slice,
-		    const char *snapshot_file, enum mips_exceptions exceptions)
+		    const char *snapshot_file, enum mips_exceptions exceptions, int engine)
 {
 	struct mips_host *h = mipsvms_host();
 	struct mips_program prog;
@@ -154,6 +180,8 @@ static int start_vm(const char *name, const char *file, const char *src, size_t 
 	struct mips_vm *vm = mips_host_new_vm(h, name, MIPS_DEFAULT_MEM_LIMIT, slice);
 	if (vm)
 		mips_vm_set_exceptions(vm, exceptions);
+	if (vm && engine >= 0 && !mips_vm_set_engine(vm, (enum mips_engine)engine))
+		kprintf("mips: '%s': engine=jit: the translator is off (mips_engine=interp); it is interpreted\n", name);
 	bool ok = vm && load(vm, name, &prog, snapshot_file);
 	mips_program_free(mips_host_port(h), &prog);
 	if (!ok) {
@@ -185,12 +213,21 @@ static void start_module(size_t index, const struct boot_module *m)
 		}
 		e = exc[1] == 't' ? MIPS_EXCEPTIONS_STOP : MIPS_EXCEPTIONS_SPIM;
 	}
+	char eng[WORD_MAX];
+	int engine = -1;	/* mips_engine='s */
+	if (kv_find(m->cmdline, "engine", eng, sizeof(eng))) {
+		if (strcmp(eng, "jit") && strcmp(eng, "interp")) {
+			kprintf("mips: module %zu: engine=%s is not jit or interp\n", index, eng);
+			return;
+		}
+		engine = eng[0] == 'j' ? MIPS_ENGINE_JIT : MIPS_ENGINE_INTERP;
+	}
 	const char *s = kv_find(m->cmdline, "snapshot", snap, sizeof(snap));
 	char label[WORD_MAX];
 	ksnprintf(label, sizeof(label), "module %zu", index); /* what errors name when the module has no name= */
 	if (!n)
 		kprintf("mips: module %zu has no name=: its VM is called '%s'\n", index, fallback);
-	start_vm(n ? n : fallback, n ? n : label, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s, e);
+	start_vm(n ? n : fallback, n ? n : label, (const char *)(uintptr_t)m->start, m->end - m->start, slice, s, e, engine);
 }
 
 void mipsvms_start_modules(void)
@@ -250,6 +287,6 @@ void mipsvms_run_file(const char *source_file, const char *snapshot_file)
 	char *dot = strrchr(name, '.');
 	if (dot && dot != name)
 		*dot = 0;
-	start_vm(name, source_file, src ? src : "", len, default_slice(), snapshot_file, MIPS_EXCEPTIONS_SPIM);
+	start_vm(name, source_file, src ? src : "", len, default_slice(), snapshot_file, MIPS_EXCEPTIONS_SPIM, -1);
 	kfree(src);
 }

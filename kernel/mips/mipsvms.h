@@ -9,6 +9,7 @@
 struct mips_host;
 
 #define MIPSVMS_DEFAULT_SLICE 10000
+#define MIPSVMS_DEFAULT_JIT_CACHE_KIB 256	/* mips_jit_cache= */
 
 /* Tally's one host, made on first use. */
 struct mips_host *mipsvms_host(void);

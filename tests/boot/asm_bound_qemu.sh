@@ -55,7 +55,7 @@ hostile words "2:13: $LIMIT"
 hostile late "6:7: error: unknown instruction 'frobnicate'"
 printf 'vms\r' >&$to_tally
 wait_for "$last_log" "^  mips  heartbeat +running " 60
-expect "vms: the heartbeat runs" "^  mips  heartbeat +running +[0-9]+ instructions, [0-9]+ pages$"
+expect "vms: the heartbeat runs" "^  mips  heartbeat +running +[0-9]+ instructions, [0-9]+ pages, translated, [0-9]+ us running \([0-9]+ M/s\)$"
 expect_not "vms: nothing of the hostile modules stays" "^  mips  (spread|words|late) "
 printf 'halt\r' >&$to_tally
 wait "$qemu"

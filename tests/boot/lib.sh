@@ -3,7 +3,7 @@
 # Output contract: PASS:/FAIL: lines, then "N passed, N failed"; exit status 1 on any failure.
 
 set -u
-TEST_NAME=$(basename "$0" .sh)
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}	# a wrapper running a test another way names its own
 TEST_DIR=build/tests/$TEST_NAME
 mkdir -p "$TEST_DIR"
 KERNEL_ELF=${KERNEL_ELF:-build/tally.elf}
@@ -24,19 +24,22 @@ make_iso() {
 }
 
 # boot_qemu NAME TIMEOUT_S [extra QEMU args...]: serial log in $TEST_DIR/NAME.log; sets QEMU_STATUS.
-# With DISK=IMAGE set, the image is attached as a virtio-blk disk.
+# With DISK=IMAGE set, the image is attached as a virtio-blk disk; with NO_DEBUG_EXIT=1 there is no
+# isa-debug-exit device (Tally powers off through ACPI; QEMU's status is then 0).
 boot_qemu() {
 	local name=$1 t=$2
 	shift 2
 	last_log=$TEST_DIR/$name.log
 	QEMU_STATUS=0
-	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" ${DISK:+--disk "$DISK"} "$TEST_DIR/$name.iso" -- "$@" ||
+	tools/run-qemu.sh --tcg -s "$last_log" -t "$t" ${DISK:+--disk "$DISK"} ${NO_DEBUG_EXIT:+--no-debug-exit} \
+		"$TEST_DIR/$name.iso" -- "$@" ||
 		QEMU_STATUS=$?
 }
 
 # boot_qemu_shell NAME TIMEOUT_S INPUT_FILE [extra QEMU args...]: like boot_qemu, and once the
 # shell is up types INPUT_FILE's lines into the serial console, one line at a time, each after the
-# previous command's output has settled.
+# previous command's output has settled. With SHELL_AFTER=REGEX set, the first line waits until
+# some line of the log matches it.
 boot_qemu_shell() {
 	local name=$1 t=$2 input=$3
 	shift 3
@@ -55,6 +58,7 @@ boot_qemu_shell() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
+	[ -n "${SHELL_AFTER:-}" ] && wait_for "$last_log" "$SHELL_AFTER" "$t"
 	while IFS= read -r cmd; do
 		printf '%s\r' "$cmd" >&$to_tally
 		sleep 0.5

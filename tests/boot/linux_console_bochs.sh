@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # linux_console_bochs.sh: `make run-linux` as a user meets it, under Bochs: Tally's console starts in
 # the Linux guest's COM1 (console=deb), the guest's busybox shell answers typed commands (arithmetic,
-# a timed sleep, which needs the guest's one-shot PIT timer, and Debian's cpuid tool twice, the exit
+# a timed sleep, which needs the guest's timer interrupts, and Debian's cpuid tool twice, the exit
 # count growing between reads), Ctrl-] gives the console back to Tally's shell, `pc deb` shows the
 # guest's PC as Linux left it, and `stop deb` ends the guest with its table.
 . tests/boot/lib.sh
@@ -50,7 +50,7 @@ expect "console=deb: the console starts in the guest's COM1" "^console: attached
 expect "the guest's output is raw while attached" '^tally-linux: a shell; try: cpuid -1 -l 0x4fffffff$'
 expect "typed keys reach the guest's shell, which echoes them" '^/ # .*echo \$\(\(6 \* 7\)\)$'
 expect "the guest's shell runs a typed command" '^42$'
-expect "sleep 1 ends: the guest's one-shot timer interrupts arrive" '^slept$'
+expect "sleep 1 ends: the guest's timer interrupts arrive" '^slept$'
 reads=$(tr -d '\r' <"$log" | sed -n 's/^ *0x4fffffff 0x00: eax=0x\([0-9a-f]\{8\}\) .*/\1/p')
 first=$(echo "$reads" | sed -n 1p) second=$(echo "$reads" | sed -n 2p)
 if [ -n "$first" ] && [ -n "$second" ] && [ $((16#$second)) -gt $((16#$first)) ]; then
@@ -59,7 +59,11 @@ else
 	fail "cpuid typed twice: no growing pair of leaf 0x4fffffff reads ('$first', '$second')"
 fi
 expect "Ctrl-] gives the console back" '^console: detached; back to the shell$'
-expect "pc deb: Linux left its PIT in one-shot mode 4" '^  PIT ch0  mode 4, count [0-9]+$'
+expect "pc deb: Linux runs its clock on the xAPIC's timer in TSC-deadline mode" \
+	'^  APIC timer TSC-deadline, divide by [0-9]+, initial count 0, [1-9][0-9]* interrupt\(s\) so far'
+expect "pc deb: ... with the APIC in xAPIC mode at 0xfee00000, software-enabled" \
+	'^  APIC     base 0xfee00900 xAPIC  TPR 0x[0-9a-f]{2} PPR 0x[0-9a-f]{2}  SVR 0x1[0-9a-f]{2} '
+expect "pc deb: ... and its PIT's channel 0 stopped (mode 0, no count)" '^  PIT ch0  mode 0, no count written$'
 expect "pc deb: COM1 with receive interrupts and OUT2 on" '^  COM1     IER 0x0[1357d]  LCR 0x[0-9a-f]{2}  MCR 0x0[89a-f] '
 expect "stop deb ends the guest with its table" '^Exit statistics: deb$'
 expect "the guest's HLTs are counted" '^ +12  HLT +[0-9]+ '

@@ -51,7 +51,7 @@ static void fz_migrate(void *ud, struct mips_vm *vm, const char *t)
 }
 
 static const struct mips_port fz_port = { NULL, fz_alloc, fz_write, fz_input, fz_clock, fz_storage_write,
-					  fz_storage_read, fz_migrate };
+					  fz_storage_read, fz_migrate, NULL };
 
 #define FZ_MEM_LIMIT	(1u << 20)
 #define FZ_BUDGET	20000

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mips/mips.h"
 
@@ -114,11 +115,44 @@ static inline void tp_migrate(void *ud, struct mips_vm *vm, const char *target)
 	t->migrations++;
 }
 
+/* Executable memory for the translator, as mipsvm has it (mmap, W^X by mprotect). */
+static inline void *tp_exec_alloc(void *ud, size_t size)
+{
+	(void)ud;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static inline int tp_exec_protect(void *ud, void *p, size_t size, int exec)
+{
+	(void)ud;
+	return mprotect(p, size, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE);
+}
+
+static inline void tp_exec_free(void *ud, void *p, size_t size)
+{
+	(void)ud;
+	munmap(p, size);
+}
+
+static struct mips_exec_mem tp_exec = { NULL, tp_exec_alloc, tp_exec_protect, tp_exec_free, 0 };
+
+/* A port whose VMs take the translator (where there is one). */
+static inline void tp_use_jit(struct testport *t)
+{
+	if (MIPS_PORT_JIT)
+		t->port.exec = &tp_exec;
+}
+
+/* VMs interpret unless the environment's MIPS_TEST_ENGINE is "jit" (tests/mips/test_units_jit.sh). */
 static struct testport *tp_new(void)
 {
 	struct testport *t = calloc(1, sizeof *t);
+	const char *engine = getenv("MIPS_TEST_ENGINE");
 	t->port = (struct mips_port){ t, tp_alloc, tp_write, tp_input, tp_clock, tp_storage_write,
-				      tp_storage_read, tp_migrate };
+				      tp_storage_read, tp_migrate, NULL };
+	if (engine && !strcmp(engine, "jit"))
+		tp_use_jit(t);
 	return t;
 }
 

@@ -18,7 +18,7 @@ import sys
 import time
 import zlib
 
-VERSION = 2
+VERSION = 3
 GREET_SIZE = 40
 TEXT_BASE = 0x00400000
 DATA_BASE = 0x10010000

@@ -75,7 +75,7 @@ static void test_muldiv(void)
 	reg_is("li $t0, -3\nli $t2, 5\nmultu $t0, $t2\nmfhi $t1", 9, 4);
 	reg_is("li $t0, -7\nli $t2, 2\ndiv $t0, $t2\nmflo $t1", 9, (uint32_t)-3);
 	reg_is("li $t0, -7\nli $t2, 2\ndiv $t0, $t2\nmfhi $t1", 9, (uint32_t)-1);
-	reg_is("li $t0, 0x80000000\nli $t2, -1\ndiv $t0, $t2\nmflo $t1", 9, 0x80000000u);
+	reg_is("li $t1, 77\nmtlo $t1\nli $t0, 0x80000000\nli $t2, -1\ndiv $t0, $t2\nmflo $t1", 9, 77);	/* as spim */
 	reg_is("li $t0, 7\nmtlo $t0\nli $t2, 0\ndiv $t0, $t2\nmflo $t1", 9, 7);
 	reg_is("li $t0, -1\nli $t2, 2\ndivu $t0, $t2\nmflo $t1", 9, 0x7fffffffu);
 	reg_is("li $t0, 0x10000\nmul $t1, $t0, $t0", 9, 0);
@@ -123,8 +123,26 @@ static void test_faults(void)
 	faults("li $t0, 0x7fffffff\naddi $t1, $t0, 1", "fault at pc 0x00400008, t.s:2 (addi $t1, $t0, 1): arithmetic overflow");
 	faults("li $t0, 0x80000000\nli $t2, 1\nsub $t1, $t0, $t2", "arithmetic overflow");
 	faults("lw $t0, 2($gp)", "unaligned access to 0x10008002");
-	faults("li $t0, 0x80000000\nlw $t1, 0($t0)", "address error on load of 0x80000000");
-	faults("sw $t0, 0($zero)", "address error on store of 0x00000000");
+	faults("li $t0, 0x80000000\nlw $t1, 0($t0)", "bad address: load of 0x80000000");
+	faults("sw $t0, 0($zero)", "fault at pc 0x00400000, t.s:1 (sw $t0, 0($zero)): bad address: store of 0x00000000, "
+	       "outside the text, data (to 0x10020000) and stack (from 0x7fff0000) segments");
+	faults("li $t0, 0x10020000\nlb $t1, 0($t0)", "bad address: load of 0x10020000");	/* the first break */
+	faults("li $v0, 9\nli $a0, 6\nsyscall\nlw $t1, 8($v0)", "bad address: load of 0x10020008");
+	faults("li $t0, 0x6fffffff\nsb $t0, 0($t0)", "bad address: store of 0x6fffffff");
+	faults("li $t0, 0x7eff0000\nsw $t0, 0($t0)", "bad address: store of 0x7eff0000");	/* 16 MiB below */
+	faults("li $t0, 0x00410000\nlw $t1, 0($t0)", "bad address: load of 0x00410000");	/* SPIM's 64 KiB text */
+	faults("li $t0, 0x90010000\nlw $t1, 0($t0)", "bad address: load of 0x90010000");
+	faults("addiu $sp, $sp, -0x200000\nsw $t0, 0($sp)",
+	       "stack overflow: touching 0x7fdfeffc needs a stack of 2101256 bytes, past SPIM's limit of 262144");
+	faults("li $t0, 0x7ffc0000\nsw $t0, 0($t0)", "needs a stack of 262148 bytes");
+	reg_is("li $t0, 0x7ffc0004\nli $t1, 5\nsw $t1, 0($t0)\nlw $t1, 0($t0)", 9, 5);	/* grown to 256 KiB */
+	reg_is("li $t0, 0x7ffe8000\nlw $t1, 0($t0)\nli $t2, 0x7ffd0002\nli $t1, 3\nsh $t1, 0($t2)\nlhu $t1, 0($t2)",
+	       9, 3);	/* a read grows it too (to 128 KiB), then a store (to 256) */
+	reg_is("li $t0, 0x0040fffc\nli $t1, 6\nsw $t1, 0($t0)\nlw $t1, 0($t0)", 9, 6);
+	reg_is("li $t0, 0x1000fff0\nli $t1, 4\nsw $t1, 0($t0)\nlw $t1, 0($t0)", 9, 4);
+	reg_is("li $t0, 0x90000ff0\nli $t1, 8\nsw $t1, 0($t0)\nlw $t1, 0($t0)", 9, 8);
+	reg_is("li $v0, 9\nli $a0, 5\nsyscall\nli $t1, 7\nsw $t1, 4($v0)\nlw $t1, 4($v0)", 9, 7);
+	faults("li $t0, 0x10010001\nldc1 $f0, 0($t0)", "unaligned access to 0x10010001");
 	faults("li $t0, 0x00400002\njr $t0", "jump to unaligned 0x00400002");
 	faults("j 0x00500000", "pc outside the text segment");
 	faults(".word 0xfc000000", "reserved instruction");
@@ -135,9 +153,14 @@ static void test_faults(void)
 	faults("li $v0, 13\nsyscall", "unsupported syscall 13 (open)");
 	prints(".data\nd: .double 0.1\n.text\nl.d $f12, d\nli $v0, 3\nsyscall", NULL, "0.100000000000000006");
 	faults("li $v0, 99\nsyscall", "unknown syscall 99");
-	faults("li $v0, 4\nli $a0, 0x80000000\nsyscall", "address error on load");
-	faults("li $t0, 0x10010000\nloop: sw $t0, 0($t0)\naddiu $t0, $t0, 4096\nb loop", "memory limit of 65536 KiB");
-	faults("li $v0, 9\nli $a0, -4\nsyscall", "sbrk(-4)");
+	faults("li $v0, 4\nli $a0, 0x80000000\nsyscall", "the syscall's buffer reaches 0x80000000");
+	faults("li $v0, 8\nli $a0, 0x7ff00000\nli $a1, 4\nsyscall", "the syscall's buffer reaches 0x7ff00000");
+	/* the data segment to just below the limit, then the stack's pages pass it */
+	faults("li $a0, 66900000\nli $v0, 9\nsyscall\naddu $t1, $v0, $a0\nli $t0, 0x10000000\n"
+	       "fill: sw $t0, 0($t0)\naddiu $t0, $t0, 4096\nbltu $t0, $t1, fill\nli $t0, 0x7ffffffc\n"
+	       "stack: sw $t0, 0($t0)\naddiu $t0, $t0, -4096\nb stack", "memory limit of 65536 KiB");
+	faults("li $v0, 9\nli $a0, -4\nsyscall", "sbrk(-4): the data segment cannot be 131068 bytes");
+	faults("li $v0, 9\nli $a0, 67000000\nsyscall", "sbrk(67000000)");
 }
 
 /* Under SPIM's handler src runs to its end, printing out and diag exactly (spim 8.0's texts). */
@@ -157,7 +180,7 @@ static void test_spim_exceptions(void)
 		     "  Exception 12  [Arithmetic overflow]  occurred and ignored\n",
 		     "Exception occurred at PC=0x00400008\n  Arithmetic overflow\n");
 	spim_handles("li $t1, 7\nlw $t1, 2($gp)\nmove $a0, $t1\nli $v0, 1\nsyscall\nli $v0, 10\nsyscall",
-		     "  Exception 4  [Address error in inst/data fetch]  occurred and ignored\n7",
+		     "  Exception 4  [Address error in inst/data fetch]  occurred and ignored\n0",
 		     "Exception occurred at PC=0x00400004\n  Unaligned address in inst/data fetch: 0x10008002\n");
 	spim_handles("sh $t0, 1($gp)\nli $v0, 10\nsyscall",
 		     "  Exception 5  [Address error in store]  occurred and ignored\n",

@@ -92,7 +92,7 @@ static int same64(uint64_t got, uint64_t want, uint64_t a, uint64_t b)
 	return got == want;
 }
 
-/* MIPS's .w conversion of a host value (2^31-1 for NaN and out of range). */
+/* The .w conversion of a host value (x86's -2^31 for NaN and out of range, as spim gives). */
 static int32_t want_w(double v, int mode)
 {
 	double r = mode == MIPS_FROUND_NEAREST ? nearbyint(v) : mode == MIPS_FROUND_ZERO ? trunc(v)
@@ -201,10 +201,11 @@ static void test_edges(void)
 	CHECK(!bad, "edge value pairs: %d results differ", bad);
 	CHECK(mips_f32_div(0, 0) == MIPS_F32_DEFAULT_NAN && mips_f64_sqrt(0xbff0000000000000ull) ==
 	      MIPS_F64_DEFAULT_NAN, "invalid operations give the default NaN");
-	CHECK(mips_f32_to_w(0x7fc00000u, MIPS_FROUND_ZERO) == 0x7fffffff &&
-	      mips_f64_to_w(0xc1e0000000200000ull, MIPS_FROUND_ZERO) == 0x7fffffff &&
-	      mips_f64_to_w(0xc1e0000000000000ull, MIPS_FROUND_ZERO) == INT32_MIN,
-	      "NaN and out-of-range .w conversions give 0x7fffffff; -2^31 converts");
+	CHECK(mips_f32_to_w(0x7fc00000u, MIPS_FROUND_ZERO) == INT32_MIN &&
+	      mips_f64_to_w(0xc1e0000000200000ull, MIPS_FROUND_ZERO) == INT32_MIN &&
+	      mips_f64_to_w(0x41e0000000000000ull, MIPS_FROUND_UP) == INT32_MIN &&
+	      mips_f64_to_w(0xc1dfffffffc00000ull, MIPS_FROUND_ZERO) == -2147483647,
+	      "NaN and out-of-range .w conversions give x86's -2^31 (spim's), in range ones convert");
 	CHECK(mips_f32_neg(0) == 0x80000000u && mips_f64_abs(0xfff0000000000000ull) == 0x7ff0000000000000ull,
 	      "neg and abs flip and clear the sign bit");
 }

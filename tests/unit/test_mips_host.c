@@ -182,7 +182,7 @@ static struct plat *plat_new(enum mips_host_lines lines)
 {
 	struct plat *p = calloc(1, sizeof *p);
 	struct mips_host_config cfg = { .lines = lines, .slice = 1000, .report_ends = true, .resume_slice = true };
-	p->base = (struct mips_port){ p, p_alloc, p_write, p_input, p_clock, p_swrite, p_sread, NULL };
+	p->base = (struct mips_port){ p, p_alloc, p_write, p_input, p_clock, p_swrite, p_sread, NULL, NULL };
 	p->h = mips_host_new(&p->base, &net, &cfg);
 	mips_host_set_listening(p->h, true);
 	return p;
@@ -314,7 +314,7 @@ static void test_migration_to_a_full_host(void)
 /* Two VMs touch 64 MiB each; kill gives every page back at once (issue 20, point 4). */
 static void test_kill_frees(void)
 {
-	static const char *toucher = "main:\tli $a0, 67100000\n\tli $v0, 9\n\tsyscall\n\tmove $t0, $v0\n"
+	static const char *toucher = "main:\tli $a0, 66900000\n\tli $v0, 9\n\tsyscall\n\tmove $t0, $v0\n"
 				     "\taddu $t1, $t0, $a0\nloop:\tsw $zero, 0($t0)\n\taddiu $t0, $t0, 4096\n"
 				     "\tbltu $t0, $t1, loop\nspin:\tb spin\n";
 	struct plat *p = plat_new(MIPS_HOST_BRACKETS);

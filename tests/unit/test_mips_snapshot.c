@@ -80,7 +80,7 @@ static void test_round_trip(void)
 }
 
 /* A float computation snapshotted at every instruction resumes with identical output: the FPU
- * registers and condition flags travel in the CPU record (format version 2). */
+ * registers and condition flags travel in the CPU record (format version 2 on). */
 static const char *fp_src =
 	"\t.data\n"
 	"x:\t.double 1.5\n"
@@ -131,57 +131,95 @@ static void test_fpu_round_trip(void)
 	mips_vm_free(whole);
 }
 
-/* A version-1 snapshot (CPU record without the FPU) still loads: made from a version-2 one by
- * cutting the FPU off the CPU record and sealing every checksum again. */
-static void test_version1(void)
+/* A snapshot of an older version, made from a version-3 one by cutting the CPU record to that
+ * version's size and sealing every checksum again (version 1: no FPU; 2: no stack bottom). */
+static uint8_t *old_version(const uint8_t *s, size_t len, uint32_t version, size_t cut, size_t *outlen)
 {
-	struct mips_vm *a = tp_vm(tp, prog_src), *b = fresh_vm();
-	tp_reset_output(tp);
-	mips_vm_run(a, 40);
-	void *buf;
-	size_t len;
-	char msg[MIPS_MSG_MAX];
-	CHECK(mips_snapshot_to_buffer(a, &buf, &len), "a version-2 snapshot");
-	uint8_t *s = buf, *v1 = malloc(len);
-	size_t in = 24, out = 24, cut = 33 * 4;
-	memcpy(v1, s, 24);
-	mips_put32(v1 + 8, 1);
-	mips_put32(v1 + 20, mips_crc32(0, v1, 20));
-	bool seen_cpu = false;
+	uint8_t *v = malloc(len);
+	size_t in = 24, out = 24;
+
+	memcpy(v, s, 24);
+	mips_put32(v + 8, version);
+	mips_put32(v + 20, mips_crc32(0, v, 20));
 	while (in < len) {
 		uint32_t tag = mips_get32(s + in), n = mips_get32(s + in + 4);
 		bool cpu = !memcmp(s + in, "CPU ", 4), end = !memcmp(s + in, "END ", 4);
-		uint32_t m = cpu ? n - cut : n;
-		mips_put32(v1 + out, tag);
-		mips_put32(v1 + out + 4, m);
-		memcpy(v1 + out + 8, s + in + 8, m);
+		uint32_t m = cpu ? n - (uint32_t)cut : n;
+		mips_put32(v + out, tag);
+		mips_put32(v + out + 4, m);
+		memcpy(v + out + 8, s + in + 8, m);
 		if (end)
-			mips_put32(v1 + out + 12, mips_crc32(0, v1, out));
-		mips_put32(v1 + out + 8 + m, mips_crc32(0, v1 + out, 8 + m));
-		seen_cpu |= cpu;
+			mips_put32(v + out + 12, mips_crc32(0, v, out));
+		mips_put32(v + out + 8 + m, mips_crc32(0, v + out, 8 + m));
 		in += 12 + n, out += 12 + m;
 	}
-	bool ok = seen_cpu && mips_snapshot_load(b, v1, out, NULL, msg);
-	CHECK(ok, "the version-1 snapshot loads (%s)", ok ? "ok" : msg);
-	char got[TP_OUT_MAX];
+	*outlen = out;
+	return v;
+}
+
+/* Version-1 and version-2 snapshots still load and resume like the VM they were taken from. */
+static void test_old_versions(void)
+{
+	static const struct { uint32_t version; size_t cut; } olds[] = { { 1, 34 * 4 }, { 2, 4 } };
+
+	for (size_t i = 0; i < sizeof olds / sizeof olds[0]; i++) {
+		struct mips_vm *a = tp_vm(tp, prog_src), *b = fresh_vm();
+		tp_reset_output(tp);
+		mips_vm_run(a, 40);
+		void *buf;
+		size_t len, n;
+		char msg[MIPS_MSG_MAX], got[TP_OUT_MAX];
+		CHECK(mips_snapshot_to_buffer(a, &buf, &len), "a version-3 snapshot");
+		uint8_t *v = old_version(buf, len, olds[i].version, olds[i].cut, &n);
+		bool ok = mips_snapshot_load(b, v, n, NULL, msg);
+		CHECK(ok, "the version-%u snapshot loads (%s)", olds[i].version, ok ? "ok" : msg);
+		tp_reset_output(tp);
+		if (ok)
+			tp_run(b);
+		strcpy(got, tp->out);
+		tp_reset_output(tp);
+		tp_run(a);
+		CHECK(ok && !strcmp(got, tp->out) && mips_vm_state(b) == MIPS_VM_EXITED,
+		      "and resumes like the VM it was taken from");
+		mips_put32(v + 8, 3);
+		mips_put32(v + 20, mips_crc32(0, v, 20));
+		struct mips_vm *c = fresh_vm();
+		CHECK(!mips_snapshot_load(c, v, n, NULL, msg) && strstr(msg, "CPU length"),
+		      "a version-3 header with a version-%u CPU record is refused (%s)", olds[i].version, msg);
+		free(buf);
+		free(v);
+		mips_vm_free(a);
+		mips_vm_free(b);
+		mips_vm_free(c);
+	}
+}
+
+/* The stack's bottom travels: a VM whose stack grew is snapshotted, and the resumed VM outgrows
+ * SPIM's 256 KiB at the same access with the same sizes (a reset bottom gives other figures). */
+static void test_stack_bottom(void)
+{
+	static const char src[] = "li $t0, 0x7ffe8000\nlw $t1, 0($t0)\nli $t0, 0x7ffd0000\nsw $t1, 0($t0)\n"
+				  "li $t0, 0x7ffbfff0\nsw $t1, 0($t0)\n";
+	struct mips_vm *whole = tp_vm(tp, src), *a = tp_vm(tp, src), *b = fresh_vm();
+	char want[TP_OUT_MAX], msg[MIPS_MSG_MAX];
+	void *buf;
+	size_t len;
+
+	tp_reset_output(tp);
+	tp_run(whole);
+	strcpy(want, tp->diag);
+	mips_vm_run(a, 3);	/* the load has grown the stack to 128 KiB */
+	bool ok = mips_snapshot_to_buffer(a, &buf, &len) && mips_snapshot_load(b, buf, len, NULL, msg);
+	mips_vm_set_exceptions(b, MIPS_EXCEPTIONS_STOP);
 	tp_reset_output(tp);
 	if (ok)
 		tp_run(b);
-	strcpy(got, tp->out);
-	tp_reset_output(tp);
-	tp_run(a);
-	CHECK(ok && !strcmp(got, tp->out) && mips_vm_state(b) == MIPS_VM_EXITED,
-	      "and resumes like the VM it was taken from");
-	mips_put32(v1 + 8, 2);
-	mips_put32(v1 + 20, mips_crc32(0, v1, 20));
-	struct mips_vm *c = fresh_vm();
-	CHECK(!mips_snapshot_load(c, v1, out, NULL, msg) && strstr(msg, "CPU length"),
-	      "a version-2 header with a version-1 CPU record is refused (%s)", msg);
+	CHECK(ok && strstr(want, "needs a stack of 524288 bytes") && strstr(tp->diag, "needs a stack of 524288 bytes") &&
+	      mips_vm_state(b) == MIPS_VM_FAULTED, "a grown stack resumes as grown: [%s] [%s]", want, tp->diag);
 	free(buf);
-	free(v1);
+	mips_vm_free(whole);
 	mips_vm_free(a);
 	mips_vm_free(b);
-	mips_vm_free(c);
 }
 
 /* Every single-byte change and every truncation must be refused, naming the failed check. */
@@ -403,7 +441,8 @@ int main(void)
 	test_names();
 	test_dirty();
 	test_fpu_round_trip();
-	test_version1();
+	test_old_versions();
+	test_stack_bottom();
 	tp_free(tp);
 	return check_summary();
 }

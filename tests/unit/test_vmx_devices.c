@@ -1,11 +1,13 @@
-/* test_vmx_devices.c: the guest platform's pure device models: 8254 counter arithmetic, 8259 priorities and EOIs, 16550A identification, RTC dates. */
+/* test_vmx_devices.c: the guest platform's pure device models: 8254 counter arithmetic, 8259 priorities and EOIs, 16550A identification, RTC dates, the local APIC, the MMIO MOV decoder. */
 #include <string.h>
 
 #include "tests/check.h"
 #include "vmx/dev_cmos.h"
+#include "vmx/dev_lapic.h"
 #include "vmx/dev_pic.h"
 #include "vmx/dev_pit.h"
 #include "vmx/dev_uart.h"
+#include "vmx/mmio_decode.h"
 
 static void program(struct pit *p, unsigned ch, uint8_t mode, uint16_t count, uint64_t now)
 {
@@ -175,12 +177,88 @@ static void test_cmos(void)
 	CHECK(y == 2000 && m == 2 && d == 29, "civil dates round-trip (leap day)");
 }
 
+static uint64_t rd(struct lapic *l, unsigned reg, uint64_t now)
+{
+	uint64_t v;
+	lapic_read(l, reg, now, &v);
+	return v;
+}
+
+static void test_lapic(void)
+{
+	struct lapic l;
+	lapic_firmware_init(&l);
+	CHECK(lapic_accepts_extint(&l) && lapic_pending_vector(&l) < 0, "virtual wire: the 8259 reaches the CPU through LINT0");
+	lapic_write(&l, LAPIC_ICR_LOW, (1u << 18) | 0x31, 0);
+	lapic_write(&l, LAPIC_ICR_LOW, (1u << 18) | 0x92, 0);
+	CHECK(lapic_acknowledge(&l) == 0x92 && lapic_ppr(&l) == 0x90, "priority: 0x92 first; PPR 0x90 while in service");
+	CHECK(lapic_pending_vector(&l) < 0, "0x31 waits below PPR");
+	lapic_write(&l, LAPIC_EOI, 0, 0);
+	CHECK(lapic_acknowledge(&l) == 0x31, "after EOI 0x31 is delivered");
+	lapic_write(&l, LAPIC_EOI, 0, 0);
+	lapic_set_cr8(&l, 3);
+	CHECK(rd(&l, LAPIC_TPR, 0) == 0x30 && lapic_cr8(&l) == 3, "CR8 is TPR bits 7:4");
+	lapic_set_cr8(&l, 0);
+
+	lapic_write(&l, LAPIC_TIMER_DIVIDE, 0x0, 0); /* divide by 2 */
+	lapic_write(&l, LAPIC_LVT_TIMER, (1u << 17) | 0x40, 0);
+	lapic_write(&l, LAPIC_TIMER_INITIAL, 100, 1000);
+	CHECK(lapic_next_deadline(&l) == 1200, "periodic, 100 ticks of 2 cycles: first at 1200");
+	CHECK(rd(&l, LAPIC_TIMER_CURRENT, 1050) == 75, "current count 75 after 50 cycles");
+	lapic_update(&l, 1650);
+	CHECK(lapic_next_deadline(&l) == 1800 && l.timer_fired == 1, "missed periods coalesce; the next stays on the grid");
+	CHECK(lapic_acknowledge(&l) == 0x40, "the timer's vector is requested");
+	lapic_write(&l, LAPIC_EOI, 0, 0);
+	lapic_write(&l, LAPIC_LVT_TIMER, (2u << 17) | 0x40, 1700);
+	CHECK(lapic_next_deadline(&l) == LAPIC_NEVER, "switching to TSC-deadline mode disarms");
+	lapic_write_deadline(&l, 5000);
+	lapic_update(&l, 4999);
+	CHECK(lapic_pending_vector(&l) < 0, "not before the deadline");
+	lapic_update(&l, 5000);
+	CHECK(lapic_pending_vector(&l) == 0x40 && lapic_read_deadline(&l) == 0, "at the deadline; the MSR reads 0 after");
+
+	CHECK(!lapic_write_base(&l, APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EXTD, 0), "EXTD without EN is refused");
+	CHECK(lapic_write_base(&l, APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN | APIC_BASE_EXTD, 0) && lapic_x2apic(&l),
+	      "xAPIC -> x2APIC");
+	CHECK(lapic_write(&l, LAPIC_EOI, 1, 0) == LAPIC_RESERVED_BITS && lapic_write(&l, LAPIC_ID, 0, 0) == LAPIC_READ_ONLY &&
+		      lapic_write(&l, LAPIC_DFR, 0, 0) == LAPIC_ABSENT,
+	      "x2APIC: EOI non-zero, ID written, DFR: each refused by its rule");
+	CHECK(!lapic_write_base(&l, APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN, 0), "x2APIC -> xAPIC is refused");
+}
+
+static void test_mmio_decode(void)
+{
+	struct mmio_insn in;
+	static const uint8_t load_abs[] = { 0x8b, 0x15, 0x30, 0x00, 0xe0, 0xfe };       /* mov 0xfee00030, %edx */
+	static const uint8_t store_moffs[] = { 0xa3, 0xb0, 0x00, 0xe0, 0xfe };           /* mov %eax, 0xfee000b0 */
+	static const uint8_t store_imm[] = { 0xc7, 0x05, 0x80, 0x03, 0xe0, 0xfe, 0x10, 0x27, 0x00, 0x00 };
+	static const uint8_t store64[] = { 0x44, 0x89, 0x04, 0x25, 0xb0, 0xd0, 0x5f, 0xff }; /* mov %r8d, abs */
+	static const uint8_t load_sib8[] = { 0x8b, 0x44, 0x24, 0x08 };                   /* mov 8(%esp), %eax */
+	static const uint8_t real16[] = { 0x66, 0x89, 0x1e, 0x00, 0x03 };                /* mov %ebx, [0x300] */
+	static const uint8_t other[] = { 0x01, 0x05, 0, 0, 0, 0 };                       /* add */
+	CHECK(mmio_decode(load_abs, sizeof(load_abs), MMIO_MODE_32, &in) == 0 && in.len == 6 && !in.write && in.reg == 2 &&
+		      in.size == 4, "8B /r disp32: a 6-byte load into EDX");
+	CHECK(mmio_decode(store_moffs, 15, MMIO_MODE_32, &in) == 0 && in.len == 5 && in.write && in.reg == 0,
+	      "A3 moffs32: a 5-byte store of EAX");
+	CHECK(mmio_decode(store_imm, sizeof(store_imm), MMIO_MODE_32, &in) == 0 && in.len == 10 && in.has_imm && in.imm == 10000,
+	      "C7 /0 imm32: the immediate");
+	CHECK(mmio_decode(store64, sizeof(store64), MMIO_MODE_64, &in) == 0 && in.len == 8 && in.reg == 8 && in.size == 4,
+	      "64-bit mode: REX.R names R8D, SIB with no base");
+	CHECK(mmio_decode(load_sib8, sizeof(load_sib8), MMIO_MODE_32, &in) == 0 && in.len == 4, "SIB with disp8");
+	CHECK(mmio_decode(real16, sizeof(real16), MMIO_MODE_16, &in) == 0 && in.len == 5 && in.size == 4 && in.reg == 3,
+	      "16-bit code: 66 makes it 32-bit, [disp16]");
+	CHECK(mmio_decode(other, sizeof(other), MMIO_MODE_32, &in) < 0, "another opcode is refused");
+	CHECK(mmio_decode(load_abs, 3, MMIO_MODE_32, &in) < 0, "bytes cut short are refused");
+}
+
 int main(void)
 {
 	test_pit();
 	test_pic();
 	test_uart();
 	test_cmos();
+	test_lapic();
+	test_mmio_decode();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed != 0;
 }
