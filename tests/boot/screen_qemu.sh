@@ -82,7 +82,7 @@ make_iso text "exit=shell" $SUM "mips name=sum"
 make_iso uefi "exit=shell" $SUM "mips name=sum"
 tools/mkiso.sh -o "$TEST_DIR/vbe.iso" -k "$KERNEL_ELF" -c "exit=shell" -g 1024x768x32 -m $SUM "mips name=sum"
 make_iso off "exit=shell screen=off"
-rm -f "$TEST_DIR"/*.status "$TEST_DIR"/*.txt
+rm -f "$TEST_DIR"/*.status "$TEST_DIR"/*.txt "$TEST_DIR"/*.log "$TEST_DIR"/*.serial # before any wait_for looks
 run_text >"$TEST_DIR/text.run" 2>&1 &
 run_uefi >"$TEST_DIR/uefi.run" 2>&1 &
 run_plain vbe >"$TEST_DIR/vbe.run" 2>&1 &
