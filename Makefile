@@ -138,9 +138,13 @@ disk:
 	@rm -f $(DISK_IMG)
 	@tools/mkdisk.sh $(DISK_IMG)
 
+# UEFI=1: OVMF firmware instead of SeaBIOS; USB=1: the image as a USB stick; SCREEN=1: a VGA card
+# and QEMU's window (Tally's screen console and PS/2 keyboard).
+RUN_QEMU_ARGS := $(if $(filter 1,$(UEFI)),--uefi) $(if $(filter 1,$(USB)),--usb) $(if $(filter 1,$(SCREEN)),--vga=show)
+
 run: deps
 	@$(MAKE) --no-print-directory all $(DISK_IMG)
-	tools/run-qemu.sh --disk $(DISK_IMG) $(NET_RUN_QEMU_ARGS) $(KERNEL_ISO)
+	tools/run-qemu.sh --disk $(DISK_IMG) $(NET_RUN_QEMU_ARGS) $(RUN_QEMU_ARGS) $(KERNEL_ISO)
 
 run-bochs: deps
 	@$(MAKE) --no-print-directory all
@@ -173,6 +177,8 @@ distclean:
 help:
 	@echo "make            build build/tally.elf and build/tally.iso"
 	@echo "make run        boot in QEMU (KVM with nested VT-x if available, else TCG)"
+	@echo "make run UEFI=1 the same image under UEFI firmware (OVMF); USB=1 boots it as a USB stick,"
+	@echo "                SCREEN=1 adds a VGA card and QEMU's window (screen console, PS/2 keyboard)"
 	@echo "make run-bochs  boot under Bochs (emulated VT-x), shell on this terminal; Ctrl-C quits"
 	@echo "make run-linux  Debian's cloud kernel as a VMX guest (fetched into build/linux/)"
 	@echo "make debug      QEMU waiting for gdb (gdb -x build/gdbinit)"

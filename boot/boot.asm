@@ -4,6 +4,8 @@
 MB2_MAGIC        equ 0xE85250D6          ; Multiboot2 spec 3.1.1
 MB2_ARCH_I386    equ 0
 MB2_BOOT_MAGIC   equ 0x36D76289          ; value in EAX when a multiboot2 loader started us
+MB2_TAG_FRAMEBUFFER equ 5                ; 3.1.10: the screen the kernel would like
+MB2_TAG_OPTIONAL equ 1
 
 COM1             equ 0x3F8
 CR0_PE           equ 1 << 0
@@ -26,6 +28,12 @@ mb2_header:
 	dd MB2_ARCH_I386
 	dd mb2_header_end - mb2_header
 	dd -(MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	; A framebuffer is welcome (any size: 0 = no preference), VGA text too: under UEFI GRUB then
+	; hands over the firmware's framebuffer, under BIOS grub.cfg's gfxpayload picks text or graphics.
+	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	dd 20
+	dd 0, 0, 0
+	align 8
 	; end tag (type 0, flags 0, size 8)
 	dw 0, 0
 	dd 8

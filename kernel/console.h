@@ -1,4 +1,5 @@
-/* console.h: the kernel's output: printf family over the COM1 serial console, with log levels. */
+/* console.h: the kernel's output: printf family over the COM1 serial console (and the screen), with
+ * log levels; input from COM1 and the PS/2 keyboard. */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
 
@@ -15,7 +16,10 @@ void console_begin_line(void);
 /* How many times console_begin_line had to end a partly written line: the shell redraws its prompt
  * and typed text when this moves. */
 unsigned console_breaks(void);
-/* Returns the next input byte from COM1, or -1 when none is waiting (polled). */
+/* Starts the screen console (unless screen=off) and shows on it what was printed so far. Needs
+ * the boot information, the options and the heap. */
+void console_screen_start(void);
+/* Returns the next input byte from COM1 or the PS/2 keyboard, or -1 when none is waiting (polled). */
 int console_getc(void);
 /* Waits until the 16550 transmitter is empty (LSR bit 6): nothing printed is lost on power-off. */
 void console_flush(void);

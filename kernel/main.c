@@ -12,7 +12,9 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
+#include "kernel/dev/keyboard.h"
 #include "kernel/dev/pci.h"
+#include "kernel/dev/screen.h"
 #include "kernel/kernel.h"
 #include "kernel/mips/migrate.h"
 #include "kernel/mips/mipsvms.h"
@@ -81,11 +83,14 @@ static void modules_describe(void)
 static void banner(void)
 {
 	kprintf("Boot loader: %s; command line: \"%s\"\n", boot_info.loader_name, boot_info.cmdline);
+	bootinfo_describe_firmware();
 	cpu_describe();
 	kprintf("TSC: %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_hz() / 1000000),
 		(unsigned long long)(tsc_hz() / 1000 % 1000), tsc_source());
 	idle_describe();
 	memory_describe();
+	screen_describe();
+	keyboard_init();
 	modules_describe();
 	vmx_report_caps();
 	kprintf("PCI: %d functions\n", pci_count());
@@ -181,6 +186,24 @@ static bool run_vcpus(void)
 	return busy;
 }
 
+/* The screen's bottom line: what runs, and for how long; drawn again when a figure changes. */
+static void status_line(void)
+{
+	static uint64_t shown_s = ~0ull;
+	static size_t shown_guests, shown_vms;
+	uint64_t s = time_ms() / 1000;
+	size_t guests = vmx_live_count(), vms = mipsvms_live();
+	screen_sync_cursor();
+	if (s == shown_s && guests == shown_guests && vms == shown_vms)
+		return;
+	shown_s = s, shown_guests = guests, shown_vms = vms;
+	char text[128];
+	ksnprintf(text, sizeof(text), " Tally %s | VMX guests running: %zu | MIPS VMs running: %zu | up %llu:%02llu:%02llu",
+		  tally_version, guests, vms, (unsigned long long)(s / 3600), (unsigned long long)(s / 60 % 60),
+		  (unsigned long long)(s % 60));
+	screen_status(text);
+}
+
 /* One turn of the loop that owns the machine: the VMX guests, then the shell, the network,
  * the transfers and one slice of each MIPS VM. True when something can run on the next turn. */
 static bool loop_turn(void)
@@ -189,6 +212,7 @@ static bool loop_turn(void)
 	vmx_flush_consoles();
 	if (shell_on)
 		shell_poll();
+	status_line();
 	net_poll();
 	migrate_poll();
 	return mipsvms_round() > 0 || busy;
@@ -244,6 +268,7 @@ void kmain(uint32_t magic, uint64_t info)
 	options_parse(boot_info.cmdline);
 	apply_log_level();
 	pmm_init();
+	console_screen_start();
 	tsc_init();
 	idle_init();
 	pci_init();

@@ -15,6 +15,8 @@
 	V(0, "ping") V(0, "tcp-send") V(0, "tcp-recv")
 #define EXIT_VALUES(V) V(0, "poweroff") V(0, "halt") V(0, "shell")
 #define SHELL_VALUES(V) V(0, "on") V(0, "off")
+#define SCREEN_VALUES(V) V(SCREEN_ON, "on") V(SCREEN_OFF, "off")
+enum { SCREEN_ON, SCREEN_OFF }; /* option_choice("screen") */
 #define CPUID_SCOPE_VALUES(V) V(0, "guest") V(0, "global")
 #define STATS_EXPORT_VALUES(V) V(0, "off") V(0, "on")
 #define MIPS_ENGINE_VALUES(V) V(0, "interp") V(0, "jit")	/* indexes: enum mips_engine */
@@ -48,6 +50,7 @@ enum { EXIT_ANALYTICS_OFF = 1 }; /* option_choice("exit_analytics"): the index o
 	X(mips_engine, MIPS_ENGINE_VALUES, "MIPS VMs translated to x86-64 (default) or interpreted; a module's engine= decides for its VM") \
 	X(mips_jit_cache, ANY_VALUE, "KiB of translated code per MIPS VM (default 256; emptied when full)") \
 	X(shell, SHELL_VALUES, "the serial console shell (default on)")                      \
+	X(screen, SCREEN_VALUES, "the screen console: VGA text or the framebuffer shows what serial does, with a status line (default on)") \
 	X(console, ANY_VALUE, "NAME: the serial console starts in VMX guest NAME's COM1, as the shell's `console NAME`")
 
 /* Parses boot_info.cmdline; reports unknown keys and malformed words. Returns the number of errors. */

@@ -7,7 +7,10 @@ set -euo pipefail
 PACKAGES=(
 	make gcc binutils nasm                           # kernel build
 	grub-pc-bin grub-common xorriso mtools           # grub-mkrescue ISO
+	grub-efi-amd64-bin                               # the same image boots under UEFI (tools/mkiso.sh)
 	qemu-system-x86                                  # make run, QEMU boot tests
+	ovmf                                             # UEFI firmware for QEMU (make run UEFI=1, hybrid_qemu)
+	console-setup-linux                              # the screen console's PSF font (kernel/dev/dev.mk)
 	bochs bochsbios vgabios bochs-term               # Bochs boot tests (emulated VT-x)
 	gcc-multilib                                     # 32-bit multiboot test guests
 	dosfstools                                       # mkfs.fat / fsck.fat for disk images

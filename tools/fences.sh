@@ -12,7 +12,7 @@ kernel/arch  own kernel/mm/ kernel/console.h kernel/bootinfo.h
 kernel/mm    own kernel/arch/ kernel/console.h kernel/bootinfo.h
 kernel/lib   own kernel/mm/
 kernel/fs    own
-kernel/dev   own kernel/arch/ kernel/mm/ kernel/fs/ kernel/console.h
+kernel/dev   own kernel/arch/ kernel/mm/ kernel/fs/ kernel/console.h kernel/bootinfo.h
 kernel/net   own kernel/dev/ kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h lwip/ netif/
 kernel/mips  own kernel/net/ kernel/dev/ kernel/arch/ kernel/mm/ kernel/console.h kernel/options.h kernel/bootinfo.h mips/mips.h mips/host.h
 kernel       own vmx/vmx.h vmx/abi.h mips/mips.h

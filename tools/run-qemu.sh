@@ -10,8 +10,13 @@
 #   --no-debug-exit  no isa-debug-exit device: Tally's power-off goes through ACPI (QEMU exits 0)
 #   --net-fwd PORT  a virtio-net card on QEMU's user network, host 127.0.0.1:PORT forwarded to
 #           Tally's migration port 7283 (the next free port when PORT is taken, said on the console)
+#   --uefi  boot under UEFI firmware (OVMF, Debian's ovmf package; OVMF_FD=FILE picks another) instead of SeaBIOS
+#   --usb   the image is a USB stick on an xHCI controller instead of a CD
+#   --vga   a standard VGA card (Tally's screen console; QEMU's window with --vga=show)
+#   --monitor SOCKET  QEMU's monitor on this Unix socket (tests: screendump, sendkey)
 set -euo pipefail
 gdb=0 tcg=0 serial= timeout_s= mem=512M iso= disk= pipe= fwd= debug_exit=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+uefi=0 usb=0 vga= monitor=
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -24,12 +29,17 @@ while [ $# -gt 0 ]; do
 	--serial-pipe) pipe=$2; shift 2 ;;
 	--net-fwd) fwd=$2; shift 2 ;;
 	--no-debug-exit) debug_exit=(); shift ;;
+	--uefi) uefi=1; shift ;;
+	--usb) usb=1; shift ;;
+	--vga) vga=hidden; shift ;;
+	--vga=show) vga=show; shift ;;
+	--monitor) monitor=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) echo "run-qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) iso=$1; shift ;;
 	esac
 done
-[ -n "$iso" ] || { echo "usage: run-qemu.sh [--gdb] [--tcg] [-s LOG] [-t SECONDS] ISO [-- QEMU ARGS]" >&2; exit 2; }
+[ -n "$iso" ] || { echo "usage: run-qemu.sh [--gdb] [--tcg] [--uefi] [--usb] [--vga] [-s LOG] [-t SECONDS] ISO [-- QEMU ARGS]" >&2; exit 2; }
 
 # KVM only when the host really offers VT-x to guests (MACHINES.md: a software-only /dev/kvm is
 # slower than TCG and cannot give a guest VMX).
@@ -41,8 +51,23 @@ elif [ -z "$serial$pipe" ]; then
 	echo "run-qemu: no usable VT-x on this host: QEMU TCG (-cpu max): guests run under Tally's AMD SVM backend"
 fi
 
-args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" -display none -vga none
-	-cdrom "$iso" -boot d "${debug_exit[@]}" -no-reboot)
+args=(-nodefaults -no-user-config -machine q35 "${accel[@]}" -m "$mem" "${debug_exit[@]}" -no-reboot)
+case "$vga" in
+'') args+=(-display none -vga none) ;;
+hidden) args+=(-display none -vga std) ;;
+show) args+=(-vga std) ;;
+esac
+if [ "$usb" = 1 ]; then
+	args+=(-drive "file=$iso,if=none,id=stick,format=raw,readonly=on" -device qemu-xhci
+		-device usb-storage,drive=stick,bootindex=0)
+else
+	args+=(-cdrom "$iso" -boot d)
+fi
+if [ "$uefi" = 1 ]; then
+	ovmf=${OVMF_FD:-/usr/share/ovmf/OVMF.fd}
+	[ -r "$ovmf" ] || { echo "run-qemu.sh: no UEFI firmware at $ovmf: install the package ovmf (tools/deps.sh)" >&2; exit 1; }
+	args+=(-bios "$ovmf")
+fi
 if [ -n "$disk" ]; then
 	args+=(-drive "file=$disk,if=none,id=disk0,format=raw" -device virtio-blk-pci,drive=disk0,disable-legacy=on)
 fi
@@ -56,12 +81,15 @@ if [ -n "$fwd" ]; then
 	[ "$port" != "$fwd" ] && echo "run-qemu: host port $fwd is taken; 127.0.0.1:$port reaches Tally's migration port instead (NET_FWD_PORT=N picks another)"
 	args+=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:7283" -device virtio-net-pci,netdev=n0,disable-legacy=on)
 fi
+monitor_arg=none
+[ -n "$monitor" ] && monitor_arg="unix:$monitor,server=on,wait=off"
 if [ -n "$pipe" ]; then
-	args+=(-serial "pipe:$pipe" -monitor none)
+	args+=(-serial "pipe:$pipe" -monitor "$monitor_arg")
 elif [ -n "$serial" ]; then
-	args+=(-serial "file:$serial" -monitor none)
+	args+=(-serial "file:$serial" -monitor "$monitor_arg")
 else
 	args+=(-serial mon:stdio)
+	[ -n "$monitor" ] && args+=(-monitor "$monitor_arg")
 	echo "run-qemu: serial console below; Ctrl-A X quits QEMU"
 fi
 if [ "$gdb" = 1 ]; then
