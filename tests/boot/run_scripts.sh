@@ -10,7 +10,9 @@ set -m	# background jobs get their own process group and keep SIGINT, as under a
 out=$TEST_DIR/bochs.out
 make_iso shell "exit=shell"
 tag=run_scripts_$$	# in the environment of everything run-bochs starts: finds our Bochs among others
-RUN_SCRIPTS_TAG=$tag tools/run-bochs.sh -i "$TEST_DIR/shell.iso" -t 120 >"$out" 2>&1 &
+# A shell started in the background without job control (as CI may start make test) ignores
+# SIGINT, and what it starts inherits that: env gives the launcher a user's default disposition.
+RUN_SCRIPTS_TAG=$tag env --default-signal=INT tools/run-bochs.sh -i "$TEST_DIR/shell.iso" -t 120 >"$out" 2>&1 &
 launcher=$!
 if wait_for "$out" '^Tally: the shell stays up' 60; then
 	pass "run-bochs shows the serial console"
@@ -41,7 +43,7 @@ rm -f "$tty.in"
 mkfifo "$tty.in"
 # script(1) runs $SHELL: bash, as a user's terminal would (dash dies of the Ctrl-C's SIGINT before its
 # echo, and CI's environment has no SHELL).
-RUN_SCRIPTS_TAG=$tag SHELL=/bin/bash script -qec "stty -g; tools/run-bochs.sh -i $TEST_DIR/shell.iso -t 120; echo rc=\$?; stty -g" \
+RUN_SCRIPTS_TAG=$tag SHELL=/bin/bash env --default-signal=INT script -qec "stty -g; tools/run-bochs.sh -i $TEST_DIR/shell.iso -t 120; echo rc=\$?; stty -g" \
 	/dev/null <"$tty.in" >"$tty.out" 2>&1 &
 term=$!
 exec {keys}>"$tty.in"
