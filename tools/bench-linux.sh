@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# bench-linux.sh: Debian's cloud kernel to user space under Bochs, as a Tally guest and booted by GRUB directly.
+# bench-linux.sh: Debian's cloud kernel to user space under Bochs, as a Tally guest and booted by GRUB directly;
+# then the same Tally ISO in QEMU TCG, where the guest runs under Tally's AMD SVM backend.
 # usage: bench-linux.sh   (make bench-linux; material from tools/fetch-linux.sh in build/linux/)
-# One Bochs at a time: first Tally with the kernel as guest "deb", then the same kernel, initramfs
-# and command line from a GRUB ISO of their own (boot/grub-linux-direct.cfg.in). The serial log is
+# One emulator at a time: first Tally with the kernel as guest "deb", then the same kernel, initramfs
+# and command line from a GRUB ISO of their own (boot/grub-linux-direct.cfg.in), then Tally's ISO
+# in QEMU TCG (-cpu max: SVM with nested paging). The serial log is
 # watched: each marker's wall time is taken when it first appears (Bochs flushes every byte). Booted
 # directly, the kernel's printk overtakes the tty's queue (the checker fails there and init's exit
 # panics): the user-space line's first bytes are its marker, and Bochs is stopped right then.
@@ -37,8 +39,9 @@ log=$(grub-mkrescue -o "$out/direct.iso" "$tree" 2>&1) || { echo "$log" >&2; exi
 
 now() { date +%s.%N; }
 
-# The CPU seconds (user + system) of the bochs-bin below process $1, or nothing: the machine is
-# shared, and Bochs's CPU time moves much less with the load than its wall time.
+# The CPU seconds (user + system) of the emulator (bochs-bin, or qemu-system-x86_64 whose name
+# the kernel keeps as qemu-system-x86) below process $1, or nothing: the machine is shared, and an
+# emulator's CPU time moves much less with the load than its wall time.
 bochs_bin=
 descendants() {	# $1's children, theirs, ... (script(1) puts Bochs in a session of its own)
 	local c
@@ -48,7 +51,7 @@ cpu_seconds() {
 	local p c
 	if [ -z "$bochs_bin" ]; then
 		for p in $(descendants "$1"); do
-			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = bochs-bin ] && bochs_bin=$p
+			case $(cat "/proc/$p/comm" 2>/dev/null) in bochs-bin | qemu-system-x86) bochs_bin=$p ;; esac
 		done
 	fi
 	[ -n "$bochs_bin" ] && [ -r "/proc/$bochs_bin/stat" ] || return 0
@@ -56,7 +59,7 @@ cpu_seconds() {
 	echo "$c / $(getconf CLK_TCK)" | bc -l
 }
 
-# boot NAME ISO MEGS LABEL=REGEX...: boots ISO under Bochs and sets T[LABEL] to the seconds from
+# boot NAME ISO MEGS LABEL=REGEX...: boots ISO under Bochs (MEGS "qemu": under QEMU TCG) and sets T[LABEL] to the seconds from
 # Bochs's start to the first serial line matching REGEX, C[LABEL] to Bochs's CPU seconds then; the
 # last marker ends the run.
 declare -A T C
@@ -68,7 +71,11 @@ boot() {
 	: >"$log"
 	local t0 next=0 last=$(($# - 1))
 	t0=$(now)
-	tools/run-bochs.sh -i "$iso" -s "$log" -t "$LIMIT" -m "$megs" -c "$MODEL" 2>/dev/null &
+	if [ "$megs" = qemu ]; then
+		setsid tools/run-qemu.sh --tcg -s "$log" -t "$LIMIT" "$iso" >/dev/null 2>&1 & # a group of its own
+	else
+		tools/run-bochs.sh -i "$iso" -s "$log" -t "$LIMIT" -m "$megs" -c "$MODEL" 2>/dev/null &
+	fi
 	local pid=$!
 	bochs_bin=
 	while [ "$next" -le "$last" ] && kill -0 "$pid" 2>/dev/null; do
@@ -79,7 +86,7 @@ boot() {
 		done
 		sleep "$POLL"
 	done
-	kill -TERM "$pid" 2>/dev/null || true
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	[ "$next" -gt "$last" ] || { echo "bench-linux: $name: no line matched /${regexes[next]}/; see $log" >&2; tail -n 20 "$log" >&2; exit 1; }
 }
@@ -92,6 +99,9 @@ boot tally "$out/tally.iso" "$TALLY_MEGS" \
 	end='^Tally: all VMs have ended'
 boot direct "$out/direct.iso" "$GUEST_MEM" \
 	grub='Booting `' start='^bench-linux: GRUB starts the kernel' user='^tally-linux: '
+boot svm "$out/tally.iso" qemu \
+	grub='Booting `' tally='^Tally .*: a type-1 hypervisor' svm='^SVM: usable' start='^guest deb: starting at ' \
+	user='^deb: tally-linux: user space is up' end='^Tally: all VMs have ended'
 
 row() {	# LABEL TALLY_SECONDS DIRECT_SECONDS
 	printf '%-34s %9.1f s %9.1f s %8.2f\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"
@@ -118,3 +128,11 @@ echo "top exit reasons of guest deb (its statistics table: the boot, then cpuid 
 tr -d '\r' <"$out/tally.log" | awk '/^Exit statistics: deb$/ { t = 1; next } t && /^ *total/ { exit }
 	t && /^ *[0-9]+ / { print }' | sort -k3,3nr | sed -n 1,6p |
 	awk '{ printf "  %4s %-20s %9s exits %7s %8s avg cycles\n", $1, $2, $3, $4, $6 }'
+
+# The same Tally ISO under QEMU TCG: the guest under the SVM backend.
+svm_total=$(tr -d '\r' <"$out/svm.log" | sed -n 's/^deb: *0x4fffffff 0x00: eax=\(0x[0-9a-f]*\).*/\1/p' | sed -n 1p)
+printf '%-42s %6.1f s (Bochs, VMX: %.1f s)\n' "SVM in QEMU TCG: power-on to user space" "${T[svm.user]}" "${T[tally.user]}"
+printf '%-42s %6.1f s (Bochs, VMX: %.1f s)\n' "SVM in QEMU TCG: kernel's start to user space" \
+	"$(echo "${T[svm.user]} - ${T[svm.start]}" | bc)" "$(echo "${T[tally.user]} - ${T[tally.start]}" | bc)"
+[ -n "${C[svm.user]:-}" ] && printf '%-42s %6.1f s\n' "SVM in QEMU TCG: QEMU's CPU time to user space" "${C[svm.user]}"
+[ -n "$svm_total" ] && echo "exits of the boot to user space under SVM (leaf 0x4fffffff read by /init): $((svm_total))"
