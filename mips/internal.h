@@ -100,12 +100,14 @@ struct mips_vm {
 	uint32_t *text_line;	/* source line of each text word */
 	uint32_t ntext_line;
 	char file[MIPS_FILE_MAX];
-	/* The translator's load sites: each remembers the last page it read (its address, and the
-	 * TLB's addend for it); MIPS_JIT_SITE_NONE is no page. Pages stay mapped for the VM's life. */
+	/* The translator's load and store sites: each remembers the last page it reached (its address,
+	 * and the TLB's addend for it); MIPS_JIT_SITE_NONE is no page. A site caches a TLB entry and
+	 * goes with it (mem.c): every site on a TLB flush, the store sites when the dirty bits are
+	 * cleared, so the next store to each page takes the slow path and marks it again. */
 	struct mips_jit_site {
 		uint32_t page;
 		uintptr_t addend;
-	} jit_site[MIPS_JIT_SITES];
+	} jit_site[MIPS_JIT_SITES], jit_wsite[MIPS_JIT_SITES];
 	uint32_t jit_next_site;
 };
 

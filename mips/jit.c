@@ -39,32 +39,23 @@ uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
 
 struct mips_jit {
 	const struct mips_exec_mem *mem;
-	uint8_t *code;		/* the cache: the stub, then blocks */
+	uint8_t *code;		/* the cache where it runs: the stub, then blocks */
+	uint8_t *wcode;		/* the same bytes where they are written (W^X: mips/port.h) */
 	size_t size, used, stub_size;
-	uint8_t *exit;		/* the stub's exit path */
-	bool executable;	/* the cache's protection now: W^X, never both */
+	const uint8_t *exit;	/* the stub's exit path */
 	bool stale;		/* a store reached the text: flush before code runs again */
 	const struct mips_op *ops;	/* the decoded text vm->jit_entry was made for */
 	uint32_t nentry;
 	uint64_t epoch;		/* flushes so far: an exit's jump to patch is from this epoch */
 	struct mips_jit_stats st;
 	/* Direct exits not yet pointing at their block (site: offset in code); each batch of new
-	 * blocks links what it can, so the cache is made writable once per batch, not per jump. */
+	 * blocks links what it can. */
 	struct mips_jit_link pending[JIT_PENDING_MAX];
 	unsigned npending;
 	struct { uint32_t pc, n; } resume_seen[JIT_RESUME_SEEN];
 	uint32_t slice_end;	/* where the last slice stopped short of a block's end */
 };
 
-static bool jit_protect(struct mips_jit *j, bool exec)
-{
-	if (j->executable == exec)
-		return true;
-	if (j->mem->protect(j->mem->ud, j->code, j->size, exec) != 0)
-		return false;
-	j->executable = exec;
-	return true;
-}
 
 /* Empties the cache (a store into text, or no room for the next block): every block goes. */
 static void jit_flush(struct mips_vm *vm, struct mips_jit *j)
@@ -95,13 +86,13 @@ static struct mips_jit *jit_get(struct mips_vm *vm)
 	size = (size + MIPS_PAGE_SIZE - 1) & ~(size_t)(MIPS_PAGE_SIZE - 1);
 	j->mem = mem;
 	j->size = size;
-	if (!(j->code = mem->alloc(mem->ud, size))) {
+	void *w = NULL;
+	if (!(j->code = mem->alloc(mem->ud, size, &w))) {
 		mips_free(vm->port, j, sizeof *j);
 		return NULL;
 	}
-	j->stub_size = j->used = mips_jitx_stub(j->code, &j->exit);
-	for (unsigned i = 0; i < MIPS_JIT_SITES; i++)
-		vm->jit_site[i].page = MIPS_JIT_SITE_NONE;
+	j->wcode = w;
+	j->stub_size = j->used = mips_jitx_stub(j->wcode, j->code, &j->exit);
 	vm->jit = j;
 	return j;
 }
@@ -129,10 +120,10 @@ static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off,
 	struct mips_jit_link links[MIPS_JIT_LINKS_MAX];
 	unsigned nlinks = 0, ninsn = 0;
 
-	if (!mips_jitx_translatable(&vm->ops[off / 4]) || !jit_protect(j, false))
+	if (!mips_jitx_translatable(&vm->ops[off / 4]))
 		return NULL;
-	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->code + j->used, j->size - j->used, j->exit, links,
-				   &nlinks, &ninsn);
+	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->wcode + j->used, j->code + j->used, j->size - j->used,
+				   j->exit, links, &nlinks, &ninsn);
 	if (!n)
 		return NULL;
 	/* Where the guest goes on after this block, besides its exits: after a call returns, and after
@@ -164,7 +155,7 @@ static void jit_link(struct mips_vm *vm, struct mips_jit *j)
 			i++;
 			continue;
 		}
-		mips_jitx_patch(j->code + j->pending[i].site, to);
+		mips_jitx_patch(j->wcode + j->pending[i].site, j->code + j->pending[i].site, to);
 		j->st.chains++;
 		j->pending[i] = j->pending[--j->npending];
 	}
@@ -207,9 +198,9 @@ static uint64_t jit_step(struct mips_jit *j, struct mips_vm *vm)
 
 /*
  * After a side exit (a TLB miss, a fault reported and skipped), or where a slice ended inside a
- * block, the guest goes on in the middle of a block: the interpreter takes it to the next translated block (a few instructions), so a miss
- * met now and then costs no block and no W^X flip. A spot met often gets its own block (the
- * lookup after).
+ * block, the guest goes on in the middle of a block: the interpreter takes it to the next
+ * translated block (a few instructions), so a miss met now and then costs no block. A spot met
+ * often gets its own block (the lookup after).
  */
 static uint64_t jit_resume(struct mips_vm *vm, struct mips_jit *j, uint64_t left)
 {
@@ -235,13 +226,13 @@ static uint64_t jit_resume(struct mips_vm *vm, struct mips_jit *j, uint64_t left
 }
 
 /* An unchained exit to vm->pc: the jump at site goes straight to its block from now on. */
-static void jit_chain(struct mips_vm *vm, struct mips_jit *j, uint8_t *site)
+static void jit_chain(struct mips_vm *vm, struct mips_jit *j, const uint8_t *site)
 {
 	uint64_t epoch = j->epoch;
 	void *code = jit_code_at(vm, j, vm->pc);
 
-	if (code && epoch == j->epoch && jit_protect(j, false)) {
-		mips_jitx_patch(site, code);
+	if (code && epoch == j->epoch) {
+		mips_jitx_patch(j->wcode + (site - j->code), site, code);
 		j->st.chains++;
 		j->st.chain_exits++;
 	}
@@ -269,8 +260,6 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 				continue;
 		}
 		void *code = jit_sync(vm, j) ? jit_code_at(vm, j, vm->pc) : NULL;
-		if (code && !jit_protect(j, true))
-			code = NULL;
 		if (!code) {
 			uint32_t pc = vm->pc;
 			uint64_t ran = jit_step(j, vm);
@@ -283,7 +272,7 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 		vm->icount += left - r.left;
 		left = r.left;
 		switch (r.info) {
-		case MIPS_JIT_EXIT_BUDGET:
+		case MIPS_JIT_EXIT_BUDGET:	/* fewer left than the block at vm->pc holds */
 			left -= mips_interp_run(vm, left);
 			j->slice_end = vm->pc;
 			break;
@@ -294,7 +283,7 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 		case MIPS_JIT_EXIT_LOOKUP:
 			break;
 		default:
-			jit_chain(vm, j, (uint8_t *)(uintptr_t)r.info);
+			jit_chain(vm, j, (const uint8_t *)(uintptr_t)r.info);
 			break;
 		}
 	}
@@ -314,7 +303,7 @@ void mips_jit_free(struct mips_vm *vm)
 	if (!j)
 		return;
 	mips_free(vm->port, vm->jit_entry, j->nentry * sizeof *vm->jit_entry);
-	j->mem->free(j->mem->ud, j->code, j->size);
+	j->mem->free(j->mem->ud, j->code, j->wcode, j->size);
 	mips_free(vm->port, j, sizeof *j);
 	vm->jit = NULL, vm->jit_entry = NULL, vm->jit_nbytes = 0;
 }

@@ -34,20 +34,24 @@ struct mips_jit_link {
 /* Runs code (a block's entry) with left instructions of budget; the stub made by mips_jitx_stub. */
 typedef struct mips_jit_ret mips_jit_enter_fn(struct mips_vm *vm, void *code, uint64_t left);
 
-/* Writes the entry and exit stub at buf (at most 64 bytes); returns its size, and the address of
- * the exit path every block jumps to in *exit. */
-size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit);
+/*
+ * Code is written at one address and runs at another (the cache's two views, mips/port.h): buf is
+ * where bytes go, run where the same bytes execute.
+ */
+/* Writes the entry and exit stub at buf (at most 64 bytes); returns its size, and where the exit
+ * path every block jumps to runs in *exit. */
+size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit);
 /*
  * Translates the block at pc into buf (cap bytes, at least MIPS_JIT_BLOCK_BYTES); exit is the
  * stub's exit path. Returns the bytes written, or 0 when the instruction at pc is one the
  * translator leaves to the interpreter. links (MIPS_JIT_LINKS_MAX) receives its direct exits,
  * ninsn its length in instructions.
  */
-size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
-		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn);
+size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, const uint8_t *run, size_t cap,
+		       const uint8_t *exit, struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn);
 /* Whether op is one the back end translates (a block starts only at one). */
 bool mips_jitx_translatable(const struct mips_op *op);
-/* Points the direct jump at site (an unchained exit) to code. */
-void mips_jitx_patch(uint8_t *site, const void *code);
+/* Points the direct jump at site (an unchained exit; written at buf) to code. */
+void mips_jitx_patch(uint8_t *buf, const uint8_t *site, const void *code);
 
 #endif

@@ -7,14 +7,15 @@
 /*
  * Register use in generated code (System V AMD64 ABI for the stub's own entry):
  *   rbp: the struct mips_vm     r14: instructions left in the slice (64-bit)
- *   rax rcx rdx rsi rdi: scratch
- *   rbx r8-r13 r15: up to eight guest registers of the block, loaded at its entry and stored back
- *   at each of its exits (the guest's other registers stay in struct mips_vm).
+ *   rax rcx rdx: scratch
+ *   rbx rsi rdi r8-r13 r15: up to ten guest registers of the block, loaded at its entry and stored
+ *   back at each of its exits (the guest's other registers stay in struct mips_vm).
  */
 #define REG_VM		RBP
 #define REG_LEFT	R14
-#define NALLOC		8
-static const uint8_t alloc_regs[NALLOC] = { RBX, R8, R9, R10, R11, R12, R13, R15 };
+#define NALLOC		10
+static const uint8_t alloc_regs[NALLOC] = { RBX, RSI, RDI, R8, R9, R10, R11, R12, R13, R15 };
+#define LOOP_WEIGHT	16	/* a use inside the loop back to the block's start, against one outside */
 
 #define OFF_R(r)	((int32_t)(offsetof(struct mips_vm, r) + 4 * (r)))
 #define OFF(field)	((int32_t)offsetof(struct mips_vm, field))
@@ -31,12 +32,27 @@ struct side {
 	uint32_t target;
 };
 
-/* A load site's miss: the TLB probe in the cold lines, which fills the site and goes back. */
+/* A load or store's guest address: the 32-bit sum of a register and a displacement. */
+struct addr {
+	int base;
+	int32_t disp;
+};
+
+/* A load or store site's miss: the TLB probe in the cold lines, which fills the site and goes back. */
 struct probe {
-	uint32_t at, back;	/* the jne's rel32; where the load goes on with rdx = the addend */
-	uint8_t k, align, a;	/* instruction, alignment, the address's register */
+	uint32_t at, back;	/* the jne's rel32; where the access goes on with rdx = the addend */
+	uint8_t k, align;	/* instruction, alignment */
+	bool write;		/* a store: the write TLB, a store site */
+	struct addr a;
 	int32_t site;		/* the site's offset in struct mips_vm */
 };
+
+/*
+ * What the flags say after instruction flags_k (the one just emitted, if any), for a branch on its
+ * result: FLAGS_RESULT, ZF and SF are those of guest register flags_reg's new value (an ALU
+ * operation's result); FLAGS_SLT, flags_cc holds exactly when flags_reg (an slt's result) is 1.
+ */
+enum { FLAGS_NONE, FLAGS_RESULT, FLAGS_SLT };
 
 struct emit {
 	struct x86_code c;
@@ -51,9 +67,18 @@ struct emit {
 	uint32_t budget_fail;	/* the rel32 of the entry's jump when the budget is short */
 	struct mips_jit_link *links;
 	unsigned nlinks;
-	struct probe probe[MIPS_JIT_BLOCK_MAX];	/* loads whose site missed: the TLB probe, cold */
+	struct probe probe[MIPS_JIT_BLOCK_MAX];	/* the sites' TLB probes, cold */
 	unsigned nprobe;
+	unsigned k;		/* the instruction being emitted */
+	uint8_t flags, flags_reg, flags_cc;
+	unsigned flags_k;
 };
+
+/* Notes what the flags just set say (see FLAGS_RESULT), for a branch right after. */
+static void flags_are(struct emit *e, int kind, unsigned reg, int cc)
+{
+	e->flags = (uint8_t)kind, e->flags_reg = (uint8_t)reg, e->flags_cc = (uint8_t)cc, e->flags_k = e->k;
+}
 
 /* ---- guest registers ---- */
 
@@ -176,7 +201,12 @@ static bool is_branch(unsigned id)
 	}
 }
 
-/* The unconditional jumps (b among them): a block ends with one. */
+/*
+ * The unconditional jumps (b among them): a block ends with one. So does a conditional branch
+ * backward, a loop's end: its block is the loop's own, so a slice that ends in the loop has
+ * at most the loop's length to go in the interpreter (a block runs only with the budget for all
+ * of it), and the loop's code after it belongs to the block it falls through to.
+ */
 static bool is_jump(const struct mips_op *op)
 {
 	return op->id == MIPS_I_J || op->id == MIPS_I_JAL || op->id == MIPS_I_JR || op->id == MIPS_I_JALR ||
@@ -246,21 +276,34 @@ static void regs_of(const struct mips_op *op, uint32_t *rd, uint32_t *wr)
 	*rd = r, *wr = w;
 }
 
-/* The register holding rs + imm, the address of a load or store: rs's own, or eax. */
-static int address(struct emit *e, const struct mips_op *op)
+/*
+ * rs + imm, the address of a load or store: rs's own register and imm, or eax. The access itself
+ * adds them in 64 bits ([rdx + reg + imm]), which is the 32-bit sum unless that wraps; a wrapped
+ * address lies within 32 KiB of 0 or of 4 GiB, where no segment is, so no site ever holds its page
+ * (the site check takes the 32-bit sum) and it goes to the interpreter.
+ */
+_Static_assert(MIPS_TEXT_BASE >= 0x8000 && MIPS_KDATA_TOP <= 0xffff8000u, "no segment within 32 KiB of the wrap");
+static struct addr address(struct emit *e, const struct mips_op *op)
 {
+	if (op->rs && e->host[op->rs] >= 0)
+		return (struct addr){ e->host[op->rs], (int32_t)op->imm };
 	if (!op->rs) {
 		mov_r_imm(&e->c, RAX, op->imm);
-	} else if (e->host[op->rs] >= 0 && !op->imm) {
-		return e->host[op->rs];
-	} else if (e->host[op->rs] >= 0) {
-		op1(&e->c, 0x8d, RAX, M(e->host[op->rs], (int32_t)op->imm));	/* lea eax, [reg + imm] */
 	} else {
 		ld(e, RAX, op->rs);
 		if (op->imm)
 			alu_rm_imm(&e->c, ALU_ADD, R(RAX), op->imm);
 	}
-	return RAX;
+	return (struct addr){ RAX, 0 };
+}
+
+/* dst = the 32-bit address a. */
+static void address_to(struct emit *e, int dst, struct addr a)
+{
+	if (a.disp)
+		op1(&e->c, 0x8d, dst, M(a.base, a.disp));	/* lea dst, [base + disp] */
+	else
+		mov_r_rm(&e->c, dst, R(a.base));
 }
 
 /*
@@ -269,9 +312,9 @@ static int address(struct emit *e, const struct mips_op *op)
  * (the entry's addend). A miss, a page mem.c keeps out of the TLB (text for stores, a clean page,
  * one outside memory) goes to the interpreter, which takes mem.c's slow path.
  */
-static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb, int a)
+static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb, struct addr a)
 {
-	mov_r_rm(&e->c, RDX, R(a));
+	address_to(e, RDX, a);
 	if (align > 1)	/* the page number, the two low address bits above it: unaligned misses */
 		shift_imm(&e->c, SH_ROR, RDX, MIPS_PAGE_SHIFT);
 	else
@@ -286,28 +329,36 @@ static void tlb_probe(struct emit *e, unsigned k, unsigned align, int32_t tlb, i
 }
 
 /*
- * A load: its site's page first (the address masked to its page, the low bits kept an unaligned
- * access needs, against the page the site last read), then mem.c's TLB in the cold lines
- * (emit_probes), which refills the site.
+ * A load or store's site: the address masked to its page, the low bits kept an unaligned access
+ * needs, against the page the site last reached; on a hit rdx = its addend and the returned
+ * operand is the host bytes. A miss goes to mem.c's TLB in the cold lines (emit_probes), which
+ * refills the site. Stores have sites of their own (jit_wsite), filled only from the write TLB,
+ * so a store site's page is never text, and is dirty while the site holds it (mem.c).
  */
-static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
+static struct rm site_access(struct emit *e, unsigned k, unsigned align, struct addr a, bool write)
 {
-	static const uint8_t movx[][2] = { { 0x0f, 0xbe }, { 0x0f, 0xb6 }, { 0x0f, 0xbf }, { 0x0f, 0xb7 } };
-	unsigned align = op->id == MIPS_I_LB || op->id == MIPS_I_LBU ? 1 : op->id == MIPS_I_LH || op->id == MIPS_I_LHU ? 2 : 4;
-	int dst = op->id != MIPS_I_LWC1 && op->rt && e->host[op->rt] >= 0 ? e->host[op->rt] : RAX;
-	int a = address(e, op);
-	struct rm host = MX(RDX, a, 1, 0);
-	int32_t site = OFF(jit_site) + (int32_t)(sizeof(struct mips_jit_site) * (e->vm->jit_next_site++ % MIPS_JIT_SITES));
+	uint32_t slot = e->vm->jit_next_site++ % MIPS_JIT_SITES;
+	int32_t site = (write ? OFF(jit_wsite) : OFF(jit_site)) + (int32_t)(sizeof(struct mips_jit_site) * slot);
 
-	mov_r_rm(&e->c, RDX, R(a));
+	address_to(e, RDX, a);
 	alu_rm_imm(&e->c, ALU_AND, R(RDX), ~(uint32_t)(MIPS_PAGE_SIZE - 1) | (align - 1));
 	op1(&e->c, 0x3b, RDX, M(REG_VM, site));	/* cmp edx, [site].page */
 	uint32_t miss = jcc_fwd(&e->c, CC_NE);
 	op1w(&e->c, 0x8b, RDX, M(REG_VM, site + 8));	/* mov rdx, [site].addend */
 	if (e->nprobe < MIPS_JIT_BLOCK_MAX)
-		e->probe[e->nprobe++] = (struct probe){ miss, (uint32_t)e->c.len, (uint8_t)k, (uint8_t)align, (uint8_t)a, site };
+		e->probe[e->nprobe++] = (struct probe){ miss, (uint32_t)e->c.len, (uint8_t)k, (uint8_t)align, write, a, site };
 	else
 		e->c.overflow = true;
+	return MX(RDX, a.base, 1, a.disp);
+}
+
+static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
+{
+	static const uint8_t movx[][2] = { { 0x0f, 0xbe }, { 0x0f, 0xb6 }, { 0x0f, 0xbf }, { 0x0f, 0xb7 } };
+	unsigned align = op->id == MIPS_I_LB || op->id == MIPS_I_LBU ? 1 : op->id == MIPS_I_LH || op->id == MIPS_I_LHU ? 2 : 4;
+	int dst = op->id != MIPS_I_LWC1 && op->rt && e->host[op->rt] >= 0 ? e->host[op->rt] : RAX;
+	struct rm host = site_access(e, k, align, address(e, op), false);
+
 	switch (op->id) {
 	case MIPS_I_LB: insn(&e->c, false, false, movx[0], 2, dst, host); break;
 	case MIPS_I_LBU: insn(&e->c, false, false, movx[1], 2, dst, host); break;
@@ -321,14 +372,15 @@ static void emit_load(struct emit *e, const struct mips_op *op, unsigned k)
 		st(e, op->rt, RAX);
 }
 
-/* The loads' TLB probes (cold): a hit fills the site (page, addend) and goes back to the load. */
+/* The sites' misses (cold): a hit in mem.c's TLB fills the site (page, addend) and goes back to
+ * the access; a miss there goes to the interpreter. */
 static void emit_probes(struct emit *e)
 {
 	for (unsigned i = 0; i < e->nprobe; i++) {
 		const struct probe *p = &e->probe[i];
 		put_rel32(&e->c, p->at, e->c.len);
-		tlb_probe(e, p->k, p->align, OFF(rtlb), p->a);
-		mov_r_rm(&e->c, RCX, R(p->a));
+		tlb_probe(e, p->k, p->align, p->write ? OFF(wtlb) : OFF(rtlb), p->a);
+		address_to(e, RCX, p->a);
 		alu_rm_imm(&e->c, ALU_AND, R(RCX), ~(uint32_t)(MIPS_PAGE_SIZE - 1));
 		mov_rm_r(&e->c, M(REG_VM, p->site), RCX);
 		op1w(&e->c, 0x89, RDX, M(REG_VM, p->site + 8));	/* mov [site].addend, rdx */
@@ -341,23 +393,17 @@ static void emit_probes(struct emit *e)
 static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
 {
 	unsigned align = op->id == MIPS_I_SB ? 1 : op->id == MIPS_I_SH ? 2 : 4;
-	int a = address(e, op);
-	struct rm host = MX(RDX, a, 1, 0);
+	struct rm host = site_access(e, k, align, address(e, op), true);
 
-	tlb_probe(e, k, align, OFF(wtlb), a);
-	if (op->id == MIPS_I_SWC1)
+	int v = RCX;	/* the value: the guest register's own, or ecx */
+
+	if (op->id != MIPS_I_SWC1 && op->rt && e->host[op->rt] >= 0)
+		v = e->host[op->rt];
+	else if (op->id == MIPS_I_SWC1)
 		mov_r_rm(&e->c, RCX, M(REG_VM, OFF(fpr) + 4 * op->rt));
 	else
 		ld(e, RCX, op->rt);
-	if (op->id == MIPS_I_SB) {
-		uint8_t o = 0x88;
-		insn(&e->c, false, false, &o, 1, RCX, host);	/* mov [rdx + a], cl */
-	} else if (op->id == MIPS_I_SH) {
-		uint8_t o = 0x89;
-		insn(&e->c, true, false, &o, 1, RCX, host);	/* mov [rdx + a], cx */
-	} else {
-		mov_rm_r(&e->c, host, RCX);
-	}
+	mov_m_r_size(&e->c, host, v, align);	/* mov [rdx + a], reg8/16/32 */
 	if (op->id == MIPS_I_SC)
 		st_imm(e, op->rt, 1);	/* one CPU: the link never breaks */
 }
@@ -381,47 +427,73 @@ static void emit_alu(struct emit *e, const struct mips_op *op, unsigned k, int a
 			alu_r_rm(&e->c, alu, e->host[dst], G(e, op->rt));
 		else if (alu == ALU_AND)
 			op1(&e->c, 0x31, e->host[dst], R(e->host[dst]));
+		else
+			return;	/* x op 0 is x */
+		flags_are(e, FLAGS_RESULT, dst, 0);
 		return;
 	}
-	ld(e, RAX, op->rs);
+	/* Straight into the destination's host register when no trap can leave the old value needed:
+	 * the first source, then the operation; one that commutes takes the sources the other way
+	 * round when the destination is the second. */
+	int d = !trap_ov && e->host[dst] >= 0 ? e->host[dst] : RAX;
+	if (d != RAX && !imm && op->rt == dst) {
+		if (op->rs == dst || !op->rs || alu == ALU_SUB)
+			d = RAX;
+		else {
+			alu_r_rm(&e->c, alu, d, G(e, op->rs));
+			flags_are(e, FLAGS_RESULT, dst, 0);
+			return;
+		}
+	}
+	ld(e, d, op->rs);
 	if (imm)
-		alu_rm_imm(&e->c, alu, R(RAX), op->imm);
+		alu_rm_imm(&e->c, alu, R(d), op->imm);
 	else if (op->rt)
-		alu_r_rm(&e->c, alu, RAX, G(e, op->rt));
-	else
-		alu_rm_imm(&e->c, alu, R(RAX), 0);
+		alu_r_rm(&e->c, alu, d, G(e, op->rt));
+	else if (alu == ALU_AND || trap_ov)
+		alu_rm_imm(&e->c, alu, R(d), 0);
 	if (trap_ov)
 		side_exit(e, CC_O, k);
-	st(e, dst, RAX);
+	if (d == RAX)
+		st(e, dst, RAX);
+	if (dst && (imm || op->rt || alu == ALU_AND || trap_ov))
+		flags_are(e, FLAGS_RESULT, dst, 0);
 }
 
 /* rd = rs < rt (or rt = rs < imm), signed (CC_L) or unsigned (CC_B). */
 static void emit_slt(struct emit *e, unsigned dst, unsigned rs, const struct rm *rt, uint32_t imm, int cc)
 {
+	int a = rs && e->host[rs] >= 0 ? e->host[rs] : RCX;	/* rs in place, or in ecx */
+
 	if (!dst)
 		return;
-	ld(e, RCX, rs);
-	op1(&e->c, 0x31, RAX, R(RAX));
+	if (a == RCX)
+		ld(e, RCX, rs);
+	op1(&e->c, 0x31, RAX, R(RAX));	/* xor eax, eax: before the compare, whose flags it would clobber */
 	if (rt)
-		alu_r_rm(&e->c, ALU_CMP, RCX, *rt);
+		alu_r_rm(&e->c, ALU_CMP, a, *rt);
 	else
-		alu_rm_imm(&e->c, ALU_CMP, R(RCX), imm);
+		alu_rm_imm(&e->c, ALU_CMP, R(a), imm);
 	op2(&e->c, (uint8_t)(0x90 + cc), 0, R(RAX));
 	st(e, dst, RAX);
+	flags_are(e, FLAGS_SLT, dst, cc);
 }
 
 static void emit_shift(struct emit *e, const struct mips_op *op, int sh, bool by_reg)
 {
 	if (!op->rd)
 		return;
+	int d = e->host[op->rd] >= 0 ? e->host[op->rd] : RAX;	/* in the destination's register if it has one */
+
 	if (by_reg)
 		ld(e, RCX, op->rs);
-	ld(e, RAX, op->rt);
+	ld(e, d, op->rt);
 	if (by_reg)
-		op1(&e->c, 0xd3, sh, R(RAX));
+		op1(&e->c, 0xd3, sh, R(d));
 	else if (op->imm)
-		shift_imm(&e->c, sh, RAX, op->imm);
-	st(e, op->rd, RAX);
+		shift_imm(&e->c, sh, d, op->imm);
+	if (d == RAX)
+		st(e, op->rd, RAX);
 }
 
 /* Flags for a two-register (or one-register-and-immediate) comparison: cmp eax, rt/imm. */
@@ -568,6 +640,7 @@ static void emit_madd(struct emit *e, const struct mips_op *op, bool sign, bool 
 static void emit_misc(struct emit *e, const struct mips_op *op)
 {
 	uint32_t mask;
+	int d;
 
 	switch (op->id) {
 	case MIPS_I_MFHI: case MIPS_I_MFLO:
@@ -585,12 +658,18 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 			op2(&e->c, 0xaf, e->host[op->rd], G(e, op->rt));	/* imul rd, rt in place */
 			break;
 		}
-		ld(e, RAX, op->rs);
+		if (op->rd && op->rs && op->rd == op->rt && op->rs != op->rd && e->host[op->rd] >= 0) {
+			op2(&e->c, 0xaf, e->host[op->rd], G(e, op->rs));	/* imul rd, rs: it commutes */
+			break;
+		}
+		d = op->rd && op->rd != op->rt && e->host[op->rd] >= 0 ? e->host[op->rd] : RAX;
+		ld(e, d, op->rs);
 		if (op->rt)
-			op2(&e->c, 0xaf, RAX, G(e, op->rt));	/* imul eax, rt */
+			op2(&e->c, 0xaf, d, G(e, op->rt));	/* imul d, rt */
 		else
-			op1(&e->c, 0x31, RAX, R(RAX));
-		st(e, op->rd, RAX);
+			op1(&e->c, 0x31, d, R(d));
+		if (d == RAX)
+			st(e, op->rd, RAX);
 		break;
 	case MIPS_I_LUI:
 		st_imm(e, op->rt, op->imm);
@@ -648,6 +727,42 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 	}
 }
 
+/*
+ * The condition that reg == 0 (zero) or reg != 0 (!zero) holds, read off the flags the instruction
+ * just before left when they say so (an ALU result, an slt); -1 when a compare must set them.
+ */
+static int flags_on(const struct emit *e, unsigned reg, bool zero)
+{
+	if (e->flags == FLAGS_NONE || e->flags_k + 1 != e->k || e->flags_reg != reg || !reg)
+		return -1;
+	int nonzero = e->flags == FLAGS_SLT ? e->flags_cc : CC_NE;
+	return zero ? nonzero ^ 1 : nonzero;
+}
+
+/* beq/bne of rs and rt (cc: CC_E or CC_NE for taken): the flags of the instruction before when it
+ * compared against zero, else a compare. */
+static void emit_beq(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k, int cc)
+{
+	int known = !op->rt ? flags_on(e, op->rs, cc == CC_E) : !op->rs ? flags_on(e, op->rt, cc == CC_E) : -1;
+
+	if (known < 0)
+		compare(e, op->rs, op->rt, NULL);
+	branch_end(e, known < 0 ? cc : known, pc, op->imm, k);
+}
+
+/* bltz/bgez (cc: CC_L or CC_GE): an ALU result's sign is in SF. */
+static void emit_bsign(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k, int cc)
+{
+	static const uint32_t zero = 0;
+
+	if (e->flags == FLAGS_RESULT && e->flags_k + 1 == e->k && e->flags_reg == op->rs && op->rs) {
+		branch_end(e, cc == CC_L ? CC_S : CC_NS, pc, op->imm, k);
+		return;
+	}
+	compare(e, op->rs, 0, &zero);
+	branch_end(e, cc, pc, op->imm, k);
+}
+
 static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, unsigned k)
 {
 	static const uint32_t zero = 0;
@@ -659,15 +774,14 @@ static void emit_branch(struct emit *e, const struct mips_op *op, uint32_t pc, u
 			exit_to(e, op->imm, e->n);
 			return;
 		}
-		compare(e, op->rs, op->rt, NULL);
-		branch_end(e, CC_E, pc, op->imm, k);
+		emit_beq(e, op, pc, k, CC_E);
 		return;
 	case MIPS_I_JAL: st_imm(e, 31, pc + 4); exit_to(e, op->imm, e->n); return;
-	case MIPS_I_BNE: compare(e, op->rs, op->rt, NULL); branch_end(e, CC_NE, pc, op->imm, k); return;
+	case MIPS_I_BNE: emit_beq(e, op, pc, k, CC_NE); return;
 	case MIPS_I_BLEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_LE, pc, op->imm, k); return;
 	case MIPS_I_BGTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_G, pc, op->imm, k); return;
-	case MIPS_I_BLTZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_L, pc, op->imm, k); return;
-	case MIPS_I_BGEZ: compare(e, op->rs, 0, &zero); branch_end(e, CC_GE, pc, op->imm, k); return;
+	case MIPS_I_BLTZ: emit_bsign(e, op, pc, k, CC_L); return;
+	case MIPS_I_BGEZ: emit_bsign(e, op, pc, k, CC_GE); return;
 	case MIPS_I_BLTZAL: case MIPS_I_BGEZAL:	/* links even when not taken; rs is read first */
 		ld(e, RAX, op->rs);
 		st_imm(e, 31, pc + 4);	/* a mov: the flags come after */
@@ -783,11 +897,16 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 	unsigned uses[32] = { 0 };
 	uint32_t written = 0;
 
+	unsigned loop_end = 0;	/* instructions up to the last branch back to the start: the loop */
+
+	for (unsigned k = 0; k < e->n; k++)
+		if (is_branch(ops[k].id) && ops[k].id != MIPS_I_JR && ops[k].id != MIPS_I_JALR && ops[k].imm == e->pc0)
+			loop_end = k + 1;
 	for (unsigned k = 0; k < e->n; k++) {
 		uint32_t r, w;
 		regs_of(&ops[k], &r, &w);
 		for (unsigned g = 1; g < 32; g++)
-			uses[g] += (r >> g & 1) + (w >> g & 1);
+			uses[g] += ((r >> g & 1) + (w >> g & 1)) * (k < loop_end ? LOOP_WEIGHT : 1);
 		written |= w;
 	}
 	memset(e->host, -1, sizeof e->host);
@@ -804,16 +923,18 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 	}
 }
 
-size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap, const uint8_t *exit,
-		       struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn)
+size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, const uint8_t *run, size_t cap,
+		       const uint8_t *exit, struct mips_jit_link *links, unsigned *nlinks, unsigned *ninsn)
 {
-	struct emit e = { .c = { .buf = buf, .cap = cap }, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
+	struct emit e = { .c = { .buf = buf, .run = run, .cap = cap }, .vm = vm, .exit = exit, .pc0 = pc, .links = links };
 	uint32_t first = (pc - MIPS_TEXT_BASE) / 4;
 	const struct mips_op *ops = &vm->ops[first];
 
-	while (e.n < MIPS_JIT_BLOCK_MAX && first + e.n < vm->nops && mips_jitx_translatable(&ops[e.n]))
-		if (is_jump(&ops[e.n++]))
-			break;	/* a conditional branch leaves from the middle when taken */
+	while (e.n < MIPS_JIT_BLOCK_MAX && first + e.n < vm->nops && mips_jitx_translatable(&ops[e.n])) {
+		const struct mips_op *op = &ops[e.n++];
+		if (is_jump(op) || (is_branch(op->id) && op->imm <= pc + 4 * (e.n - 1)))
+			break;	/* a forward conditional branch leaves from the middle when taken */
+	}
 	if (!e.n)
 		return 0;
 	allocate(&e, ops);
@@ -823,8 +944,10 @@ size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap
 		if (e.host[r] >= 0)
 			mov_r_rm(&e.c, e.host[r], M(REG_VM, OFF_R(r)));
 	e.body = (uint32_t)e.c.len;
-	for (unsigned k = 0; k < e.n; k++)
+	for (unsigned k = 0; k < e.n; k++) {
+		e.k = k;
 		emit_one(&e, &ops[k], pc + 4 * k, k);
+	}
 	if (!is_branch(ops[e.n - 1].id))
 		exit_to(&e, pc + 4 * e.n, e.n);
 	emit_probes(&e);
@@ -837,7 +960,7 @@ size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, size_t cap
 	return e.c.overflow ? 0 : e.c.len;
 }
 
-size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit)
+size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit)
 {
 	static const uint8_t enter[] = {
 		0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57,	/* push rbp rbx r12-r15 */
@@ -852,13 +975,13 @@ size_t mips_jitx_stub(uint8_t *buf, uint8_t **exit)
 	};
 	memcpy(buf, enter, sizeof enter);
 	memcpy(buf + sizeof enter, leave, sizeof leave);
-	*exit = buf + sizeof enter;
+	*exit = run + sizeof enter;
 	return sizeof enter + sizeof leave;
 }
 
-void mips_jitx_patch(uint8_t *site, const void *code)
+void mips_jitx_patch(uint8_t *buf, const uint8_t *site, const void *code)
 {
-	mips_put32(site + 1, (uint32_t)((const uint8_t *)code - (site + 5)));
+	mips_put32(buf + 1, (uint32_t)((const uint8_t *)code - (site + 5)));
 }
 
 #endif

@@ -19,9 +19,11 @@ enum { CC_O = 0, CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_BE = 6, CC_A = 7, 
 enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 enum { SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
-/* Code being written: bytes past cap are dropped and overflow says so. */
+/* Code being written at buf, to run at run (the code cache's other view: jumps out of it are
+ * relative to run); bytes past cap are dropped and overflow says so. */
 struct x86_code {
 	uint8_t *buf;
+	const uint8_t *run;
 	size_t cap, len;
 	bool overflow;
 };
@@ -61,10 +63,11 @@ static inline void put_rel32(struct x86_code *e, uint32_t at, size_t to)
 
 /*
  * One instruction: [66] [REX] opcode bytes, ModR/M (reg field reg: a register or an opcode
- * extension), SIB and displacement for m. w: 64-bit operand size. Byte operands are only ever
- * al, cl and dl, which need no REX.
+ * extension), SIB and displacement for m. w: 64-bit operand size. byte_reg: reg is a byte
+ * register, and spl, bpl, sil and dil need a REX prefix (without one, 4-7 are ah, ch, dh, bh).
  */
-static inline void insn(struct x86_code *e, bool p66, bool w, const uint8_t *op, int nop, int reg, struct rm m)
+static inline void insn_x(struct x86_code *e, bool p66, bool w, bool byte_reg, const uint8_t *op, int nop, int reg,
+			  struct rm m)
 {
 	int rmreg = m.reg >= 0 ? m.reg : m.base;
 	uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (m.index >= 0 && (m.index & 8) ? 2 : 0) |
@@ -72,7 +75,7 @@ static inline void insn(struct x86_code *e, bool p66, bool w, const uint8_t *op,
 
 	if (p66)
 		b1(e, 0x66);
-	if (rex != 0x40)
+	if (rex != 0x40 || (byte_reg && reg >= 4))
 		b1(e, rex);
 	for (int i = 0; i < nop; i++)
 		b1(e, op[i]);
@@ -92,6 +95,12 @@ static inline void insn(struct x86_code *e, bool p66, bool w, const uint8_t *op,
 		b1(e, (uint8_t)m.disp);
 	else if (mod == 2)
 		b4(e, (uint32_t)m.disp);
+}
+
+/* The same for the rest: byte operands there are only ever al, cl and dl, which need no REX. */
+static inline void insn(struct x86_code *e, bool p66, bool w, const uint8_t *op, int nop, int reg, struct rm m)
+{
+	insn_x(e, p66, w, false, op, nop, reg, m);
 }
 
 static inline void op1(struct x86_code *e, uint8_t op, int reg, struct rm m) { insn(e, false, false, &op, 1, reg, m); }
@@ -142,11 +151,17 @@ static inline void shift_imm(struct x86_code *e, int sh, int reg, unsigned n)
 	op1(e, 0xc1, sh, R(reg));
 	b1(e, (uint8_t)n);
 }
+/* mov m, the low size bytes (1, 2 or 4) of reg. */
+static inline void mov_m_r_size(struct x86_code *e, struct rm m, int reg, unsigned size)
+{
+	uint8_t op = size == 1 ? 0x88 : 0x89;
+	insn_x(e, size == 2, false, size == 1, &op, 1, reg, m);
+}
 static inline void test_r_r(struct x86_code *e, int a, int b) { op1(e, 0x85, b, R(a)); }
 static inline void jmp_to(struct x86_code *e, const void *to)
 {
 	b1(e, 0xe9);
-	b4(e, (uint32_t)((const uint8_t *)to - (e->buf + e->len + 4)));
+	b4(e, (uint32_t)((const uint8_t *)to - (e->run + e->len + 4)));
 }
 /* jcc rel32 to be filled: returns the rel32's offset. */
 static inline uint32_t jcc_fwd(struct x86_code *e, int cc)

@@ -10,10 +10,18 @@ struct mips_l2 {
 	uint32_t dirty[MIPS_L2_SIZE / 32];
 };
 
+static void sites_forget(struct mips_jit_site *site)
+{
+	for (unsigned i = 0; i < MIPS_JIT_SITES; i++)
+		site[i].page = MIPS_JIT_SITE_NONE;
+}
+
 void mips_tlb_flush(struct mips_vm *vm)
 {
 	for (unsigned i = 0; i < MIPS_TLB_SIZE; i++)
 		vm->rtlb[i].vpn = vm->wtlb[i].vpn = MIPS_TLB_NONE;
+	sites_forget(vm->jit_site);
+	sites_forget(vm->jit_wsite);
 }
 
 /* The page holding addr, allocated (zeroed) if new; NULL when the VM's memory limit is reached. */
@@ -216,7 +224,8 @@ bool mips_vm_page_dirty(const struct mips_vm *vm, uint32_t addr)
 	return l2 && l2->page[idx] && (l2->dirty[idx / 32] >> (idx % 32) & 1);
 }
 
-/* Clears every dirty bit; the write TLB goes too, so the next store to each page marks it again. */
+/* Clears every dirty bit; the write TLB and the translator's store sites go too, so the next
+ * store to each page marks it again. */
 void mips_vm_clear_dirty(struct mips_vm *vm)
 {
 	for (unsigned i = 0; i < (1u << MIPS_L1_BITS); i++)
@@ -224,6 +233,7 @@ void mips_vm_clear_dirty(struct mips_vm *vm)
 			memset(vm->l1[i]->dirty, 0, sizeof vm->l1[i]->dirty);
 	for (unsigned i = 0; i < MIPS_TLB_SIZE; i++)
 		vm->wtlb[i].vpn = MIPS_TLB_NONE;
+	sites_forget(vm->jit_wsite);
 }
 
 const uint8_t *mips_mem_page(const struct mips_vm *vm, uint32_t addr)

@@ -28,17 +28,19 @@ struct mips_vm;
 #endif
 
 /*
- * Executable memory for the translator's code cache, kept W^X: a region is handed out writable and
- * not executable, and the translator flips it between the two with protect before writing code and
- * before running it. A host without it leaves struct mips_port.exec NULL (the interpreter runs).
+ * Executable memory for the translator's code cache, kept W^X without ever changing a mapping: the
+ * same pages mapped twice, read-and-execute where code runs and read-and-write (never executable)
+ * where the translator writes it. (Flipping one mapping instead costs a system call and a TLB
+ * flush per batch of new code, and a flip here took 30-100 us: more than many programs run.) A
+ * host without it leaves struct mips_port.exec NULL (the interpreter runs).
  */
 struct mips_exec_mem {
 	void *ud;
-	/* size bytes (a multiple of 4 KiB), page aligned, writable; NULL if none is left. */
-	void *(*alloc)(void *ud, size_t size);
-	/* exec: read and execute only; otherwise read and write only. 0 on success. */
-	int (*protect)(void *ud, void *p, size_t size, int exec);
-	void (*free)(void *ud, void *p, size_t size);
+	/* size bytes (a multiple of 4 KiB), page aligned: returns where they run, read and execute
+	 * only, and sets *write to where the same bytes are written, read and write only; NULL if
+	 * none is left. */
+	void *(*alloc)(void *ud, size_t size, void **write);
+	void (*free)(void *ud, void *code, void *write, size_t size);
 	size_t cache_size;	/* bytes of code cache per VM (0: MIPS_JIT_CACHE_DEFAULT, 1 MiB) */
 };
 

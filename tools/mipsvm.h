@@ -24,11 +24,16 @@ struct mipsvm_host {
 	struct mipsvm_stream *streams;	/* open transfer sockets, for poll() */
 	bool out_midline;		/* the VMs' output so far ends inside a line */
 	bool interp;			/* --engine interp: no executable memory, every VM interprets */
-	struct mips_exec_mem exec;	/* the translator's code caches (mmap, mprotect) */
+	struct mips_exec_mem exec;	/* the translator's code caches (mipsvm_exec_alloc) */
 };
 
 /* A message of mipsvm's own on stderr, as one line (a terminal's half line of VM output ended first). */
 void mipsvm_note(struct mipsvm_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Code caches for the translator: the same pages mapped read-and-execute (returned) and
+ * read-and-write (*write), as struct mips_exec_mem's alloc and free; NULL when the host refuses. */
+void *mipsvm_exec_alloc(void *ud, size_t size, void **write);
+void mipsvm_exec_free(void *ud, void *code, void *write, size_t size);
 
 /* Fills the Linux port and makes the host over it (net: mipsvm_net()); false if out of memory.
  * h->interp and h->exec.cache_size are read. */

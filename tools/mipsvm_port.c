@@ -1,4 +1,5 @@
 /* mipsvm_port.c: the Linux implementation of struct mips_port for the mipsvm tool. */
+#define _GNU_SOURCE	/* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -222,24 +223,37 @@ bool mipsvm_snapshot_dir(struct mipsvm_host *h, const char *dir)
 	return false;
 }
 
-/* Code caches for the translator: mapped writable, flipped to read-and-execute (W^X) by mprotect. */
-static void *exec_alloc(void *ud, size_t size)
+/* Code caches for the translator (W^X, mips/port.h): an anonymous memory file mapped twice,
+ * shared, once read-and-execute and once read-and-write. */
+void *mipsvm_exec_alloc(void *ud, size_t size, void **write)
 {
+	void *w = MAP_FAILED, *x = MAP_FAILED;
+	int fd = memfd_create("mipsvm-code", MFD_CLOEXEC);
+
 	(void)ud;
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, (off_t)size) == 0) {
+		w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		x = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	}
+	close(fd);
+	if (w == MAP_FAILED || x == MAP_FAILED) {
+		if (w != MAP_FAILED)
+			munmap(w, size);
+		if (x != MAP_FAILED)
+			munmap(x, size);
+		return NULL;
+	}
+	*write = w;
+	return x;
 }
 
-static int exec_protect(void *ud, void *p, size_t size, int exec)
+void mipsvm_exec_free(void *ud, void *code, void *write, size_t size)
 {
 	(void)ud;
-	return mprotect(p, size, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE);
-}
-
-static void exec_free(void *ud, void *p, size_t size)
-{
-	(void)ud;
-	munmap(p, size);
+	munmap(code, size);
+	munmap(write, size);
 }
 
 bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
@@ -253,7 +267,7 @@ bool mipsvm_host_init(struct mipsvm_host *h, const struct mips_host_config *cfg)
 		.storage_write = port_storage_write,
 		.storage_read = port_storage_read,
 	};
-	h->exec.alloc = exec_alloc, h->exec.protect = exec_protect, h->exec.free = exec_free;
+	h->exec.alloc = mipsvm_exec_alloc, h->exec.free = mipsvm_exec_free;
 	if (!h->interp && MIPS_PORT_JIT)
 		h->base.exec = &h->exec;
 	h->listen_fd = -1;

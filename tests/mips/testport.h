@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "mips/mips.h"
+#include "tools/mipsvm.h"
 
 #define TP_OUT_MAX	(1 << 16)
 #define TP_BLOBS	8
@@ -115,27 +116,8 @@ static inline void tp_migrate(void *ud, struct mips_vm *vm, const char *target)
 	t->migrations++;
 }
 
-/* Executable memory for the translator, as mipsvm has it (mmap, W^X by mprotect). */
-static inline void *tp_exec_alloc(void *ud, size_t size)
-{
-	(void)ud;
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static inline int tp_exec_protect(void *ud, void *p, size_t size, int exec)
-{
-	(void)ud;
-	return mprotect(p, size, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE);
-}
-
-static inline void tp_exec_free(void *ud, void *p, size_t size)
-{
-	(void)ud;
-	munmap(p, size);
-}
-
-static struct mips_exec_mem tp_exec = { NULL, tp_exec_alloc, tp_exec_protect, tp_exec_free, 0 };
+/* Executable memory for the translator: mipsvm's own (tools/mipsvm.h). */
+static struct mips_exec_mem tp_exec = { NULL, mipsvm_exec_alloc, mipsvm_exec_free, 0 };
 
 /* A port whose VMs take the translator (where there is one). */
 static inline void tp_use_jit(struct testport *t)

@@ -84,6 +84,43 @@ static unsigned pick_id(void)
 	}
 }
 
+/*
+ * An operation and a branch on its result against zero right after, as compiled loops and
+ * conditions are made (the translator reads such a branch off the flags the operation left):
+ * two words at text index n, the operation often in place (rs = its destination). Returns the
+ * words written.
+ */
+static unsigned pairs;
+
+static uint32_t make_pair(uint32_t *text, uint32_t n)
+{
+	static const uint8_t result_ops[] = {
+		MIPS_I_ADDU, MIPS_I_ADDIU, MIPS_I_ADDIU, MIPS_I_SUBU, MIPS_I_ADD, MIPS_I_ADDI, MIPS_I_SUB, MIPS_I_AND,
+		MIPS_I_ANDI, MIPS_I_OR, MIPS_I_ORI, MIPS_I_XOR, MIPS_I_XORI, MIPS_I_NOR, MIPS_I_SLT, MIPS_I_SLTU,
+		MIPS_I_SLTI, MIPS_I_SLTIU, MIPS_I_SLL, MIPS_I_SRL, MIPS_I_MUL, MIPS_I_LUI,
+	};
+	static const uint8_t branches[] = { MIPS_I_BEQ, MIPS_I_BNE, MIPS_I_BNE, MIPS_I_BLTZ, MIPS_I_BGEZ, MIPS_I_BGTZ,
+					    MIPS_I_BLEZ };
+	unsigned op = result_ops[below(sizeof result_ops)], br = branches[below(sizeof branches)];
+	uint32_t w, b;
+
+	if (!make_word(op, n, &w) || !make_word(br, n + 1, &b))
+		return 0;
+	bool to_rd = strchr(mips_insn_table[op].ops, 'd') != NULL;
+	uint32_t dst = to_rd ? w >> 11 & 31 : w >> 16 & 31;
+	if (below(2) && op != MIPS_I_LUI && op != MIPS_I_SLL && op != MIPS_I_SRL)
+		w = (w & ~MIPS_RS(31)) | MIPS_RS(dst);	/* in place: x = x op y */
+	if ((br == MIPS_I_BEQ || br == MIPS_I_BNE) && below(2))
+		b = (b & ~(MIPS_RS(31) | MIPS_RT(31))) | MIPS_RT(dst);	/* beq $zero, x */
+	else
+		b = (b & ~(MIPS_RS(31) | MIPS_RT(31))) | MIPS_RS(dst);
+	if (mips_decode_id(w) != (enum mips_insn_id)op || mips_decode_id(b) != (enum mips_insn_id)br)
+		return 0;
+	text[n] = w, text[n + 1] = b;
+	pairs++;
+	return 2;
+}
+
 static void make_program(struct mips_program *p, uint32_t *text, uint32_t *lines, uint8_t *data)
 {
 	uint32_t n = 0;
@@ -91,6 +128,10 @@ static void make_program(struct mips_program *p, uint32_t *text, uint32_t *lines
 	while (n < NTEXT) {
 		unsigned id = pick_id();
 		uint32_t w;
+		if (n + 2 < NTEXT && !below(6)) {
+			n += make_pair(text, n);
+			continue;
+		}
 		if (id == MIPS_I_SYSCALL && n + 1 < NTEXT) {	/* a service worth asking for, most times */
 			static const uint32_t services[] = { 1, 1, 11, 11, 9, 5, 12, 10, 17, 99 };
 			text[n++] = mips_insn_table[MIPS_I_ORI].match | MIPS_RT(2) | services[below(10)];
@@ -231,7 +272,7 @@ int main(void)
 	struct testport *ta = tp_new(), *tb = tp_new();
 	struct totals t = { 0 };
 	/* Half the programs translate into the smallest cache, which fills and is emptied. */
-	static struct mips_exec_mem small = { NULL, tp_exec_alloc, tp_exec_protect, tp_exec_free, 1 };
+	static struct mips_exec_mem small = { NULL, mipsvm_exec_alloc, mipsvm_exec_free, 1 };
 
 	ta->port.exec = NULL;
 	tp_use_jit(tb);
@@ -245,6 +286,7 @@ int main(void)
 	}
 	CHECK(t.identical == t.programs, "%u of %u random programs (%llu instructions) end every slice alike on both engines",
 	      t.identical, t.programs, (unsigned long long)t.instructions);
+	CHECK(pairs > 10000, "... %u of their branches test the result of the operation just before", pairs);
 	CHECK(t.slices_of_one > 1000 && t.clears > 100, "... with %u slices of one instruction and %u dirty-bit clears among them",
 	      t.slices_of_one, t.clears);
 	CHECK(t.faulted > 10 && t.exited > 10, "... %u of them faulted and %u exited", t.faulted, t.exited);
