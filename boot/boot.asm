@@ -239,7 +239,7 @@ long_mode_entry:
 
 section .bss
 align 4096
-global boot_pml4, boot_pdpt
+global boot_pml4, boot_pdpt, boot_pd, boot_pt0
 boot_pml4:  resb 4096
 boot_pdpt:  resb 4096
 boot_pd:    resb 4096 * 4

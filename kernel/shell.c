@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "kernel/arch/paging.h"
 #include "kernel/arch/power.h"
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
@@ -164,6 +165,13 @@ static void cmd_mem(char **argv)
 	kprintf("  frames: %zu free of %zu (4 KiB)\n", pmm_free_count(), pmm_total_count());
 	kprintf("  heap: %zu KiB arena, %zu KiB in %zu allocations\n", st.arena_bytes >> 10, st.used_bytes >> 10,
 		st.allocations);
+	struct paging_audit pa;
+	paging_audit(&pa);
+	kprintf("  map: %llu KiB executable: hypervisor code %llu KiB, MIPS code caches %llu KiB (their writable "
+		"views %llu KiB); writable and executable: %llu KiB\n",
+		(unsigned long long)(pa.ident_exec + pa.code_exec) >> 10, (unsigned long long)pa.ident_exec >> 10,
+		(unsigned long long)pa.code_exec >> 10, (unsigned long long)pa.code_write >> 10,
+		(unsigned long long)pa.write_exec >> 10);
 }
 
 struct shell_command {

@@ -20,7 +20,8 @@
 #define MIB2 (1ull << 21)
 #define BOOT_MAPPED_TOP (4 * GIB)
 
-extern uint64_t boot_pml4[512];
+extern uint64_t boot_pml4[512], boot_pd[4 * 512], boot_pt0[512];
+extern char kernel_start[], kernel_text_end[];	/* linker.ld */
 
 static bool has_1g_pages(void)
 {
@@ -50,7 +51,7 @@ static int map_large(uint64_t addr, bool gib, uint64_t attrs)
 	uint64_t *pdpte = &pdpt[(addr >> 30) & 511];
 	if (gib) {
 		if (!(*pdpte & PTE_P))
-			*pdpte = addr | PTE_P | PTE_W | PTE_PS | attrs;
+			*pdpte = addr | PTE_P | PTE_W | PTE_PS | PTE_NX | attrs;
 		return 0;
 	}
 	if ((*pdpte & PTE_P) && (*pdpte & PTE_PS))
@@ -60,8 +61,30 @@ static int map_large(uint64_t addr, bool gib, uint64_t attrs)
 		return -1;
 	uint64_t *pde = &pd[(addr >> 21) & 511];
 	if (!(*pde & PTE_P))
-		*pde = addr | PTE_P | PTE_W | PTE_PS | attrs;
+		*pde = addr | PTE_P | PTE_W | PTE_PS | PTE_NX | attrs;
 	return 0;
+}
+
+/*
+ * W^X for the hypervisor's own map, which boot/ made writable and executable throughout: its code
+ * [kernel_start, kernel_text_end) read-only (CR0.WP, set by boot/, holds ring 0 to it), every other
+ * page no-execute. Guests run under EPT or NPT and the MIPS translator's code from the code region,
+ * so nothing else executes from the identity map. The code lies in the first 2 MiB, which boot/
+ * maps with 4 KiB pages; above them, 2 MiB pages (and every page map_large adds) are no-execute.
+ */
+static void identity_w_xor_x(void)
+{
+	uint64_t text = (uintptr_t)kernel_start, text_end = (uintptr_t)kernel_text_end;
+
+	if (text_end > MIB2)
+		panic("paging: the kernel's code ends at 0x%llx, past the 2 MiB boot/ maps with 4 KiB pages",
+		      (unsigned long long)text_end);
+	for (uint64_t i = 1; i < 512; i++) {	/* page 0 stays absent */
+		uint64_t a = i << 12;
+		boot_pt0[i] = a >= text && a < text_end ? boot_pt0[i] & ~PTE_W : boot_pt0[i] | PTE_NX;
+	}
+	for (unsigned i = 1; i < 4 * 512; i++)	/* entry 0 is the table of the first 2 MiB */
+		boot_pd[i] |= PTE_NX;
 }
 
 uint64_t paging_init(uint64_t ram_top)
@@ -80,6 +103,7 @@ uint64_t paging_init(uint64_t ram_top)
 			break;
 		}
 	}
+	identity_w_xor_x();
 	write_cr3(read_cr3());
 	return ram_top > BOOT_MAPPED_TOP ? ram_top : BOOT_MAPPED_TOP;
 }
@@ -137,13 +161,39 @@ int paging_map_4k(uint64_t virt, uint64_t phys, enum paging_perm perm)
 	return 0;
 }
 
-void paging_protect_4k(uint64_t virt, enum paging_perm perm)
+/* Walks the table t at level (3: PDPT, 2: PD, 1: PT) mapping from base, with its parents' W and NX. */
+static void audit_table(const uint64_t *t, int level, uint64_t base, bool w, bool nx, struct paging_audit *a)
 {
-	uint64_t *pte = in_code_region(virt) ? pte_of(virt, false) : NULL;
-	if (!pte || !(*pte & PTE_P))
-		panic("paging_protect_4k: 0x%llx is not mapped", (unsigned long long)virt);
-	*pte = (*pte & PTE_ADDR_MASK) | perm_bits(perm);
-	invlpg((void *)(uintptr_t)virt);
+	uint64_t span = 1ull << (12 + 9 * (level - 1));
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = t[i], virt = base + i * span;
+		if (!(e & PTE_P))
+			continue;
+		bool ew = w && (e & PTE_W), enx = nx || (e & PTE_NX);
+		if (level > 1 && !(e & PTE_PS)) {
+			audit_table((const uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), level - 1, virt, ew, enx, a);
+			continue;
+		}
+		bool code = virt >= PAGING_CODE_BASE;
+		if (!enx)
+			*(code ? &a->code_exec : &a->ident_exec) += span;
+		if (ew && code)
+			a->code_write += span;
+		if (ew && !enx)
+			a->write_exec += span;
+	}
+}
+
+void paging_audit(struct paging_audit *a)
+{
+	*a = (struct paging_audit){ 0 };
+	for (unsigned i = 0; i < 2; i++) {	/* PML4 entry 0: the identity map; 1: the code region */
+		uint64_t e = boot_pml4[i];
+		if (e & PTE_P)
+			audit_table((const uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), 3, (uint64_t)i << 39, e & PTE_W,
+				    e & PTE_NX, a);
+	}
 }
 
 uint64_t paging_unmap_4k(uint64_t virt)

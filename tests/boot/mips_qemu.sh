@@ -141,6 +141,15 @@ expect_not "one prompt after Ctrl-C" '^tally> tally> '
 expect_count "after Ctrl-C the next line runs (lspci: its list after the banner's)" 2 '^  00:00\.0 '
 expect_not "Ctrl-U erased junk" "unknown command 'junk"
 expect "after Ctrl-U the line runs (mem)" '^  frames: '
+# mem's map line, from a walk of the page tables: the hypervisor's code (linker.ld's symbols) and
+# each running VM's code cache (256 KiB, mapped twice) are all that is executable, and nothing is
+# both writable and executable.
+sym() { nm build/tally.elf | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
+text_kib=$((($(sym kernel_text_end) - $(sym kernel_start)) / 1024))
+cache_kib=0
+[ "$ENGINE" = jit ] && cache_kib=$((256 * $(tr -d '\r' <"$last_log" | grep -c "^mips: started '")))
+expect "mem: W^X: only code is executable, read-only; each code cache has a writable view apart" \
+	"^  map: $((text_kib + cache_kib)) KiB executable: hypervisor code $text_kib KiB, MIPS code caches $cache_kib KiB \(their writable views $cache_kib KiB\); writable and executable: 0 KiB$"
 expect_count "Ctrl-W erased two words, ls ran; the up arrow ran it again" 3 '^  [0-9]+ KiB free$'
 expect "the left arrow inserts nothing, backspace erases" "^unknown command 'frobnicate' \(try 'help'\)$"
 expect_count "so 'frobnicate' is unknown twice, never 'frob[Dnicat'" 2 "^unknown command 'frobnicate'"
