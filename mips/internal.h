@@ -116,8 +116,10 @@ uint64_t mips_interp_run(struct mips_vm *vm, uint64_t budget);
 
 /* jit.c: the translator behind the interpreter. */
 uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget);
-/* A store reached the text segment: every translation of it is dropped before code runs again. */
-void mips_jit_text_written(struct mips_vm *vm);
+/* A store reached the text word at addr: every block holding it is dropped before code runs again. */
+void mips_jit_text_written(struct mips_vm *vm, uint32_t addr);
+/* The whole text changed (decoded anew): the whole cache goes. */
+void mips_jit_text_changed(struct mips_vm *vm);
 void mips_jit_free(struct mips_vm *vm);
 
 /* True when addr's page holds text: stores to it never enter the write TLB, so they always reach

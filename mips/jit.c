@@ -36,6 +36,13 @@ uint64_t mips_vm_run(struct mips_vm *vm, uint64_t budget)
 #define JIT_RESUME_MAX	32	/* instructions interpreted after a side exit, to the next block */
 #define JIT_RESUME_SEEN	64	/* spots remembered where that happened (direct-mapped) */
 #define JIT_RESUME_HOT	16	/* ... and how often before the spot gets a block of its own */
+#define JIT_WRITTEN_MAX	16	/* text words stored to while no code ran; more empty the cache */
+#define JIT_BLOCK_AVG	128	/* bytes a block takes on average, for the size of the block list */
+
+/* A translated block: the guest words it holds (pc, n of them) and its code (offset in the cache). */
+struct jit_block {
+	uint32_t pc, n, off;
+};
 
 struct mips_jit {
 	const struct mips_exec_mem *mem;
@@ -43,6 +50,7 @@ struct mips_jit {
 	uint8_t *wcode;		/* the same bytes where they are written (W^X: mips/port.h) */
 	size_t size, used, stub_size;
 	const uint8_t *exit;	/* the stub's exit path */
+	const uint8_t *gone;	/* ... and the path of a dropped block's entry */
 	bool stale;		/* a store reached the text: flush before code runs again */
 	const struct mips_op *ops;	/* the decoded text vm->jit_entry was made for */
 	uint32_t nentry;
@@ -54,6 +62,12 @@ struct mips_jit {
 	unsigned npending;
 	struct { uint32_t pc, n; } resume_seen[JIT_RESUME_SEEN];
 	uint32_t slice_end;	/* where the last slice stopped short of a block's end */
+	/* Every block in the cache, to find those a store into text reaches; when the list is full
+	 * the cache is (the bound is whichever fills first). */
+	struct jit_block *blocks;
+	uint32_t nblocks, maxblocks;
+	uint32_t written[JIT_WRITTEN_MAX];	/* text words stored to since code last ran */
+	unsigned nwritten;
 };
 
 
@@ -66,6 +80,8 @@ static void jit_flush(struct mips_vm *vm, struct mips_jit *j)
 	j->stale = false;
 	j->epoch++;
 	j->npending = 0;
+	j->nblocks = 0;
+	j->nwritten = 0;
 	if (vm->jit_entry)
 		memset(vm->jit_entry, 0, j->nentry * sizeof *vm->jit_entry);
 }
@@ -86,15 +102,45 @@ static struct mips_jit *jit_get(struct mips_vm *vm)
 	size = (size + MIPS_PAGE_SIZE - 1) & ~(size_t)(MIPS_PAGE_SIZE - 1);
 	j->mem = mem;
 	j->size = size;
+	j->maxblocks = (uint32_t)(size / JIT_BLOCK_AVG);
 	void *w = NULL;
+	if (!(j->blocks = mips_alloc(vm->port, j->maxblocks * sizeof *j->blocks))) {
+		mips_free(vm->port, j, sizeof *j);
+		return NULL;
+	}
 	if (!(j->code = mem->alloc(mem->ud, size, &w))) {
+		mips_free(vm->port, j->blocks, j->maxblocks * sizeof *j->blocks);
 		mips_free(vm->port, j, sizeof *j);
 		return NULL;
 	}
 	j->wcode = w;
-	j->stub_size = j->used = mips_jitx_stub(j->wcode, j->code, &j->exit);
+	j->stub_size = j->used = mips_jitx_stub(j->wcode, j->code, &j->exit, &j->gone);
 	vm->jit = j;
 	return j;
+}
+
+/*
+ * Drops every block holding a word a store reached (jit.h: mips_jitx_drop): the entry table
+ * forgets it, its entry leads back to the dispatcher, and the word's next translation reads the
+ * word anew (the interpreter decodes it again first: MIPS_OP_REDECODE). A dropped block's code
+ * stays in the cache until the next flush.
+ */
+static void jit_drop_written(struct mips_vm *vm, struct mips_jit *j)
+{
+	for (uint32_t i = 0; i < j->nblocks; i++) {
+		struct jit_block *b = &j->blocks[i];
+		for (unsigned k = 0; b->n && k < j->nwritten; k++) {
+			if (j->written[k] - b->pc >= 4 * b->n)
+				continue;
+			uint32_t e = (b->pc - MIPS_TEXT_BASE) / 4;
+			if (vm->jit_entry[e] == j->code + b->off)
+				vm->jit_entry[e] = NULL;
+			mips_jitx_drop(j->wcode + b->off, j->code + b->off, b->pc, j->gone);
+			b->n = 0;
+			j->st.dropped++;
+		}
+	}
+	j->nwritten = 0;
 }
 
 /* Brings the entry table in line with the decoded text, and drops stale translations. */
@@ -110,6 +156,8 @@ static bool jit_sync(struct mips_vm *vm, struct mips_jit *j)
 	}
 	if (j->stale)
 		jit_flush(vm, j);
+	else if (j->nwritten)
+		jit_drop_written(vm, j);
 	return true;
 }
 
@@ -120,7 +168,7 @@ static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off,
 	struct mips_jit_link links[MIPS_JIT_LINKS_MAX];
 	unsigned nlinks = 0, ninsn = 0;
 
-	if (!mips_jitx_translatable(&vm->ops[off / 4]))
+	if (!mips_jitx_translatable(&vm->ops[off / 4]) || j->nblocks == j->maxblocks)
 		return NULL;
 	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->wcode + j->used, j->code + j->used, j->size - j->used,
 				   j->exit, links, &nlinks, &ninsn);
@@ -134,6 +182,7 @@ static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off,
 	else if (after < vm->nops && !mips_jitx_translatable(&vm->ops[after]) && nlinks < MIPS_JIT_LINKS_MAX)
 		links[nlinks++] = (struct mips_jit_link){ UINT32_MAX, MIPS_TEXT_BASE + 4 * (after + 1) };
 	void *code = vm->jit_entry[off / 4] = j->code + j->used;
+	j->blocks[j->nblocks++] = (struct jit_block){ MIPS_TEXT_BASE + off, ninsn, (uint32_t)j->used };
 	for (unsigned i = 0; i < nlinks; i++) {
 		if (links[i].site != UINT32_MAX && j->npending < JIT_PENDING_MAX)
 			j->pending[j->npending++] = (struct mips_jit_link){ (uint32_t)j->used + links[i].site, links[i].pc };
@@ -176,10 +225,11 @@ static void *jit_code_at(struct mips_vm *vm, struct mips_jit *j, uint32_t pc)
 		return vm->jit_entry[off / 4];
 	if (!mips_jitx_translatable(&vm->ops[off / 4]))
 		return NULL;
-	if (j->size - j->used < MIPS_JIT_BLOCK_BYTES)
+	if (j->size - j->used < MIPS_JIT_BLOCK_BYTES || j->nblocks == j->maxblocks)
 		jit_flush(vm, j);	/* the bound: eviction takes the whole cache */
 	void *code = jit_translate(vm, j, off, ahead, &nahead);
-	for (unsigned i = 0; code && i < nahead && j->size - j->used >= MIPS_JIT_BLOCK_BYTES; i++) {
+	for (unsigned i = 0; code && i < nahead && j->size - j->used >= MIPS_JIT_BLOCK_BYTES &&
+			     j->nblocks < j->maxblocks; i++) {
 		uint32_t o = ahead[i] - MIPS_TEXT_BASE;
 		if (o < vm->jit_nbytes && !(o & 3) && !vm->jit_entry[o / 4])
 			jit_translate(vm, j, o, ahead, &nahead);
@@ -290,7 +340,19 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 	return vm->icount - icount0;
 }
 
-void mips_jit_text_written(struct mips_vm *vm)
+void mips_jit_text_written(struct mips_vm *vm, uint32_t addr)
+{
+	struct mips_jit *j = vm->jit;
+
+	if (!j)
+		return;
+	if (j->nwritten < JIT_WRITTEN_MAX)
+		j->written[j->nwritten++] = addr & ~3u;
+	else
+		j->stale = true;	/* many words at once (a copy into text): start afresh */
+}
+
+void mips_jit_text_changed(struct mips_vm *vm)
 {
 	if (vm->jit)
 		vm->jit->stale = true;
@@ -303,6 +365,7 @@ void mips_jit_free(struct mips_vm *vm)
 	if (!j)
 		return;
 	mips_free(vm->port, vm->jit_entry, j->nentry * sizeof *vm->jit_entry);
+	mips_free(vm->port, j->blocks, j->maxblocks * sizeof *j->blocks);
 	j->mem->free(j->mem->ud, j->code, j->wcode, j->size);
 	mips_free(vm->port, j, sizeof *j);
 	vm->jit = NULL, vm->jit_entry = NULL, vm->jit_nbytes = 0;
@@ -316,7 +379,8 @@ void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st)
 #else
 
 uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget) { return mips_interp_run(vm, budget); }
-void mips_jit_text_written(struct mips_vm *vm) { (void)vm; }
+void mips_jit_text_written(struct mips_vm *vm, uint32_t addr) { (void)vm, (void)addr; }
+void mips_jit_text_changed(struct mips_vm *vm) { (void)vm; }
 void mips_jit_free(struct mips_vm *vm) { (void)vm; }
 void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st)
 {

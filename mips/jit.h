@@ -38,9 +38,14 @@ typedef struct mips_jit_ret mips_jit_enter_fn(struct mips_vm *vm, void *code, ui
  * Code is written at one address and runs at another (the cache's two views, mips/port.h): buf is
  * where bytes go, run where the same bytes execute.
  */
-/* Writes the entry and exit stub at buf (at most 64 bytes); returns its size, and where the exit
- * path every block jumps to runs in *exit. */
-size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit);
+/* Writes the entry and exit stub at buf (at most 64 bytes); returns its size, where the exit path
+ * every block jumps to runs in *exit, and in *gone the path a dropped block's entry jumps to. */
+size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit, const uint8_t **gone);
+/* Drops the block at buf (running at run) for guest pc: its entry (MIPS_JIT_ENTRY_BYTES, the
+ * budget check) becomes a jump to the stub's gone path, which hands the dispatcher pc to look up
+ * anew (MIPS_JIT_EXIT_LOOKUP); a jump chained to the block lands there too. */
+void mips_jitx_drop(uint8_t *buf, const uint8_t *run, uint32_t pc, const uint8_t *gone);
+#define MIPS_JIT_ENTRY_BYTES	10
 /*
  * Translates the block at pc into buf (cap bytes, at least MIPS_JIT_BLOCK_BYTES); exit is the
  * stub's exit path. Returns the bytes written, or 0 when the instruction at pc is one the

@@ -938,8 +938,9 @@ size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, const uint
 	if (!e.n)
 		return 0;
 	allocate(&e, ops);
-	alu_imm_w(&e.c, ALU_SUB, R(REG_LEFT), e.n, true);	/* sub r14, n; jb short */
+	alu_imm_w(&e.c, ALU_SUB, R(REG_LEFT), e.n, true);	/* sub r14, n; jb: MIPS_JIT_ENTRY_BYTES (n < 128) */
 	e.budget_fail = jcc_fwd(&e.c, CC_B);
+	_Static_assert(MIPS_JIT_BLOCK_MAX < 128, "the entry's sub takes an 8-bit immediate: 4 + 6 bytes");
 	for (unsigned r = 1; r < 32; r++)
 		if (e.host[r] >= 0)
 			mov_r_rm(&e.c, e.host[r], M(REG_VM, OFF_R(r)));
@@ -960,7 +961,7 @@ size_t mips_jitx_block(struct mips_vm *vm, uint32_t pc, uint8_t *buf, const uint
 	return e.c.overflow ? 0 : e.c.len;
 }
 
-size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit)
+size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit, const uint8_t **gone)
 {
 	static const uint8_t enter[] = {
 		0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57,	/* push rbp rbx r12-r15 */
@@ -973,10 +974,26 @@ size_t mips_jitx_stub(uint8_t *buf, const uint8_t *run, const uint8_t **exit)
 		0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d,	/* pop r15-r12 rbx rbp */
 		0xc3,
 	};
-	memcpy(buf, enter, sizeof enter);
-	memcpy(buf + sizeof enter, leave, sizeof leave);
-	*exit = run + sizeof enter;
-	return sizeof enter + sizeof leave;
+	struct x86_code c = { .buf = buf, .run = run, .cap = 64 };
+
+	for (size_t i = 0; i < sizeof enter; i++)
+		b1(&c, enter[i]);
+	*exit = run + c.len;
+	for (size_t i = 0; i < sizeof leave; i++)
+		b1(&c, leave[i]);
+	*gone = run + c.len;	/* a dropped block: ecx = its pc */
+	mov_rm_r(&c, M(REG_VM, OFF(pc)), RCX);
+	mov_r_imm(&c, RAX, MIPS_JIT_EXIT_LOOKUP);
+	jmp_to(&c, *exit);
+	return c.len;
+}
+
+void mips_jitx_drop(uint8_t *buf, const uint8_t *run, uint32_t pc, const uint8_t *gone)
+{
+	struct x86_code c = { .buf = buf, .run = run, .cap = MIPS_JIT_ENTRY_BYTES };
+
+	mov_r_imm(&c, RCX, pc);	/* 5 bytes */
+	jmp_to(&c, gone);	/* 5 */
 }
 
 void mips_jitx_patch(uint8_t *buf, const uint8_t *site, const void *code)

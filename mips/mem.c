@@ -147,7 +147,7 @@ uint8_t *mips_mem_slow(struct mips_vm *vm, uint32_t addr, bool write, bool user)
 		l2->dirty[idx / 32] |= 1u << (idx % 32);
 		if (in_text) {	/* a store into code: its op is decoded again when reached */
 			vm->ops[(addr - MIPS_TEXT_BASE) >> 2].id = MIPS_OP_REDECODE;
-			mips_jit_text_written(vm);
+			mips_jit_text_written(vm, addr);
 		}
 	}
 	/* Only a page wholly inside a segment is cached: the one holding the break or the stack's

@@ -96,11 +96,12 @@ enum mips_engine { MIPS_ENGINE_INTERP, MIPS_ENGINE_JIT };
 /* False (the engine unchanged) when the translator is asked for and the port cannot have it. */
 bool mips_vm_set_engine(struct mips_vm *vm, enum mips_engine engine);
 enum mips_engine mips_vm_engine(const struct mips_vm *vm);
-/* The translator's figures: blocks translated, cache flushes (a store into text, a full cache),
- * exits to the interpreter for one instruction, direct jumps linked (chains; chain_exits of them
- * found unlinked while running) (zeros under the interpreter). */
+/* The translator's figures: blocks translated, blocks dropped because a store reached one of their
+ * words, cache flushes (a full cache, new text), exits to the interpreter for one instruction,
+ * direct jumps linked (chains; chain_exits of them found unlinked while running) (zeros under the
+ * interpreter). */
 struct mips_jit_stats {
-	uint64_t blocks, flushes, interp_steps, chains, chain_exits;
+	uint64_t blocks, dropped, flushes, interp_steps, chains, chain_exits;
 };
 void mips_vm_jit_stats(const struct mips_vm *vm, struct mips_jit_stats *st);
 

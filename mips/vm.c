@@ -61,7 +61,7 @@ bool mips_vm_predecode(struct mips_vm *vm, uint32_t text_end)
 	uint32_t n = (text_end - MIPS_TEXT_BASE) / 4;
 	uint8_t w[4];
 
-	mips_jit_text_written(vm);
+	mips_jit_text_changed(vm);
 	mips_free(vm->port, vm->ops, vm->nops * sizeof *vm->ops);
 	vm->nops = 0;
 	if (!(vm->ops = mips_alloc(vm->port, n * sizeof *vm->ops)))

@@ -480,8 +480,9 @@ static void print_stats(struct mips_vm *vm, uint64_t ns, uint64_t cpu)
 	if (mips_vm_engine(vm) == MIPS_ENGINE_JIT) {
 		struct mips_jit_stats st;
 		mips_vm_jit_stats(vm, &st);
-		fprintf(stderr, "vm %s: jit: %llu blocks, %llu jumps chained (%llu while running), %llu cache flushes, %llu interpreted steps\n",
-			mips_vm_name(vm), (unsigned long long)st.blocks, (unsigned long long)st.chains, (unsigned long long)st.chain_exits,
+		fprintf(stderr, "vm %s: jit: %llu blocks (%llu dropped by stores into text), %llu jumps chained (%llu while running), %llu cache flushes, %llu interpreted steps\n",
+			mips_vm_name(vm), (unsigned long long)st.blocks, (unsigned long long)st.dropped,
+			(unsigned long long)st.chains, (unsigned long long)st.chain_exits,
 			(unsigned long long)st.flushes, (unsigned long long)st.interp_steps);
 	} else {
 		fprintf(stderr, "vm %s: interpreted\n", mips_vm_name(vm));

@@ -150,6 +150,59 @@ static void make_program(struct mips_program *p, uint32_t *text, uint32_t *lines
 	snprintf(p->file, sizeof p->file, "random.s");
 }
 
+/*
+ * A loop that rewrites itself: K random ALU words, then every eighth turn it loads the next word of
+ * a table of random ALU words from data and stores it over one or two of the K; SMC_ITER turns.
+ * The loop is one translated block, which such a store drops (what chains into it then finds its
+ * entry gone); the turns between run the new words translated. $s4 = the loop's address, $s5 =
+ * the table, $s6 = the word, $s7 = the turn's low bits, $t9 = the count: no value register.
+ */
+#define SMC_ITER	400
+#define SMC_PROGRAMS	100
+
+static uint32_t i_type(unsigned id, unsigned rs, unsigned rt, uint32_t imm)
+{
+	return mips_insn_table[id].match | MIPS_RS(rs) | MIPS_RT(rt) | (imm & 0xffffu);
+}
+
+static void make_smc_program(struct mips_program *p, uint32_t *text, uint32_t *lines, uint8_t *data)
+{
+	static const uint8_t alu[] = { MIPS_I_ADDU, MIPS_I_SUBU, MIPS_I_XOR, MIPS_I_OR, MIPS_I_AND, MIPS_I_SLL,
+				       MIPS_I_SRL, MIPS_I_ADDIU, MIPS_I_ORI, MIPS_I_XORI, MIPS_I_SLT, MIPS_I_SLTU, MIPS_I_LUI };
+	uint32_t n = 0, k = 2 + below(12), loop = 5, w, stores = 1 + below(2);
+
+	text[n++] = i_type(MIPS_I_LUI, 0, 20, (MIPS_TEXT_BASE + 4 * loop) >> 16);
+	text[n++] = i_type(MIPS_I_ORI, 20, 20, MIPS_TEXT_BASE + 4 * loop);
+	text[n++] = i_type(MIPS_I_LUI, 0, 21, MIPS_DATA_BASE >> 16);
+	text[n++] = i_type(MIPS_I_ORI, 21, 21, MIPS_DATA_BASE);
+	text[n++] = i_type(MIPS_I_ORI, 0, 25, SMC_ITER);
+	while (n < loop + k)
+		if (make_word(alu[below(sizeof alu)], n, &w))
+			text[n++] = w;
+	text[n++] = i_type(MIPS_I_ADDIU, 25, 25, 0xffff);
+	text[n++] = i_type(MIPS_I_ANDI, 25, 23, 7);
+	text[n] = i_type(MIPS_I_BNE, 23, 0, 2 + stores);	/* to the loop's branch */
+	n++;
+	text[n++] = i_type(MIPS_I_LW, 21, 22, 0);
+	text[n++] = i_type(MIPS_I_ADDIU, 21, 21, 4);
+	for (unsigned st = 0; st < stores; st++)
+		text[n++] = i_type(MIPS_I_SW, 20, 22, 4 * below(k));
+	text[n] = i_type(MIPS_I_BNE, 25, 0, loop - (n + 1));
+	n++;
+	text[n++] = mips_insn_table[MIPS_I_TEXT_END].match;
+	text[n++] = mips_insn_table[MIPS_I_ADDIU].match | MIPS_RT(2) | 10;
+	text[n++] = mips_insn_table[MIPS_I_SYSCALL].match;
+	for (uint32_t i = 0; i < NDATA / 4; i++) {
+		while (!make_word(alu[below(sizeof alu)], loop, &w))
+			;
+		mips_put32(data + 4 * i, w);
+	}
+	memset(lines, 0, n * sizeof *lines);
+	*p = (struct mips_program){ .text = text, .text_line = lines, .ntext = n, .data = data, .ndata = NDATA,
+				    .entry = MIPS_TEXT_BASE, .user_text_end = MIPS_TEXT_BASE + 4 * (n - 3) };
+	snprintf(p->file, sizeof p->file, "smc.s");
+}
+
 static void init_regs(struct mips_vm *a, struct mips_vm *b)
 {
 	for (unsigned r = 1; r < 32; r++) {
@@ -214,7 +267,7 @@ static uint64_t pick_slice(void)
 	return below(3) ? sizes[below(sizeof sizes / sizeof sizes[0])] : 1 + below(300);
 }
 
-static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, struct totals *t)
+static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, bool smc, struct totals *t)
 {
 	static uint32_t text[NTEXT + 8], lines[NTEXT + 8];
 	static uint8_t data[NDATA];
@@ -222,7 +275,10 @@ static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, st
 	const char *diff = NULL;
 
 	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
-	make_program(&prog, text, lines, data);
+	if (smc)
+		make_smc_program(&prog, text, lines, data);
+	else
+		make_program(&prog, text, lines, data);
 	uint32_t limit = below(4) ? 0 : (4 + below(4)) * MIPS_PAGE_SIZE;
 	struct mips_vm *a = mips_vm_new(&ta->port, "t", limit), *b = mips_vm_new(&tb->port, "t", limit);
 	enum mips_exceptions exc = below(3) ? MIPS_EXCEPTIONS_SPIM : MIPS_EXCEPTIONS_STOP;
@@ -238,7 +294,7 @@ static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, st
 		init_regs(a, b);
 		while (!diff && a->icount < RUN_MAX &&
 		       (a->state == MIPS_VM_RUNNING || a->state == MIPS_VM_BLOCKED)) {
-			uint64_t slice = pick_slice();
+			uint64_t slice = smc && below(4) ? 100 + below(2000) : pick_slice();	/* a loop's turns in one */
 			t->slices_of_one += slice == 1;
 			uint64_t ra = mips_vm_run(a, slice), rb = mips_vm_run(b, slice);
 			if (ra != rb)
@@ -262,6 +318,7 @@ static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, st
 	struct mips_jit_stats st;
 	mips_vm_jit_stats(b, &st);
 	t->jit.blocks += st.blocks, t->jit.flushes += st.flushes, t->jit.chains += st.chains;
+	t->jit.dropped += st.dropped;
 	t->jit.interp_steps += st.interp_steps;
 	mips_vm_free(a);
 	mips_vm_free(b);
@@ -282,17 +339,27 @@ int main(void)
 	}
 	for (uint64_t seed = 1; seed <= PROGRAMS; seed++) {
 		tb->port.exec = seed % 2 ? &tp_exec : &small;
-		run_pair(ta, tb, seed, &t);
+		run_pair(ta, tb, seed, false, &t);
 	}
 	CHECK(t.identical == t.programs, "%u of %u random programs (%llu instructions) end every slice alike on both engines",
 	      t.identical, t.programs, (unsigned long long)t.instructions);
+	struct totals smc = { 0 };
+	tb->port.exec = &tp_exec;
+	for (uint64_t seed = 1; seed <= SMC_PROGRAMS; seed++)
+		run_pair(ta, tb, PROGRAMS + seed, true, &smc);
+	CHECK(smc.identical == smc.programs && smc.exited == smc.programs,
+	      "%u of %u loops that rewrite themselves (%llu instructions) end every slice alike and exit",
+	      smc.identical, smc.programs, (unsigned long long)smc.instructions);
+	CHECK(smc.jit.dropped > 1000 && smc.jit.flushes == 0,
+	      "... the translator dropped %llu blocks for their stores into text, and emptied its cache %llu times",
+	      (unsigned long long)smc.jit.dropped, (unsigned long long)smc.jit.flushes);
 	CHECK(pairs > 10000, "... %u of their branches test the result of the operation just before", pairs);
 	CHECK(t.slices_of_one > 1000 && t.clears > 100, "... with %u slices of one instruction and %u dirty-bit clears among them",
 	      t.slices_of_one, t.clears);
 	CHECK(t.faulted > 10 && t.exited > 10, "... %u of them faulted and %u exited", t.faulted, t.exited);
 	CHECK(t.jit.blocks > 1000 && t.jit.chains > 100, "the translator made %llu blocks and chained %llu jumps",
 	      (unsigned long long)t.jit.blocks, (unsigned long long)t.jit.chains);
-	CHECK(t.jit.flushes > 10, "its cache was emptied %llu times (stores into text, a full cache)",
+	CHECK(t.jit.flushes > 10, "its cache was emptied %llu times (full, or many text words stored to at once)",
 	      (unsigned long long)t.jit.flushes);
 	CHECK(t.jit.interp_steps > 1000, "%llu instructions went to the interpreter one by one",
 	      (unsigned long long)t.jit.interp_steps);
