@@ -62,10 +62,10 @@ struct mips_jit {
 	unsigned npending;
 	struct { uint32_t pc, n; } resume_seen[JIT_RESUME_SEEN];
 	uint32_t slice_end;	/* where the last slice stopped short of a block's end */
-	/* Every block in the cache, to find those a store into text reaches; when the list is full
-	 * the cache is (the bound is whichever fills first). */
+	/* Every block in the cache, to find those a store into text reaches: a list that grows up to
+	 * maxblocks; when that is full the cache is (the bound is whichever fills first). */
 	struct jit_block *blocks;
-	uint32_t nblocks, maxblocks;
+	uint32_t nblocks, capblocks, maxblocks;
 	uint32_t written[JIT_WRITTEN_MAX];	/* text words stored to since code last ran */
 	unsigned nwritten;
 };
@@ -104,12 +104,7 @@ static struct mips_jit *jit_get(struct mips_vm *vm)
 	j->size = size;
 	j->maxblocks = (uint32_t)(size / JIT_BLOCK_AVG);
 	void *w = NULL;
-	if (!(j->blocks = mips_alloc(vm->port, j->maxblocks * sizeof *j->blocks))) {
-		mips_free(vm->port, j, sizeof *j);
-		return NULL;
-	}
 	if (!(j->code = mem->alloc(mem->ud, size, &w))) {
-		mips_free(vm->port, j->blocks, j->maxblocks * sizeof *j->blocks);
 		mips_free(vm->port, j, sizeof *j);
 		return NULL;
 	}
@@ -161,6 +156,24 @@ static bool jit_sync(struct mips_vm *vm, struct mips_jit *j)
 	return true;
 }
 
+/* Whether the cache has room for one more block: its bytes, and a slot in the list (grown as
+ * needed: a small program never pays for a long list). */
+static bool jit_room(struct mips_vm *vm, struct mips_jit *j)
+{
+	if (j->size - j->used < MIPS_JIT_BLOCK_BYTES)
+		return false;
+	if (j->nblocks < j->capblocks)
+		return true;
+	uint32_t cap = j->capblocks ? 2 * j->capblocks : 64;
+	cap = cap < j->maxblocks ? cap : j->maxblocks;
+	struct jit_block *b = cap > j->capblocks ? mips_realloc(vm->port, j->blocks, j->capblocks * sizeof *b,
+								cap * sizeof *b) : NULL;
+	if (!b)
+		return false;
+	j->blocks = b, j->capblocks = cap;
+	return true;
+}
+
 /* The block at byte offset off of the text, translated into the cache (which has room); NULL if
  * the interpreter must run it. Its direct exits join the pending links and ahead[]. */
 static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off, uint32_t *ahead, unsigned *nahead)
@@ -168,7 +181,7 @@ static void *jit_translate(struct mips_vm *vm, struct mips_jit *j, uint32_t off,
 	struct mips_jit_link links[MIPS_JIT_LINKS_MAX];
 	unsigned nlinks = 0, ninsn = 0;
 
-	if (!mips_jitx_translatable(&vm->ops[off / 4]) || j->nblocks == j->maxblocks)
+	if (!mips_jitx_translatable(&vm->ops[off / 4]) || j->nblocks == j->capblocks)
 		return NULL;
 	size_t n = mips_jitx_block(vm, MIPS_TEXT_BASE + off, j->wcode + j->used, j->code + j->used, j->size - j->used,
 				   j->exit, links, &nlinks, &ninsn);
@@ -225,11 +238,13 @@ static void *jit_code_at(struct mips_vm *vm, struct mips_jit *j, uint32_t pc)
 		return vm->jit_entry[off / 4];
 	if (!mips_jitx_translatable(&vm->ops[off / 4]))
 		return NULL;
-	if (j->size - j->used < MIPS_JIT_BLOCK_BYTES || j->nblocks == j->maxblocks)
+	if (!jit_room(vm, j)) {
 		jit_flush(vm, j);	/* the bound: eviction takes the whole cache */
+		if (!jit_room(vm, j))
+			return NULL;	/* no memory for the list: the interpreter runs */
+	}
 	void *code = jit_translate(vm, j, off, ahead, &nahead);
-	for (unsigned i = 0; code && i < nahead && j->size - j->used >= MIPS_JIT_BLOCK_BYTES &&
-			     j->nblocks < j->maxblocks; i++) {
+	for (unsigned i = 0; code && i < nahead && jit_room(vm, j); i++) {
 		uint32_t o = ahead[i] - MIPS_TEXT_BASE;
 		if (o < vm->jit_nbytes && !(o & 3) && !vm->jit_entry[o / 4])
 			jit_translate(vm, j, o, ahead, &nahead);
@@ -365,7 +380,7 @@ void mips_jit_free(struct mips_vm *vm)
 	if (!j)
 		return;
 	mips_free(vm->port, vm->jit_entry, j->nentry * sizeof *vm->jit_entry);
-	mips_free(vm->port, j->blocks, j->maxblocks * sizeof *j->blocks);
+	mips_free(vm->port, j->blocks, j->capblocks * sizeof *j->blocks);
 	j->mem->free(j->mem->ud, j->code, j->wcode, j->size);
 	mips_free(vm->port, j, sizeof *j);
 	vm->jit = NULL, vm->jit_entry = NULL, vm->jit_nbytes = 0;
