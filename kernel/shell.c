@@ -6,6 +6,7 @@
 #include "kernel/arch/power.h"
 #include "kernel/console.h"
 #include "kernel/dev/disk.h"
+#include "kernel/dev/keyboard.h"
 #include "kernel/dev/pci.h"
 #include "kernel/line_edit.h"
 #include "kernel/mips/mipsvms.h"
@@ -232,7 +233,8 @@ static void shell_execute(char *text)
 void shell_start(void)
 {
 	/* No prompt yet: VM output would run on after it. Enter shows one. */
-	kprintf("Shell: type 'help' and Enter on the serial console\n");
+	kprintf("Shell: type 'help' and Enter on the serial console%s\n",
+		keyboard_present() ? " or the keyboard" : "");
 }
 
 static void show_prompt(void)

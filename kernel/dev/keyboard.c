@@ -75,6 +75,11 @@ bool keyboard_init(void)
 	return true;
 }
 
+bool keyboard_present(void)
+{
+	return present;
+}
+
 int keyboard_getc(void)
 {
 	if (!present)

@@ -10,5 +10,7 @@
 bool keyboard_init(void);
 /* The next byte typed, or -1 when none is waiting. */
 int keyboard_getc(void);
+/* Whether keyboard_init found one. */
+bool keyboard_present(void);
 
 #endif

@@ -114,6 +114,7 @@ banner='^Tally [0-9a-f]+.*: a type-1 hypervisor for measuring virtualization$'
 last_log=$TEST_DIR/text.log
 expect "text: VGA text mode, the built-in font loaded" '^Screen: VGA text 80x25, built-in 8x16 font loaded$'
 expect "text: the PS/2 keyboard found" '^Keyboard: PS/2 \(i8042\), scan code set [12]'
+expect "text: the shell's first line names the keyboard too" "^Shell: type 'help' and Enter on the serial console or the keyboard$"
 expect "text: read back as 80x25 cells of 9x16" '^screen: 80x25 cells of 9x16$' "$TEST_DIR/text-boot.txt"
 screen_matches text boot
 expect "text: the status line, last row, inverse video" "$status_line" "$TEST_DIR/text-boot.txt"
