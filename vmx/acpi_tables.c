@@ -8,7 +8,7 @@
 #include "vmx/vcpu.h"
 
 /* Where each table goes, from ACPI_TABLES_GPA (the FACS 64-byte aligned, ACPI 6.4, 5.2.10). */
-#define OFF_RSDP 0x000u
+#define OFF_RSDP (ACPI_RSDP_GPA - ACPI_TABLES_GPA)
 #define OFF_RSDT 0x040u
 #define OFF_XSDT 0x080u
 #define OFF_FADT 0x100u

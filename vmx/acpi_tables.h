@@ -15,6 +15,7 @@
  * reserved in both the multiboot and the e820 memory map; the other tables follow it. */
 #define ACPI_TABLES_GPA 0xf0000u
 #define ACPI_TABLES_SIZE 0x400u
+#define ACPI_RSDP_GPA ACPI_TABLES_GPA	/* the RSDP comes first (boot_params.acpi_rsdp_addr for Linux) */
 
 struct vcpu;
 

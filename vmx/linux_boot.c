@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kernel/console.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/linux_boot.h"
 
 /* Documentation/arch/x86/boot.rst, "The real-mode kernel header": the setup header, at offset
@@ -73,7 +74,9 @@ struct __attribute__((packed)) e820_entry {
 #define E820_RESERVED 2
 #define E820_MAX_ZEROPAGE 128
 struct __attribute__((packed)) boot_params {
-	uint8_t pad0[0x1e8];
+	uint8_t pad_rsdp[0x070];
+	uint64_t acpi_rsdp_addr;	/* where the RSDP is: the kernel need not scan for it */
+	uint8_t pad0[0x1e8 - 0x078];
 	uint8_t e820_entries;
 	uint8_t pad1[HDR_OFFSET - 0x1e9];
 	struct setup_header hdr;
@@ -82,6 +85,7 @@ struct __attribute__((packed)) boot_params {
 	uint8_t pad3[0x1000 - 0x2d0 - E820_MAX_ZEROPAGE * sizeof(struct e820_entry)];
 };
 _Static_assert(sizeof(struct e820_entry) == 20, "zero-page.rst: e820 entry");
+_Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x070, "zero-page.rst: acpi_rsdp_addr");
 _Static_assert(offsetof(struct boot_params, e820_entries) == 0x1e8, "zero-page.rst: e820_entries");
 _Static_assert(offsetof(struct boot_params, hdr) == 0x1f1, "zero-page.rst: hdr");
 _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "zero-page.rst: e820_table");
@@ -223,6 +227,7 @@ static void build_zero_page(struct guest_memory *m, const uint8_t *k, const stru
 	zp->hdr.ramdisk_image = (uint32_t)l->initrd;
 	zp->hdr.ramdisk_size = (uint32_t)l->initrd_len;
 	zp->hdr.code32_start = (uint32_t)l->load;
+	zp->acpi_rsdp_addr = ACPI_RSDP_GPA;
 	build_e820(zp, m->size);
 }
 

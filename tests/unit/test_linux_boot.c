@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tests/check.h"
+#include "vmx/acpi_tables.h"
 #include "vmx/linux_boot.h"
 
 #define MEM (64u << 20)
@@ -89,6 +90,8 @@ static void check_zero_page(const uint8_t *g, const struct linux_layout *l)
 	CHECK(get64(e + 40) == 0x100000 && get64(e + 48) == MEM - 0x100000 && get32(e + 56) == 1,
 	      "e820[2]: RAM from 1 MiB to mem=");
 	CHECK(zp[0x1ef] == 0, "sentinel byte 0x1ef is zero (boot_params are not sanitised away)");
+	CHECK(get64(zp + 0x070) == ACPI_RSDP_GPA, "acpi_rsdp_addr points at the RSDP (0x%llx)",
+	      (unsigned long long)get64(zp + 0x070));
 }
 
 /* Walks Tally's identity tables for a few addresses: PML4 -> PDPT -> PD with 2 MiB pages. */
