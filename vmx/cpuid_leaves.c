@@ -39,6 +39,8 @@
 #define CPUID_LEAF_TOPOLOGY2 0x1fu
 #define CPUID_LEAF_XSAVE 0xdu
 #define CPUID_D1_EAX_XSAVES (1u << 3) /* #UD without "enable XSAVES/XRSTORS" */
+#define CPUID_DI_ECX_ALIGN64 (1u << 1) /* component i starts 64-byte aligned in the compacted form */
+#define XSAVE_LEGACY_AND_HEADER 576u  /* SDM Vol. 1, 13.4: 512 bytes of legacy area, 64 of header */
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
 #define CPUID_81_EDX_RDTSCP (1u << 27) /* #UD without "enable RDTSCP" */
 #define CPUID_81_ECX_SVM (1u << 2)     /* AMD APM Vol. 3, CPUID Fn8000_0001: SVM, hidden like VMX */
@@ -192,6 +194,29 @@ static void mask_leaf1(const struct vcpu *v, struct cpuid_regs *r)
 	r->ebx &= ~CPUID_1_EBX_APIC_ID;
 }
 
+/*
+ * CPUID.(EAX=0DH,ECX=1):EBX: the size of an XSAVEC/XSAVES (compacted) area for the components
+ * xcr0 enables: the legacy area and header, then each enabled component after the one before,
+ * 64-byte aligned where CPUID.(0DH,i):ECX[1] says (SDM Vol. 1, 13.4.3). Computed rather than
+ * passed on: Bochs answers the standard format's size there, and Linux 6.1, which compacts with
+ * XSAVEC when XSAVES is hidden, then reports an "XSAVE consistency problem". XSAVES is hidden,
+ * so no IA32_XSS component counts.
+ */
+static uint32_t xsave_compacted_size(uint64_t xcr0)
+{
+	uint32_t size = XSAVE_LEGACY_AND_HEADER;
+	for (unsigned i = 2; i < 63; i++) {
+		struct cpuid_regs c;
+		if (!(xcr0 >> i & 1))
+			continue;
+		cpuid(CPUID_LEAF_XSAVE, i, &c);
+		if (c.ecx & CPUID_DI_ECX_ALIGN64)
+			size = (size + 63) & ~63u;
+		size += c.eax;
+	}
+	return size;
+}
+
 /* The host's answer, minus what a guest must not see or would misread. */
 static void host_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -221,9 +246,12 @@ static void host_leaf(const struct vcpu *v, uint32_t leaf, uint32_t sub, struct 
 	case CPUID_LEAF_TOPOLOGY2:
 		r->edx = 0;
 		return;
-	case CPUID_LEAF_XSAVE:
-		if (sub == 1)
+	case CPUID_LEAF_XSAVE:	/* XCR0 is the guest's while its exit is handled (vcpu_switch.c) */
+		if (sub == 1) {
 			r->eax &= ~CPUID_D1_EAX_XSAVES;
+			if (read_cr4() & CR4_OSXSAVE)	/* backend.c sets it where the CPU has XSAVE */
+				r->ebx = xsave_compacted_size(xgetbv(0));
+		}
 		return;
 	case CPUID_LEAF_EXT_FEATURES:
 		r->edx &= ~CPUID_81_EDX_RDTSCP;

@@ -212,6 +212,32 @@ static void test_xsetbv(void)
 	      n ? "" : " (not intercepted by this SVM CPU)", f2);
 }
 
+/*
+ * Leaf 0xD's sizes agree with its own per-component subleaves for the XCR0 in force (every user
+ * component it offers): subleaf 0's EBX is where the standard format ends, subleaf 1's (with
+ * XSAVEC) the compacted format's sum, each component 64-byte aligned where its ECX[1] says (SDM
+ * Vol. 1, 13.4). Linux 6.1 compares the same before it uses XSAVEC.
+ */
+static void test_xsave_sizes(void)
+{
+	uint32_t all = cpuid2(0xd, 0).eax, std = 576, cmp = 576;
+	int f = try_xsetbv(0, all);
+	for (unsigned i = 2; i < 32; i++) {
+		if (!(all >> i & 1))
+			continue;
+		struct cpuid_out c = cpuid2(0xd, i);
+		if (c.ebx + c.eax > std)
+			std = c.ebx + c.eax;
+		cmp = (c.ecx & 2 ? (cmp + 63) & ~63u : cmp) + c.eax;
+	}
+	struct cpuid_out d0 = cpuid2(0xd, 0), d1 = cpuid2(0xd, 1);
+	bool xsavec = d1.eax & 2;
+	(void)try_xsetbv(0, 3);
+	check(f < 0 && d0.ebx == std && (!xsavec || d1.ebx == cmp),
+	      "XCR0=0x%x: leaf 0xD sizes %u (standard) and %u (compacted%s) match its subleaves (%u, %u)", all, d0.ebx,
+	      d1.ebx, xsavec ? "" : ": no XSAVEC", std, cmp);
+}
+
 /* The backend's own virtualisation instructions exit and are answered with #UD; the other
  * vendor's raise #UD in the CPU, without an exit. */
 static void test_virtualization_instructions(void)
@@ -355,6 +381,7 @@ int guest_main(uint32_t magic, const struct multiboot_info *mbi)
 	test_simple_instructions();
 	test_cr();
 	test_xsetbv();
+	test_xsave_sizes();
 	test_virtualization_instructions();
 	test_preemption_timer();
 	test_reason_answers();

@@ -12,7 +12,7 @@ LINUX_CMDLINE="console=ttyS0 quiet loglevel=3 nokaslr mitigations=off nosmp cryp
 LINUX_MEM=128M
 LINUX_TIMEOUT=240s
 BOCHS_MEGS=512   # Tally + the guest's 128 MiB + the modules GRUB loads (kernel, unpacked initramfs)
-TESTGUEST_CHECKS=30
+TESTGUEST_CHECKS=31
 CHECKER_CHECKS=5
 
 if [ ! -f build/linux/vmlinuz ] || [ ! -f build/linux/initrd.img ]; then

@@ -6,7 +6,7 @@
 . tests/boot/lib.sh
 
 G=build/guest
-TESTGUEST_CHECKS=30
+TESTGUEST_CHECKS=31
 RD=$TEST_DIR/tiny.initrd
 { echo "TALLY initrd first line"; head -c 8192 /dev/zero; } >"$RD"
 

@@ -11,7 +11,7 @@ PANIC_CMDLINE="console=ttyS0 quiet loglevel=3 nokaslr mitigations=off nosmp cryp
 PANIC_MEM=96M    # the kernel runs at 16 MiB and needs its init_size (68 MiB) there
 PANIC_TIMEOUT=240s
 BOCHS_MEGS=384
-TESTGUEST_CHECKS=30
+TESTGUEST_CHECKS=31
 
 if [ ! -f build/linux/vmlinuz ]; then
 	tools/fetch-linux.sh >"$TEST_DIR/fetch.log" 2>&1 || { fail "tools/fetch-linux.sh (see $TEST_DIR/fetch.log)"; finish; exit; }

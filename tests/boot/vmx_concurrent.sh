@@ -8,7 +8,7 @@
 
 G=build/guest
 M=guest/mips
-TESTGUEST_CHECKS=30
+TESTGUEST_CHECKS=31
 # Measured under Bochs 2.7 (ips=200M): CPUID max 488 cycles (average 358; 279 before the emulated PC's
 # injection check and exact quantum were on the exit path) per guest with the MIPS VMs busy and a
 # 20-40 ms host-work maximum between entries;

@@ -6,7 +6,7 @@
 . tests/boot/lib.sh
 
 G=build/guest
-TESTGUEST_CHECKS=30
+TESTGUEST_CHECKS=31
 
 make_iso guests "$PLATFORM_CMDLINE" \
 	"$G/negative-triple.elf" "guest name=triple mem=4M" \
