@@ -333,8 +333,11 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 			left -= ran;
 			continue;
 		}
+		uint32_t pc = vm->pc;
 		struct mips_jit_ret r = enter(vm, code, left);
 		vm->icount += left - r.left;
+		if (r.info == MIPS_JIT_EXIT_LOOKUP && r.left == left && vm->pc == pc)
+			r.info = MIPS_JIT_EXIT_INTERP;	/* back where it started, nothing run: never spin */
 		left = r.left;
 		switch (r.info) {
 		case MIPS_JIT_EXIT_BUDGET:	/* fewer left than the block at vm->pc holds */
