@@ -168,8 +168,8 @@ static void cmd_mem(char **argv)
 		st.allocations);
 	struct paging_audit pa;
 	paging_audit(&pa);
-	kprintf("  map: %llu KiB executable: hypervisor code %llu KiB, MIPS code caches %llu KiB (their writable "
-		"views %llu KiB); writable and executable: %llu KiB\n",
+	kprintf("  map: %llu KiB executable: %llu KiB of the identity map, %llu KiB of MIPS code caches (their "
+		"writable views %llu KiB); writable and executable: %llu KiB\n",
 		(unsigned long long)(pa.ident_exec + pa.code_exec) >> 10, (unsigned long long)pa.ident_exec >> 10,
 		(unsigned long long)pa.code_exec >> 10, (unsigned long long)pa.code_write >> 10,
 		(unsigned long long)pa.write_exec >> 10);

@@ -14,13 +14,17 @@
 #define PTE_PWT (1ull << 3)
 #define PTE_PCD (1ull << 4)
 #define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)	/* execute-disable; EFER.NXE is set by boot/ */
+#define PTE_NX (1ull << 63)	/* execute-disable: a reserved bit unless EFER.NXE */
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define GIB (1ull << 30)
 #define MIB2 (1ull << 21)
 #define BOOT_MAPPED_TOP (4 * GIB)
 
 extern uint64_t boot_pml4[512], boot_pd[4 * 512], boot_pt0[512];
+
+/* PTE_NX where the CPU has execute-disable (boot/ sets EFER.NXE then), else 0: without it bit 63
+ * is reserved, and W^X cannot be had (mem's audit then says what is both). */
+static uint64_t pte_nx;
 extern char kernel_start[], kernel_text_end[];	/* linker.ld */
 
 static bool has_1g_pages(void)
@@ -51,7 +55,7 @@ static int map_large(uint64_t addr, bool gib, uint64_t attrs)
 	uint64_t *pdpte = &pdpt[(addr >> 30) & 511];
 	if (gib) {
 		if (!(*pdpte & PTE_P))
-			*pdpte = addr | PTE_P | PTE_W | PTE_PS | PTE_NX | attrs;
+			*pdpte = addr | PTE_P | PTE_W | PTE_PS | pte_nx | attrs;
 		return 0;
 	}
 	if ((*pdpte & PTE_P) && (*pdpte & PTE_PS))
@@ -61,7 +65,7 @@ static int map_large(uint64_t addr, bool gib, uint64_t attrs)
 		return -1;
 	uint64_t *pde = &pd[(addr >> 21) & 511];
 	if (!(*pde & PTE_P))
-		*pde = addr | PTE_P | PTE_W | PTE_PS | PTE_NX | attrs;
+		*pde = addr | PTE_P | PTE_W | PTE_PS | pte_nx | attrs;
 	return 0;
 }
 
@@ -81,15 +85,18 @@ static void identity_w_xor_x(void)
 		      (unsigned long long)text_end);
 	for (uint64_t i = 1; i < 512; i++) {	/* page 0 stays absent */
 		uint64_t a = i << 12;
-		boot_pt0[i] = a >= text && a < text_end ? boot_pt0[i] & ~PTE_W : boot_pt0[i] | PTE_NX;
+		boot_pt0[i] = a >= text && a < text_end ? boot_pt0[i] & ~PTE_W : boot_pt0[i] | pte_nx;
 	}
 	for (unsigned i = 1; i < 4 * 512; i++)	/* entry 0 is the table of the first 2 MiB */
-		boot_pd[i] |= PTE_NX;
+		boot_pd[i] |= pte_nx;
 }
 
 uint64_t paging_init(uint64_t ram_top)
 {
 	const uint64_t limit = 512 * GIB; /* one PML4 entry's worth per page table set */
+	pte_nx = rdmsr(MSR_IA32_EFER) & EFER_NXE ? PTE_NX : 0;
+	if (!pte_nx)
+		log_warn("paging: this CPU has no execute-disable (NX): no page can be kept from executing\n");
 	bool gib = has_1g_pages();
 	uint64_t step = gib ? GIB : MIB2;
 	if (ram_top > limit) {
@@ -141,7 +148,7 @@ static uint64_t *pte_of(uint64_t virt, bool create)
 
 static uint64_t perm_bits(enum paging_perm perm)
 {
-	return perm == PAGING_RW ? PTE_P | PTE_W | PTE_NX : PTE_P;
+	return perm == PAGING_RW ? PTE_P | PTE_W | pte_nx : PTE_P;
 }
 
 static bool in_code_region(uint64_t virt)

@@ -149,9 +149,20 @@ text_kib=$((($(sym kernel_text_end) - $(sym kernel_start)) / 1024))
 cache_kib=0
 [ "$ENGINE" = jit ] && cache_kib=$((256 * $(tr -d '\r' <"$last_log" | grep -c "^mips: started '")))
 expect "mem: W^X: only code is executable, read-only; each code cache has a writable view apart" \
-	"^  map: $((text_kib + cache_kib)) KiB executable: hypervisor code $text_kib KiB, MIPS code caches $cache_kib KiB \(their writable views $cache_kib KiB\); writable and executable: 0 KiB$"
+	"^  map: $((text_kib + cache_kib)) KiB executable: $text_kib KiB of the identity map, $cache_kib KiB of MIPS code caches \(their writable views $cache_kib KiB\); writable and executable: 0 KiB$"
 expect_count "Ctrl-W erased two words, ls ran; the up arrow ran it again" 3 '^  [0-9]+ KiB free$'
 expect "the left arrow inserts nothing, backspace erases" "^unknown command 'frobnicate' \(try 'help'\)$"
 expect_count "so 'frobnicate' is unknown twice, never 'frob[Dnicat'" 2 "^unknown command 'frobnicate'"
 expect "halt powers off" '^Tally: powering off \(halt\)$'
+
+# 7. A CPU without execute-disable (-cpu max,-nx): Tally says so, the VMs still run, and mem's walk
+# of the page tables shows what is then both writable and executable: all of the map but the
+# hypervisor's read-only code (and so the code caches' writable views).
+printf '%s\n' 'run sum.s' vms mem halt >"$TEST_DIR/nonx.txt"
+make_iso nonx "exit=shell $CMD" $F/count.s "mips name=count"
+DISK=$IMG boot_qemu_shell nonx 60 "$TEST_DIR/nonx.txt" -cpu max,-nx
+expect "no NX: a warning at boot" '^warning: paging: this CPU has no execute-disable \(NX\): no page can be kept from executing$'
+expect "no NX: the VMs run" '^\[sum\] 500500$'
+expect "no NX: mem shows writable and executable memory" \
+	'^  map: [0-9]+ KiB executable: .*; writable and executable: [1-9][0-9]* KiB$'
 finish
