@@ -15,7 +15,7 @@
 	X(migrate, 2, 2, "migrate <vm> <host[:port]>", "live-migrate a MIPS VM to another Tally or mipsvm (host: a.b.c.d, a hosts= name or a DNS name)") \
 	X(ls, 0, 0, "ls", "files on the disk and the free space")                              \
 	X(lspci, 0, 0, "lspci", "PCI functions with their BARs")                               \
-	X(mem, 0, 0, "mem", "frames, heap, and what is executable")                                          \
+	X(mem, 0, 0, "mem", "frames, heap, and what is executable")                            \
 	X(stats, 0, 3, "stats [guest] [--export] | stats save <guest> <file>", "VMX exit statistics per reason (p50/p90/p99 too): all guests, or one (also after it ended); --export: its figures, histograms, timeline and trace as JSON lines; save: the same lines to a file on the FAT disk") \
 	X(trace, 1, 2, "trace <guest> [N]", "the last N exits of a VMX guest (default 16): reason, RIP, qualification, cycles, TSC") \
 	X(pc, 1, 1, "pc <guest>", "a VMX guest's emulated PC: local APIC (mode, TPR/PPR, IRR/ISR, LVTs, timer), PIC, PIT, COM1 and ACPI PM registers, its next timer interrupt") \

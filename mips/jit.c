@@ -51,7 +51,7 @@ struct mips_jit {
 	size_t size, used, stub_size;
 	const uint8_t *exit;	/* the stub's exit path */
 	const uint8_t *gone;	/* ... and the path of a dropped block's entry */
-	bool stale;		/* a store reached the text: flush before code runs again */
+	bool stale;		/* new text, or more text words stored to than written[] holds: flush */
 	const struct mips_op *ops;	/* the decoded text vm->jit_entry was made for */
 	uint32_t nentry;
 	uint64_t epoch;		/* flushes so far: an exit's jump to patch is from this epoch */
@@ -70,8 +70,7 @@ struct mips_jit {
 	unsigned nwritten;
 };
 
-
-/* Empties the cache (a store into text, or no room for the next block): every block goes. */
+/* Empties the cache (new text, many stores into it, or no room for the next block): every block goes. */
 static void jit_flush(struct mips_vm *vm, struct mips_jit *j)
 {
 	if (j->used > j->stub_size)
@@ -311,8 +310,12 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 		vm->state = MIPS_VM_RUNNING;
 	if (vm->state != MIPS_VM_RUNNING)
 		return 0;
-	if (!(j = jit_get(vm)))
+	if (!(j = jit_get(vm))) {	/* said once: the VM is interpreted from now on */
+		static const char msg[] = "mips: no memory for the translator's code cache: this VM is interpreted\n";
+		vm->engine = MIPS_ENGINE_INTERP;
+		vm->port->write(vm->port->ud, vm, MIPS_STREAM_DIAG, msg, sizeof msg - 1);
 		return mips_interp_run(vm, budget);
+	}
 	uint64_t icount0 = vm->icount, left = budget;
 	mips_jit_enter_fn *enter = (mips_jit_enter_fn *)(void *)j->code;
 	bool mid = vm->pc == j->slice_end;
@@ -325,15 +328,14 @@ uint64_t mips_jit_run(struct mips_vm *vm, uint64_t budget)
 				continue;
 		}
 		void *code = jit_sync(vm, j) ? jit_code_at(vm, j, vm->pc) : NULL;
+		uint32_t pc = vm->pc;
 		if (!code) {
-			uint32_t pc = vm->pc;
 			uint64_t ran = jit_step(j, vm);
 			if (!ran && vm->pc == pc && vm->state == MIPS_VM_RUNNING)
 				break;	/* no progress: never spin */
 			left -= ran;
 			continue;
 		}
-		uint32_t pc = vm->pc;
 		struct mips_jit_ret r = enter(vm, code, left);
 		vm->icount += left - r.left;
 		if (r.info == MIPS_JIT_EXIT_LOOKUP && r.left == left && vm->pc == pc)

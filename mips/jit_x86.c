@@ -394,7 +394,6 @@ static void emit_store(struct emit *e, const struct mips_op *op, unsigned k)
 {
 	unsigned align = op->id == MIPS_I_SB ? 1 : op->id == MIPS_I_SH ? 2 : 4;
 	struct rm host = site_access(e, k, align, address(e, op), true);
-
 	int v = RCX;	/* the value: the guest register's own, or ecx */
 
 	if (op->id != MIPS_I_SWC1 && op->rt && e->host[op->rt] >= 0)
@@ -727,15 +726,22 @@ static void emit_misc(struct emit *e, const struct mips_op *op)
 	}
 }
 
+/* What the flags the instruction just before left say of guest register reg (FLAGS_NONE: nothing). */
+static int flags_of(const struct emit *e, unsigned reg)
+{
+	return reg && e->flags_k + 1 == e->k && e->flags_reg == reg ? e->flags : FLAGS_NONE;
+}
+
 /*
  * The condition that reg == 0 (zero) or reg != 0 (!zero) holds, read off the flags the instruction
  * just before left when they say so (an ALU result, an slt); -1 when a compare must set them.
  */
 static int flags_on(const struct emit *e, unsigned reg, bool zero)
 {
-	if (e->flags == FLAGS_NONE || e->flags_k + 1 != e->k || e->flags_reg != reg || !reg)
+	int kind = flags_of(e, reg);
+	if (kind == FLAGS_NONE)
 		return -1;
-	int nonzero = e->flags == FLAGS_SLT ? e->flags_cc : CC_NE;
+	int nonzero = kind == FLAGS_SLT ? e->flags_cc : CC_NE;
 	return zero ? nonzero ^ 1 : nonzero;
 }
 
@@ -755,7 +761,7 @@ static void emit_bsign(struct emit *e, const struct mips_op *op, uint32_t pc, un
 {
 	static const uint32_t zero = 0;
 
-	if (e->flags == FLAGS_RESULT && e->flags_k + 1 == e->k && e->flags_reg == op->rs && op->rs) {
+	if (flags_of(e, op->rs) == FLAGS_RESULT) {
 		branch_end(e, cc == CC_L ? CC_S : CC_NS, pc, op->imm, k);
 		return;
 	}
@@ -896,7 +902,6 @@ static void allocate(struct emit *e, const struct mips_op *ops)
 {
 	unsigned uses[32] = { 0 };
 	uint32_t written = 0;
-
 	unsigned loop_end = 0;	/* instructions up to the last branch back to the start: the loop */
 
 	for (unsigned k = 0; k < e->n; k++)

@@ -95,6 +95,8 @@ void mips_vm_set_exceptions(struct mips_vm *vm, enum mips_exceptions mode);
 enum mips_engine { MIPS_ENGINE_INTERP, MIPS_ENGINE_JIT };
 /* False (the engine unchanged) when the translator is asked for and the port cannot have it. */
 bool mips_vm_set_engine(struct mips_vm *vm, enum mips_engine engine);
+/* The engine: a translated VM whose code cache cannot be had (the port's alloc fails) says so
+ * once on its diagnostics and is interpreted from then on. */
 enum mips_engine mips_vm_engine(const struct mips_vm *vm);
 /* The translator's figures: blocks translated, blocks dropped because a store reached one of their
  * words, cache flushes (a full cache, new text), exits to the interpreter for one instruction,

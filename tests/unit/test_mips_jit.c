@@ -324,6 +324,44 @@ static void run_pair(struct testport *ta, struct testport *tb, uint64_t seed, bo
 	mips_vm_free(b);
 }
 
+static void *no_exec_alloc(void *ud, size_t size, void **write)
+{
+	(void)ud, (void)size, (void)write;
+	return NULL;
+}
+
+/* A host that gives no executable memory (Tally out of frames, a Linux that refuses executable
+ * memfd mappings): the VM says so once and runs interpreted, to the same end. */
+static void test_no_exec_memory(struct testport *ta, struct testport *tc)
+{
+	static const struct mips_exec_mem none = { NULL, no_exec_alloc, mipsvm_exec_free, 0 };
+	static uint32_t text[NTEXT + 8], lines[NTEXT + 8];
+	static uint8_t data[NDATA];
+	static const char msg[] = "mips: no memory for the translator's code cache: this VM is interpreted\n";
+	struct mips_program prog;
+	const struct mips_exec_mem *had = tc->port.exec;
+
+	rng_state = 77;
+	make_smc_program(&prog, text, lines, data);
+	tc->port.exec = &none;
+	tp_reset_output(ta);
+	tp_reset_output(tc);
+	struct mips_vm *a = mips_vm_new(&ta->port, "t", 0), *c = mips_vm_new(&tc->port, "t", 0);
+	bool loaded = mips_vm_load(a, &prog) && mips_vm_load(c, &prog);
+	bool asked = mips_vm_engine(c) == MIPS_ENGINE_JIT;
+	while (loaded && (a->state == MIPS_VM_RUNNING || c->state == MIPS_VM_RUNNING))
+		mips_vm_run(a, 1000), mips_vm_run(c, 1000);
+	const char *said = strstr(tc->diag, msg);
+	CHECK(loaded && asked && mips_vm_engine(c) == MIPS_ENGINE_INTERP && said && !strstr(said + 1, msg) &&
+		      a->state == MIPS_VM_EXITED && c->state == a->state && c->icount == a->icount &&
+		      !memcmp(c->r, a->r, sizeof a->r),
+	      "no executable memory: said once ('%.40s...'), the VM interpreted to the same end (%llu instructions)",
+	      tc->diag, (unsigned long long)c->icount);
+	mips_vm_free(a);
+	mips_vm_free(c);
+	tc->port.exec = had;
+}
+
 int main(void)
 {
 	struct testport *ta = tp_new(), *tb = tp_new();
@@ -344,6 +382,7 @@ int main(void)
 	CHECK(t.identical == t.programs, "%u of %u random programs (%llu instructions) end every slice alike on both engines",
 	      t.identical, t.programs, (unsigned long long)t.instructions);
 	struct totals smc = { 0 };
+	test_no_exec_memory(ta, tb);
 	tb->port.exec = &tp_exec;
 	for (uint64_t seed = 1; seed <= SMC_PROGRAMS; seed++)
 		run_pair(ta, tb, PROGRAMS + seed, true, &smc);
