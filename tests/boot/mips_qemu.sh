@@ -142,12 +142,15 @@ expect_count "after Ctrl-C the next line runs (lspci: its list after the banner'
 expect_not "Ctrl-U erased junk" "unknown command 'junk"
 expect "after Ctrl-U the line runs (mem)" '^  frames: '
 # mem's map line, from a walk of the page tables: the hypervisor's code (linker.ld's symbols) and
-# each running VM's code cache (256 KiB, mapped twice) are all that is executable, and nothing is
-# both writable and executable.
+# each running VM's code cache (the size the banner gives, mapped twice) are all that is
+# executable, and nothing is both writable and executable.
 sym() { nm build/tally.elf | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
 text_kib=$((($(sym kernel_text_end) - $(sym kernel_start)) / 1024))
 cache_kib=0
-[ "$ENGINE" = jit ] && cache_kib=$((256 * $(tr -d '\r' <"$last_log" | grep -c "^mips: started '")))
+if [ "$ENGINE" = jit ]; then
+	each=$(tr -d '\r' <"$last_log" | sed -nE 's/^mips: VMs are translated to x86-64 \(a ([0-9]+) KiB code cache each, W\^X\)$/\1/p')
+	cache_kib=$((${each:-0} * $(tr -d '\r' <"$last_log" | grep -c "^mips: started '")))
+fi
 expect "mem: W^X: only code is executable, read-only; each code cache has a writable view apart" \
 	"^  map: $((text_kib + cache_kib)) KiB executable: $text_kib KiB of the identity map, $cache_kib KiB of MIPS code caches \(their writable views $cache_kib KiB\); writable and executable: 0 KiB$"
 expect_count "Ctrl-W erased two words, ls ran; the up arrow ran it again" 3 '^  [0-9]+ KiB free$'
